@@ -1,0 +1,12 @@
+# Every dependency comes from Debian 12 packages (scripts/setup-deps installs them).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo cairo-pdf cairo-png cairo-svg)
+pkg_check_modules(PANGO REQUIRED IMPORTED_TARGET pangocairo)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
+find_package(tomlplusplus REQUIRED)
+find_package(fmt REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+if(SFPGEN_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED)
+  pkg_check_modules(POPPLER REQUIRED IMPORTED_TARGET poppler-cpp)
+endif()

@@ -1,0 +1,49 @@
+#pragma once
+/// The `build` run: config -> data -> results -> document -> PDF / XLSX / JSON outputs.
+
+#include "sfp/diagnostics.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sfp {
+
+/// Process exit codes (documented in README.md).
+enum class ExitCode : int {
+    ok = 0,
+    internal = 1, ///< a bug: please report it
+    usage = 2,    ///< bad command line
+    config = 3,   ///< the configuration or catalogue is invalid
+    data = 4,     ///< a data source cannot be used
+    output = 5,   ///< an output cannot be written
+};
+
+enum class OutputFormat { pdf, xlsx, json };
+
+struct BuildOptions {
+    std::string config_path = "templates/gb-progress/report.toml";
+    std::string output_dir = "output";
+    std::vector<OutputFormat> formats{OutputFormat::pdf, OutputFormat::xlsx};
+    /// Seconds since 1970 for document dates; nullopt: the config's [report] date.
+    std::optional<std::int64_t> source_date_epoch;
+};
+
+struct BuildResult {
+    ExitCode code = ExitCode::ok;
+    std::vector<std::string> outputs; ///< paths written
+};
+
+/// Runs the whole pipeline. Diagnostics are collected, not printed.
+[[nodiscard]] BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics);
+
+/// Parses "pdf,xlsx,json"; nullopt with a diagnostic on an unknown name.
+[[nodiscard]] std::optional<std::vector<OutputFormat>> parse_formats(const std::string& text,
+                                                                     Diagnostics& diagnostics);
+
+/// Parses the value of SOURCE_DATE_EPOCH; nullopt with a diagnostic when it is not an integer.
+[[nodiscard]] std::optional<std::int64_t> parse_epoch(const std::string& text,
+                                                      Diagnostics& diagnostics);
+
+} // namespace sfp

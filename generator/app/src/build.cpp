@@ -1,0 +1,146 @@
+#include "sfp/build.hpp"
+
+#include "sfp/catalogue.hpp"
+#include "sfp/config.hpp"
+#include "sfp/dataset.hpp"
+#include "sfp/document.hpp"
+#include "sfp/indicators.hpp"
+#include "sfp/output.hpp"
+#include "sfp/render_pdf.hpp"
+#include "sfp/render_xlsx.hpp"
+#include "sfp/results_json.hpp"
+#include "sfp/version.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+#include <filesystem>
+#include <fmt/format.h>
+
+namespace sfp {
+
+std::optional<std::vector<OutputFormat>> parse_formats(const std::string& text,
+                                                       Diagnostics& diagnostics) {
+    std::vector<OutputFormat> formats;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const auto comma = text.find(',', start);
+        const std::string name =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (name == "pdf") {
+            formats.push_back(OutputFormat::pdf);
+        } else if (name == "xlsx") {
+            formats.push_back(OutputFormat::xlsx);
+        } else if (name == "json") {
+            formats.push_back(OutputFormat::json);
+        } else {
+            diagnostics.error({}, fmt::format("--format: expected a comma-separated list of pdf, "
+                                              "xlsx, json; found '{}'",
+                                              name),
+                              did_you_mean(name, {"pdf", "xlsx", "json"}));
+            return std::nullopt;
+        }
+        if (comma == std::string::npos) {
+            break;
+        }
+        start = comma + 1;
+    }
+    return formats;
+}
+
+std::optional<std::int64_t> parse_epoch(const std::string& text, Diagnostics& diagnostics) {
+    std::int64_t value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end || value < 0) {
+        diagnostics.error({}, fmt::format("SOURCE_DATE_EPOCH: expected a non-negative integer "
+                                          "(seconds since 1970), found '{}'",
+                                          text));
+        return std::nullopt;
+    }
+    return value;
+}
+
+namespace {
+
+std::int64_t epoch_of_date(const std::string& iso_date) {
+    std::tm tm{};
+    std::sscanf(iso_date.c_str(), "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+bool wants(const BuildOptions& options, OutputFormat format) {
+    return std::find(options.formats.begin(), options.formats.end(), format) !=
+           options.formats.end();
+}
+
+} // namespace
+
+BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) {
+    BuildResult result;
+    const auto spec = parse_config(options.config_path, diagnostics);
+    if (!spec) {
+        result.code = ExitCode::config;
+        return result;
+    }
+    const auto catalogue = load_catalogue(spec->catalogue_path, diagnostics);
+    if (!catalogue || !bind_indicators(*spec, *catalogue, diagnostics)) {
+        result.code = ExitCode::config;
+        return result;
+    }
+    const auto data = load_sources(*spec, diagnostics);
+    if (!data) {
+        // Column names that do not bind are configuration errors; unreadable files are data.
+        const bool config_error = std::any_of(
+            diagnostics.items().begin(), diagnostics.items().end(), [&](const Diagnostic& d) {
+                return d.severity == Severity::error && d.where.file == spec->config_path;
+            });
+        result.code = config_error ? ExitCode::config : ExitCode::data;
+        return result;
+    }
+    const Results results = compute_indicators(*data, *catalogue, *spec);
+    const Document document = build_document(*spec, *catalogue, *data, results);
+    const std::int64_t timestamp =
+        options.source_date_epoch.value_or(epoch_of_date(spec->date));
+
+    if (!prepare_output_dir(options.output_dir, diagnostics)) {
+        result.code = ExitCode::output;
+        return result;
+    }
+    const std::filesystem::path base = std::filesystem::path(options.output_dir) / spec->name;
+    bool ok = true;
+    if (wants(options, OutputFormat::pdf)) {
+        const std::string path = base.string() + ".pdf";
+        PdfOptions pdf;
+        pdf.timestamp = timestamp;
+        pdf.creator = fmt::format("sfpgen {}", version);
+        if (render_pdf(document, path, pdf, diagnostics)) {
+            result.outputs.push_back(path);
+        } else {
+            ok = false;
+        }
+    }
+    if (wants(options, OutputFormat::xlsx)) {
+        const std::string path = base.string() + ".xlsx";
+        if (write_xlsx(document, path, {timestamp}, diagnostics)) {
+            result.outputs.push_back(path);
+        } else {
+            ok = false;
+        }
+    }
+    if (wants(options, OutputFormat::json)) {
+        const std::string path = base.string() + ".results.json";
+        if (write_file_atomically(path, results_to_json(*spec, *catalogue, *data, results),
+                                  diagnostics)) {
+            result.outputs.push_back(path);
+        } else {
+            ok = false;
+        }
+    }
+    result.code = ok ? ExitCode::ok : ExitCode::output;
+    return result;
+}
+
+} // namespace sfp

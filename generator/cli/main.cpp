@@ -1,0 +1,119 @@
+// The sfpgen command: the only place that parses the command line (Boost.Program_options).
+
+#include "sfp/build.hpp"
+#include "sfp/version.hpp"
+
+#include <boost/program_options.hpp>
+#include <clocale>
+#include <cstdlib>
+#include <exception>
+#include <fmt/format.h>
+#include <iostream>
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* usage_text = R"(usage: sfpgen <command> [options]
+
+commands:
+  build [CONFIG]   build a report (default CONFIG: templates/gb-progress/report.toml)
+
+run 'sfpgen build --help' for the options of build.
+exit codes: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 data, 5 output
+)";
+
+int print_diagnostics(const sfp::Diagnostics& diagnostics, std::size_t max_warnings = 20) {
+    std::size_t warnings = 0;
+    for (const auto& diagnostic : diagnostics.items()) {
+        if (diagnostic.severity == sfp::Severity::warning && ++warnings > max_warnings) {
+            continue;
+        }
+        std::cerr << sfp::to_string(diagnostic) << '\n';
+    }
+    if (warnings > max_warnings) {
+        std::cerr << fmt::format("sfpgen: {} more warnings not shown (all are in the report's "
+                                 "data-quality annex and the results file)\n",
+                                 warnings - max_warnings);
+    }
+    return 0;
+}
+
+int run_build(const std::vector<std::string>& args) {
+    sfp::BuildOptions options;
+    std::string formats = "pdf,xlsx";
+    po::options_description visible("options of 'sfpgen build [CONFIG]'");
+    visible.add_options()("help,h", "show this help")(
+        "output,o", po::value<std::string>(&options.output_dir)->default_value("output"),
+        "folder to write outputs into (created if missing)")(
+        "format,f", po::value<std::string>(&formats)->default_value("pdf,xlsx"),
+        "comma-separated outputs: pdf, xlsx, json (json: <name>.results.json)");
+    po::options_description hidden;
+    hidden.add_options()("config", po::value<std::string>(&options.config_path));
+    po::options_description all;
+    all.add(visible).add(hidden);
+    po::positional_options_description positional;
+    positional.add("config", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& error) {
+        std::cerr << "sfpgen build: error: " << error.what() << "\n" << visible;
+        return static_cast<int>(sfp::ExitCode::usage);
+    }
+    if (vm.count("help") != 0U) {
+        std::cout << visible
+                  << "\nSOURCE_DATE_EPOCH, when set, gives the documents' creation date "
+                     "(seconds since 1970); otherwise [report] date of the config is used.\n";
+        return 0;
+    }
+    sfp::Diagnostics diagnostics;
+    const auto parsed_formats = sfp::parse_formats(formats, diagnostics);
+    if (!parsed_formats) {
+        print_diagnostics(diagnostics);
+        return static_cast<int>(sfp::ExitCode::usage);
+    }
+    options.formats = *parsed_formats;
+    if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr) {
+        const auto value = sfp::parse_epoch(epoch, diagnostics);
+        if (!value) {
+            print_diagnostics(diagnostics);
+            return static_cast<int>(sfp::ExitCode::usage);
+        }
+        options.source_date_epoch = value;
+    }
+    const auto result = sfp::build_report(options, diagnostics);
+    print_diagnostics(diagnostics);
+    for (const auto& path : result.outputs) {
+        std::cout << "wrote " << path << '\n';
+    }
+    return static_cast<int>(result.code);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // Numbers are formatted by sfpgen itself; the C library must never localise them (a
+    // comma-decimal LC_NUMERIC would corrupt libxlsxwriter's XML).
+    std::setlocale(LC_ALL, "C");
+    try {
+        const std::vector<std::string> args(argv + 1, argv + argc);
+        if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+            std::cout << usage_text;
+            return args.empty() ? static_cast<int>(sfp::ExitCode::usage) : 0;
+        }
+        if (args[0] == "--version") {
+            std::cout << "sfpgen " << sfp::version << '\n';
+            return 0;
+        }
+        if (args[0] == "build") {
+            return run_build({args.begin() + 1, args.end()});
+        }
+        std::cerr << fmt::format("sfpgen: error: unknown command '{}'\n", args[0]) << usage_text;
+        return static_cast<int>(sfp::ExitCode::usage);
+    } catch (const std::exception& error) {
+        std::cerr << "sfpgen: internal error: " << error.what() << '\n';
+        return static_cast<int>(sfp::ExitCode::internal);
+    }
+}

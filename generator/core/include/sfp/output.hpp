@@ -1,0 +1,43 @@
+#pragma once
+/// Outputs appear whole or not at all: write to a temporary file beside the target, then
+/// rename it into place. A failure, an exception or a crash leaves no partial target file.
+
+#include "sfp/diagnostics.hpp"
+
+#include <string>
+
+namespace sfp {
+
+class PendingFile {
+public:
+    /// Creates a unique temporary file next to `target` ("<target>.tmp-<pid>-<n>-<random>").
+    explicit PendingFile(std::string target);
+    ~PendingFile(); ///< removes the temporary file unless committed
+    PendingFile(const PendingFile&) = delete;
+    PendingFile& operator=(const PendingFile&) = delete;
+    PendingFile(PendingFile&&) = delete;
+    PendingFile& operator=(PendingFile&&) = delete;
+
+    /// The path to write to; empty if the temporary file could not be created.
+    [[nodiscard]] const std::string& temp_path() const { return temp_; }
+    [[nodiscard]] const std::string& target() const { return target_; }
+    /// Renames the temporary file to the target. On failure records a diagnostic.
+    bool commit(Diagnostics& diagnostics);
+    /// Why the temporary file could not be created (strerror text), when temp_path() is empty.
+    [[nodiscard]] const std::string& error() const { return error_; }
+
+private:
+    std::string target_;
+    std::string temp_;
+    std::string error_;
+    bool committed_ = false;
+};
+
+/// Writes `content` to `path` atomically. Records a diagnostic and returns false on failure.
+bool write_file_atomically(const std::string& path, const std::string& content,
+                           Diagnostics& diagnostics);
+
+/// Creates `dir` (and parents) and checks that it is writable.
+bool prepare_output_dir(const std::string& dir, Diagnostics& diagnostics);
+
+} // namespace sfp

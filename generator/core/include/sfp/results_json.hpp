@@ -1,0 +1,22 @@
+#pragma once
+/// The machine-readable results file (<name>.results.json), for other tools and for tests.
+
+#include "sfp/catalogue.hpp"
+#include "sfp/config.hpp"
+#include "sfp/dataset.hpp"
+#include "sfp/indicators.hpp"
+
+#include <string>
+
+namespace sfp {
+
+/// Serialises results: one entry per (indicator, scope, period) with value or missing reason,
+/// n, unit and contributing institutions, plus per-source counts and data-quality issues.
+/// Deterministic: fixed key order, shortest round-trip number formatting.
+[[nodiscard]] std::string results_to_json(const ReportSpec& spec, const Catalogue& catalogue,
+                                          const Dataset& data, const Results& results);
+
+/// A JSON string literal (quoted and escaped) for `text`.
+[[nodiscard]] std::string json_string(std::string_view text);
+
+} // namespace sfp

@@ -1,0 +1,25 @@
+#pragma once
+/// Laying out a Document into A4 pages with Pango and rendering them as PDF with Cairo.
+
+#include "sfp/diagnostics.hpp"
+#include "sfp/document.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace sfp {
+
+struct PdfOptions {
+    std::int64_t timestamp = 0; ///< seconds since 1970 (UTC): PDF CreationDate and ModDate
+    std::string font_family = "DejaVu Sans";
+    std::string creator = "sfpgen";
+};
+
+/// Writes `doc` to `path` (atomically: nothing is left at `path` on failure).
+bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
+                Diagnostics& diagnostics);
+
+/// "2026-11-28T00:00:00Z" for a Unix timestamp.
+[[nodiscard]] std::string iso8601_utc(std::int64_t timestamp);
+
+} // namespace sfp
