@@ -68,11 +68,16 @@ public:
     }
 
     bool load() {
-        auto reader = CsvReader::open(source_.path, {}, diagnostics_);
+        Diagnostics open_problems;
+        auto reader = CsvReader::open(source_.path, {}, open_problems);
         if (!reader) {
-            diagnostics_.add({Severity::error, source_.where,
-                              fmt::format("source '{}' cannot be read", source_.name),
-                              "check 'path' in [[source]]; it is relative to the config file"});
+            for (Diagnostic problem : open_problems.items()) {
+                problem.hint = fmt::format("source '{}' is declared at {}:{}:{}; 'path' is "
+                                           "relative to the config file",
+                                           source_.name, source_.where.file, source_.where.line,
+                                           source_.where.column);
+                diagnostics_.add(std::move(problem));
+            }
             return false;
         }
         CsvRecord header;

@@ -1,0 +1,182 @@
+// End to end: build the sample Governing Body report and read the real outputs back
+// (the PDF with poppler-cpp). Figures are checked against values computed independently by
+// tests/reference/reference.py on the same CSV.
+
+#include "sfp/build.hpp"
+#include "sfp/catalogue.hpp"
+#include "sfp/config.hpp"
+#include "sfp/dataset.hpp"
+#include "sfp/document.hpp"
+#include "sfp/indicators.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-font.h>
+#include <poppler/cpp/poppler-page.h>
+#include <poppler/cpp/poppler-toc.h>
+#include <string>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string source_dir = SFPGEN_SOURCE_DIR;
+const std::string sample_config = source_dir + "/templates/gb-progress/report.toml";
+constexpr std::int64_t epoch = 1767225600; // 2026-01-01T00:00:00Z
+
+fs::path fresh_dir(const std::string& name) {
+    const fs::path dir = fs::temp_directory_path() / ("sfpgen-e2e-" + name + "-" +
+                                                      std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+sfp::BuildResult build_sample(const fs::path& out, sfp::Diagnostics& diagnostics) {
+    sfp::BuildOptions options;
+    options.config_path = sample_config;
+    options.output_dir = out.string();
+    options.formats = {sfp::OutputFormat::pdf, sfp::OutputFormat::xlsx, sfp::OutputFormat::json};
+    options.source_date_epoch = epoch;
+    return sfp::build_report(options, diagnostics);
+}
+
+std::string read_bytes(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string pdf_text(const poppler::document& doc) {
+    std::string text;
+    for (int i = 0; i < doc.pages(); ++i) {
+        const std::unique_ptr<poppler::page> page(doc.create_page(i));
+        const auto bytes = page->text().to_utf8();
+        text.append(bytes.begin(), bytes.end());
+        text += "\n";
+    }
+    return text;
+}
+
+} // namespace
+
+TEST_CASE("e2e: the sample report builds and the PDF reads back with the computed figures",
+          "[e2e][pdf]") {
+    const fs::path out = fresh_dir("pdf");
+    sfp::Diagnostics diagnostics;
+    const auto result = build_sample(out, diagnostics);
+    REQUIRE(result.code == sfp::ExitCode::ok);
+    REQUIRE(result.outputs.size() == 3);
+    const fs::path pdf = out / "gb-progress-sample.pdf";
+    REQUIRE(fs::exists(pdf));
+
+    const std::unique_ptr<poppler::document> doc(
+        poppler::document::load_from_file(pdf.string()));
+    REQUIRE(doc != nullptr);
+    CHECK(doc->pages() >= 5);
+    const auto title = doc->info_key("Title").to_utf8();
+    CHECK(std::string(title.begin(), title.end()) ==
+          "Microfinance for decent work: progress report of the Social Finance Programme");
+    CHECK(doc->get_creation_date_t() == epoch);
+    CHECK(doc->info_date_t("ModDate") == epoch);
+
+    SECTION("every font is embedded") {
+        const auto fonts = doc->fonts();
+        REQUIRE_FALSE(fonts.empty());
+        for (const auto& font : fonts) {
+            INFO(font.name());
+            CHECK(font.is_embedded());
+            CHECK(font.is_subset());
+        }
+    }
+
+    SECTION("the text holds the title block, page numbers and the computed figures") {
+        const std::string text = pdf_text(*doc);
+        CHECK_THAT(text, Catch::Contains("GB.356/POL/SAMPLE"));
+        CHECK_THAT(text, Catch::Contains("For information"));
+        CHECK_THAT(text, Catch::Contains("Page 1 of " + std::to_string(doc->pages())));
+        CHECK_THAT(text, Catch::Contains("Table 1. Indicators by region, 2024"));
+        // Independent reference (tests/reference/reference.py), scope "all", 2024:
+        // OUT-01 1,788,353; OUT-06 0.65209 -> 65.2%; OUT-03 1,257,454,410.97 -> 1,257.5 (USD m);
+        // PQ-01 0.050957 -> 5.1%; FIN-01 1.100448 -> 110.0%.
+        CHECK_THAT(text, Catch::Contains("1,788,353"));
+        CHECK_THAT(text, Catch::Contains("65.2%"));
+        CHECK_THAT(text, Catch::Contains("1,257.5"));
+        CHECK_THAT(text, Catch::Contains("5.1%"));
+        CHECK_THAT(text, Catch::Contains("110.0%"));
+        // MENA 2020 has no PAR30 data: shown as missing with its reason, never as 0.
+        CHECK_THAT(text, Catch::Contains("no data"));
+        // The data-quality annex lists the impossible values with file:row:column.
+        CHECK_THAT(text, Catch::Contains("institution_years.csv:25:8"));
+    }
+
+    SECTION("every table figure of the document appears in the PDF text") {
+        sfp::Diagnostics more;
+        const auto spec = sfp::parse_config(sample_config, more);
+        REQUIRE(spec);
+        const auto catalogue = sfp::load_catalogue(spec->catalogue_path, more);
+        REQUIRE(catalogue);
+        const auto data = sfp::load_sources(*spec, more);
+        REQUIRE(data);
+        const auto results = sfp::compute_indicators(*data, *catalogue, *spec);
+        const std::string text = pdf_text(*doc);
+        for (const auto& item : results.items) {
+            if (item.value) {
+                const auto printed = sfp::format_indicator(*item.value, *catalogue->find(item.indicator));
+                INFO(item.indicator << " " << results.scopes[item.scope].key << " "
+                                    << item.period);
+                CHECK_THAT(text, Catch::Contains(printed));
+            }
+        }
+    }
+
+    SECTION("the outline has a bookmark for every heading") {
+        const std::unique_ptr<poppler::toc> toc(doc->create_toc());
+        REQUIRE(toc != nullptr);
+        const auto items = toc->root()->children();
+        REQUIRE(items.size() == 6);
+        const auto first = items.front()->title().to_utf8();
+        CHECK(std::string(first.begin(), first.end()) == "1. Introduction");
+    }
+    fs::remove_all(out);
+}
+
+TEST_CASE("e2e: two builds with the same SOURCE_DATE_EPOCH are byte-identical",
+          "[e2e][determinism]") {
+    const fs::path first = fresh_dir("det1");
+    const fs::path second = fresh_dir("det2");
+    sfp::Diagnostics diagnostics;
+    REQUIRE(build_sample(first, diagnostics).code == sfp::ExitCode::ok);
+    REQUIRE(build_sample(second, diagnostics).code == sfp::ExitCode::ok);
+    for (const char* name : {"gb-progress-sample.pdf", "gb-progress-sample.xlsx",
+                             "gb-progress-sample.results.json"}) {
+        INFO(name);
+        const std::string a = read_bytes(first / name);
+        CHECK(a.size() > 1000);
+        CHECK(a == read_bytes(second / name));
+    }
+    fs::remove_all(first);
+    fs::remove_all(second);
+}
+
+TEST_CASE("e2e: an unwritable output folder is a diagnostic and leaves nothing behind",
+          "[e2e][output]") {
+    const fs::path dir = fresh_dir("blocked");
+    // A regular file where the output folder should be: even root cannot create it.
+    const fs::path blocker = dir / "not-a-folder";
+    std::ofstream(blocker) << "x";
+    sfp::BuildOptions options;
+    options.config_path = sample_config;
+    options.output_dir = (blocker / "out").string();
+    sfp::Diagnostics diagnostics;
+    const auto result = sfp::build_report(options, diagnostics);
+    CHECK(result.code == sfp::ExitCode::output);
+    REQUIRE(diagnostics.has_errors());
+    CHECK_THAT(sfp::to_string(diagnostics.items().back()),
+               Catch::Contains("cannot create output folder"));
+    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+    fs::remove_all(dir);
+}
