@@ -81,14 +81,14 @@ void draw_chart(cairo_t* cr, const Box& box, const ChartSpec& spec, const Theme&
     const double bottom_limit = box.y + box.height;
 
     if (!spec.title.empty()) {
-        const Text title = make_text(cr, spec.title, theme.font_family, theme.title_size, true,
-                                     box.width);
+        const Text title =
+            make_text(cr, spec.title, theme.font_family, theme.title_size, true, box.width);
         show_text(cr, title, box.x, top, ink);
         top += title.height + 2;
     }
     if (!spec.subtitle.empty()) {
-        const Text subtitle = make_text(cr, spec.subtitle, theme.font_family, theme.label_size,
-                                        false, box.width);
+        const Text subtitle =
+            make_text(cr, spec.subtitle, theme.font_family, theme.label_size, false, box.width);
         show_text(cr, subtitle, box.x, top, grey);
         top += subtitle.height + 2;
     }
@@ -99,8 +99,8 @@ void draw_chart(cairo_t* cr, const Box& box, const ChartSpec& spec, const Theme&
         double row_height = 0;
         top += 2;
         for (std::size_t i = 0; i < spec.series.size(); ++i) {
-            const Text name = make_text(cr, spec.series[i].name, theme.font_family,
-                                        theme.label_size, false);
+            const Text name =
+                make_text(cr, spec.series[i].name, theme.font_family, theme.label_size, false);
             const double item_width = 14 + name.width + 10;
             if (x + item_width > box.x + box.width && x > box.x) {
                 x = box.x;
@@ -123,8 +123,8 @@ void draw_chart(cairo_t* cr, const Box& box, const ChartSpec& spec, const Theme&
 
     double bottom = bottom_limit;
     if (!spec.source_note.empty()) {
-        const Text note = make_text(cr, spec.source_note, theme.font_family, theme.note_size,
-                                    false, box.width);
+        const Text note =
+            make_text(cr, spec.source_note, theme.font_family, theme.note_size, false, box.width);
         bottom -= note.height;
         show_text(cr, note, box.x, bottom, grey);
         bottom -= 4;
@@ -132,8 +132,8 @@ void draw_chart(cairo_t* cr, const Box& box, const ChartSpec& spec, const Theme&
 
     const bool bars = spec.kind == ChartKind::column;
     const auto range = value_range(spec);
-    const LinearScale scale = range ? nice_scale(range->first, range->second, 5, bars)
-                                    : nice_scale(0.0, 1.0, 5, true);
+    const LinearScale scale =
+        range ? nice_scale(range->first, range->second, 5, bars) : nice_scale(0.0, 1.0, 5, true);
     const auto ticks = scale.ticks();
 
     // Left margin from the widest tick label; bottom margin from the category labels.
@@ -160,8 +160,8 @@ void draw_chart(cairo_t* cr, const Box& box, const ChartSpec& spec, const Theme&
         static_cast<double>(std::max<std::size_t>(categories, 1));
     double category_height = label_height;
     for (const auto& category : spec.categories) {
-        const Text wrapped = make_text(cr, category, theme.font_family, theme.label_size, false,
-                                       slot_estimate - 4);
+        const Text wrapped =
+            make_text(cr, category, theme.font_family, theme.label_size, false, slot_estimate - 4);
         category_height = std::max(category_height, wrapped.height);
     }
     const bool wrap_categories = category_height <= label_height * 2.2;
@@ -178,8 +178,8 @@ void draw_chart(cairo_t* cr, const Box& box, const ChartSpec& spec, const Theme&
     };
 
     if (!spec.value_axis_title.empty()) {
-        const Text axis_title = make_text(cr, spec.value_axis_title, theme.font_family,
-                                          theme.label_size, false);
+        const Text axis_title =
+            make_text(cr, spec.value_axis_title, theme.font_family, theme.label_size, false);
         cairo_save(cr);
         cairo_translate(cr, box.x, (plot_top + plot_bottom) / 2 + axis_title.width / 2);
         cairo_rotate(cr, -M_PI / 2);
@@ -210,8 +210,9 @@ void draw_chart(cairo_t* cr, const Box& box, const ChartSpec& spec, const Theme&
     const double wrap = wrap_categories ? slot - 4 : -1;
     double widest = 0;
     for (const auto& category : spec.categories) {
-        widest = std::max(widest, make_text(cr, category, theme.font_family, theme.label_size,
-                                            false, wrap).width);
+        widest = std::max(
+            widest,
+            make_text(cr, category, theme.font_family, theme.label_size, false, wrap).width);
     }
     if (wrap > 0) {
         widest = std::min(widest, wrap);
@@ -247,8 +248,8 @@ void draw_chart(cairo_t* cr, const Box& box, const ChartSpec& spec, const Theme&
                     cairo_rectangle(cr, x + 0.5, zero_y - 12, bar_width - 1, 12);
                     cairo_stroke(cr);
                     cairo_set_dash(cr, nullptr, 0, 0);
-                    const Text na = make_text(cr, "n/a", theme.font_family,
-                                              theme.note_size * 0.8, false);
+                    const Text na =
+                        make_text(cr, "n/a", theme.font_family, theme.note_size * 0.8, false);
                     show_text(cr, na, x + bar_width / 2 - na.width / 2, zero_y - 12 - na.height,
                               grey);
                     continue;

@@ -29,8 +29,8 @@ const std::string sample_config = source_dir + "/templates/gb-progress/report.to
 constexpr std::int64_t epoch = 1767225600; // 2026-01-01T00:00:00Z
 
 fs::path fresh_dir(const std::string& name) {
-    const fs::path dir = fs::temp_directory_path() / ("sfpgen-e2e-" + name + "-" +
-                                                      std::to_string(::getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("sfpgen-e2e-" + name + "-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
@@ -73,8 +73,7 @@ TEST_CASE("e2e: the sample report builds and the PDF reads back with the compute
     const fs::path pdf = out / "gb-progress-sample.pdf";
     REQUIRE(fs::exists(pdf));
 
-    const std::unique_ptr<poppler::document> doc(
-        poppler::document::load_from_file(pdf.string()));
+    const std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(pdf.string()));
     REQUIRE(doc != nullptr);
     CHECK(doc->pages() >= 5);
     const auto title = doc->info_key("Title").to_utf8();
@@ -125,9 +124,9 @@ TEST_CASE("e2e: the sample report builds and the PDF reads back with the compute
         const std::string text = pdf_text(*doc);
         for (const auto& item : results.items) {
             if (item.value) {
-                const auto printed = sfp::format_indicator(*item.value, *catalogue->find(item.indicator));
-                INFO(item.indicator << " " << results.scopes[item.scope].key << " "
-                                    << item.period);
+                const auto printed =
+                    sfp::format_indicator(*item.value, *catalogue->find(item.indicator));
+                INFO(item.indicator << " " << results.scopes[item.scope].key << " " << item.period);
                 CHECK_THAT(text, Catch::Contains(printed));
             }
         }
@@ -151,8 +150,8 @@ TEST_CASE("e2e: two builds with the same SOURCE_DATE_EPOCH are byte-identical",
     sfp::Diagnostics diagnostics;
     REQUIRE(build_sample(first, diagnostics).code == sfp::ExitCode::ok);
     REQUIRE(build_sample(second, diagnostics).code == sfp::ExitCode::ok);
-    for (const char* name : {"gb-progress-sample.pdf", "gb-progress-sample.xlsx",
-                             "gb-progress-sample.results.json"}) {
+    for (const char* name :
+         {"gb-progress-sample.pdf", "gb-progress-sample.xlsx", "gb-progress-sample.results.json"}) {
         INFO(name);
         const std::string a = read_bytes(first / name);
         CHECK(a.size() > 1000);

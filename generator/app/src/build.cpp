@@ -34,9 +34,10 @@ std::optional<std::vector<OutputFormat>> parse_formats(const std::string& text,
         } else if (name == "json") {
             formats.push_back(OutputFormat::json);
         } else {
-            diagnostics.error({}, fmt::format("--format: expected a comma-separated list of pdf, "
-                                              "xlsx, json; found '{}'",
-                                              name),
+            diagnostics.error({},
+                              fmt::format("--format: expected a comma-separated list of pdf, "
+                                          "xlsx, json; found '{}'",
+                                          name),
                               did_you_mean(name, {"pdf", "xlsx", "json"}));
             return std::nullopt;
         }
@@ -102,8 +103,7 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     }
     const Results results = compute_indicators(*data, *catalogue, *spec);
     const Document document = build_document(*spec, *catalogue, *data, results);
-    const std::int64_t timestamp =
-        options.source_date_epoch.value_or(epoch_of_date(spec->date));
+    const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec->date));
 
     if (!prepare_output_dir(options.output_dir, diagnostics)) {
         result.code = ExitCode::output;

@@ -58,23 +58,22 @@ std::optional<Enum> parse_choice(detail::TomlReader& reader, std::string_view ke
     return std::nullopt;
 }
 
-void check_fields(std::string_view key,
-                  const std::vector<std::string>& fields, const std::vector<SourcePos>& positions,
-                  Diagnostics& diagnostics) {
+void check_fields(std::string_view key, const std::vector<std::string>& fields,
+                  const std::vector<SourcePos>& positions, Diagnostics& diagnostics) {
     const auto names = canonical_field_names();
     for (std::size_t i = 0; i < fields.size(); ++i) {
         const FieldInfo* field = find_field(fields[i]);
         if (field == nullptr) {
-            diagnostics.error(positions.at(i),
-                              fmt::format("'{}' in [[indicator]]: unknown canonical field '{}'",
-                                          key, fields[i]),
-                              did_you_mean(fields[i], names));
+            diagnostics.error(
+                positions.at(i),
+                fmt::format("'{}' in [[indicator]]: unknown canonical field '{}'", key, fields[i]),
+                did_you_mean(fields[i], names));
             continue;
         }
         if (field->kind == FieldKind::text || field->kind == FieldKind::year) {
-            diagnostics.error(positions.at(i),
-                              fmt::format("'{}' in [[indicator]]: field '{}' is not numeric", key,
-                                          fields[i]));
+            diagnostics.error(
+                positions.at(i),
+                fmt::format("'{}' in [[indicator]]: field '{}' is not numeric", key, fields[i]));
         }
     }
 }
@@ -102,8 +101,8 @@ std::optional<Catalogue> load_catalogue(const std::string& path, Diagnostics& di
             continue;
         }
         detail::TomlReader reader(*table, path, "[[indicator]]", diagnostics);
-        reader.reject_unknown_keys({"id", "name", "short", "unit", "decimals", "good",
-                                    "aggregate", "numerator", "denominator", "source"});
+        reader.reject_unknown_keys({"id", "name", "short", "unit", "decimals", "good", "aggregate",
+                                    "numerator", "denominator", "source"});
         IndicatorDef def;
         def.where = reader.where();
         def.id = reader.string("id", true).value_or("");
@@ -116,22 +115,21 @@ std::optional<Catalogue> load_catalogue(const std::string& path, Diagnostics& di
                               fmt::format("'decimals' in [[indicator]]: expected 0 to 6, found {}",
                                           def.decimals));
         }
-        def.unit = parse_choice<Unit>(reader, "unit",
-                                      {{"fraction", Unit::fraction},
-                                       {"count", Unit::count},
-                                       {"usd", Unit::usd}},
-                                      diagnostics)
-                       .value_or(Unit::fraction);
-        def.good = parse_choice<Direction>(
-                       reader, "good",
-                       {{"up", Direction::up}, {"down", Direction::down}, {"context", Direction::context}},
+        def.unit = parse_choice<Unit>(
+                       reader, "unit",
+                       {{"fraction", Unit::fraction}, {"count", Unit::count}, {"usd", Unit::usd}},
                        diagnostics)
-                       .value_or(Direction::up);
-        def.aggregate =
-            parse_choice<Aggregate>(reader, "aggregate",
-                                    {{"sum", Aggregate::sum}, {"ratio", Aggregate::ratio}},
-                                    diagnostics)
-                .value_or(Aggregate::ratio);
+                       .value_or(Unit::fraction);
+        def.good =
+            parse_choice<Direction>(
+                reader, "good",
+                {{"up", Direction::up}, {"down", Direction::down}, {"context", Direction::context}},
+                diagnostics)
+                .value_or(Direction::up);
+        def.aggregate = parse_choice<Aggregate>(
+                            reader, "aggregate",
+                            {{"sum", Aggregate::sum}, {"ratio", Aggregate::ratio}}, diagnostics)
+                            .value_or(Aggregate::ratio);
         std::vector<SourcePos> numerator_pos;
         std::vector<SourcePos> denominator_pos;
         def.numerator = reader.strings("numerator", true, &numerator_pos);

@@ -35,8 +35,8 @@ bool valid_date(const std::string& text) {
 }
 
 void parse_report(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics) {
-    reader.reject_unknown_keys({"name", "title", "subtitle", "language", "author", "date",
-                                "symbol"});
+    reader.reject_unknown_keys(
+        {"name", "title", "subtitle", "language", "author", "date", "symbol"});
     spec.name = reader.string("name", true).value_or("");
     spec.title = reader.string("title", true).value_or("");
     spec.subtitle = reader.string("subtitle", false).value_or("");
@@ -102,9 +102,9 @@ void parse_source(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
     }
     source.format = reader.string("format", false).value_or("csv");
     if (source.format != "csv") {
-        diagnostics.error(reader.where("format"),
-                          fmt::format("'format' in [[source]]: expected 'csv', found '{}'",
-                                      source.format));
+        diagnostics.error(
+            reader.where("format"),
+            fmt::format("'format' in [[source]]: expected 'csv', found '{}'", source.format));
     }
     source.missing_tokens = reader.strings("missing", false);
     if (const toml::table* columns = reader.table("columns", true)) {
@@ -114,10 +114,9 @@ void parse_source(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
             const SourcePos key_pos{reader.file(), static_cast<long>(key.source().begin.line),
                                     static_cast<long>(key.source().begin.column)};
             if (find_field(field) == nullptr) {
-                diagnostics.error(key_pos,
-                                  fmt::format("unknown canonical field '{}' in [source.columns]",
-                                              field),
-                                  did_you_mean(field, names));
+                diagnostics.error(
+                    key_pos, fmt::format("unknown canonical field '{}' in [source.columns]", field),
+                    did_you_mean(field, names));
                 continue;
             }
             const auto* column = node.as_string();
@@ -201,8 +200,8 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
     }
     each_table_in_array(root, "cover", "[[cover]]", diagnostics, [&](TomlReader& reader) {
         reader.reject_unknown_keys({"label", "value"});
-        spec.cover.push_back({reader.string("label", true).value_or(""),
-                              reader.string("value", true).value_or("")});
+        spec.cover.push_back(
+            {reader.string("label", true).value_or(""), reader.string("value", true).value_or("")});
     });
     if (const toml::table* text = root.table("text", false)) {
         TomlReader reader(*text, path, "[text]", diagnostics);

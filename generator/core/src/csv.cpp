@@ -13,14 +13,16 @@ constexpr std::size_t buffer_size = 1 << 16;
 CsvReader::CsvReader(std::string path, std::FILE* file, CsvOptions options)
     : path_(std::move(path)), file_(file), options_(options), buffer_(buffer_size) {}
 
-CsvReader::~CsvReader() { std::fclose(file_); }
+CsvReader::~CsvReader() {
+    std::fclose(file_);
+}
 
 std::unique_ptr<CsvReader> CsvReader::open(const std::string& path, CsvOptions options,
                                            Diagnostics& diagnostics) {
     std::FILE* file = std::fopen(path.c_str(), "rb");
     if (file == nullptr) {
-        diagnostics.error({path, 0, 0}, fmt::format("cannot open data file: {}",
-                                                    std::strerror(errno)));
+        diagnostics.error({path, 0, 0},
+                          fmt::format("cannot open data file: {}", std::strerror(errno)));
         return nullptr;
     }
     return std::unique_ptr<CsvReader>(new CsvReader(path, file, options));
@@ -49,7 +51,8 @@ bool CsvReader::next(CsvRecord& record, Diagnostics& diagnostics) {
     if (at_start_) {
         at_start_ = false;
         // Skip a UTF-8 byte order mark (the first chunk is read whole, so it is in the buffer).
-        if (peek() == 0xEF && end_ - pos_ >= 3 && std::memcmp(&buffer_[pos_], "\xEF\xBB\xBF", 3) == 0) {
+        if (peek() == 0xEF && end_ - pos_ >= 3 &&
+            std::memcmp(&buffer_[pos_], "\xEF\xBB\xBF", 3) == 0) {
             pos_ += 3;
         }
     }

@@ -155,10 +155,10 @@ private:
     void issue(const CsvRecord& record, const BoundColumn& column, std::string_view value,
                std::string problem) {
         const SourcePos where{source_.path, record.row, static_cast<long>(column.index) + 1};
-        diagnostics_.warning(where, fmt::format("{} '{}' = '{}': {}", "field",
-                                                column.field->name, value, problem));
-        data_.issues.push_back({where, std::string(column.field->name), std::string(value),
-                                std::move(problem)});
+        diagnostics_.warning(
+            where, fmt::format("{} '{}' = '{}': {}", "field", column.field->name, value, problem));
+        data_.issues.push_back(
+            {where, std::string(column.field->name), std::string(value), std::move(problem)});
     }
 
     void reject(const CsvRecord& record, long column, std::string problem) {
@@ -195,18 +195,18 @@ private:
                     region = text;
                 }
                 if (column.field->required && is_missing(text)) {
-                    reject(record, col, fmt::format("required field '{}' is missing",
-                                                    column.field->name));
+                    reject(record, col,
+                           fmt::format("required field '{}' is missing", column.field->name));
                     return false;
                 }
                 break;
             case FieldKind::year: {
                 const auto number = parse_number(text);
-                if (!number || *number != std::floor(*number) || *number < 1900 ||
-                    *number > 2200) {
-                    reject(record, col, fmt::format("expected a fiscal year (1900-2200), found "
-                                                    "'{}'",
-                                                    text));
+                if (!number || *number != std::floor(*number) || *number < 1900 || *number > 2200) {
+                    reject(record, col,
+                           fmt::format("expected a fiscal year (1900-2200), found "
+                                       "'{}'",
+                                       text));
                     return false;
                 }
                 year = static_cast<int>(*number);
@@ -233,9 +233,10 @@ private:
             }
         }
         if (!keys_.insert({id, *year}).second) {
-            reject(record, 0, fmt::format("duplicate record for institution '{}' in {}: the "
-                                          "first one is kept",
-                                          id, *year));
+            reject(record, 0,
+                   fmt::format("duplicate record for institution '{}' in {}: the "
+                               "first one is kept",
+                               id, *year));
             return false;
         }
         check_consistency(record, values);
@@ -260,8 +261,9 @@ private:
             auto& part_value = values[part];
             const auto& whole_value = values[whole];
             if (part_value && whole_value && *part_value > *whole_value) {
-                const auto column = std::find_if(columns_.begin(), columns_.end(),
-                                                 [&](const auto& c) { return c.field->name == part; });
+                const auto column =
+                    std::find_if(columns_.begin(), columns_.end(),
+                                 [&](const auto& c) { return c.field->name == part; });
                 issue(record, *column, fmt::format("{}", *part_value),
                       fmt::format("impossible value: larger than {} ({}); treated as missing",
                                   whole, *whole_value));

@@ -20,9 +20,8 @@ std::string format_indicator(double value, const IndicatorDef& def) {
 }
 
 std::string excel_format(const IndicatorDef& def) {
-    const std::string decimals = def.decimals > 0 ? "." + std::string(
-                                                              static_cast<std::size_t>(def.decimals), '0')
-                                                  : "";
+    const std::string decimals =
+        def.decimals > 0 ? "." + std::string(static_cast<std::size_t>(def.decimals), '0') : "";
     switch (def.unit) {
     case Unit::fraction:
         return "0" + decimals + "%";
@@ -54,9 +53,9 @@ charts::ValueFormat chart_format(const IndicatorDef& def) {
 }
 
 std::string long_date(const std::string& iso_date) {
-    static const std::array<const char*, 12> months{"January", "February", "March",     "April",
-                                                    "May",     "June",     "July",      "August",
-                                                    "September", "October", "November", "December"};
+    static const std::array<const char*, 12> months{
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December"};
     int year = 0;
     int month = 0;
     int day = 0;
@@ -136,8 +135,8 @@ public:
         doc.info.subtitle = spec_.subtitle;
         doc.info.author = spec_.author;
         doc.info.symbol = spec_.symbol;
-        doc.info.subject = fmt::format("Progress report, fiscal years {}-{}", spec_.first_year,
-                                       spec_.last_year);
+        doc.info.subject =
+            fmt::format("Progress report, fiscal years {}-{}", spec_.first_year, spec_.last_year);
         doc.info.keywords = "microfinance; decent work; ILO; Social Finance Programme; " +
                             fmt::format("{}", fmt::join(spec_.indicators, "; "));
         doc.info.date_text = long_date(spec_.date);
@@ -218,8 +217,8 @@ private:
             "is given with each figure.",
             spec_.first_year, spec_.last_year, last_, results_.reporting_count(all, last_),
             results_.scopes.size() - 1, group_word(),
-            results_.reporting_count(all, spec_.first_year), spec_.first_year, rows_read,
-            rows_used, data_.issues.size());
+            results_.reporting_count(all, spec_.first_year), spec_.first_year, rows_read, rows_used,
+            data_.issues.size());
     }
 
     std::string change_word(const std::string& id) const {
@@ -295,8 +294,8 @@ private:
 
     Table trend_table() const {
         Table table;
-        table.caption = fmt::format("Table 2. All {}s, {}-{}", group_word(), spec_.first_year,
-                                    spec_.last_year);
+        table.caption =
+            fmt::format("Table 2. All {}s, {}-{}", group_word(), spec_.first_year, spec_.last_year);
         table.sheet_name = "Table 2";
         table.header = {"Indicator"};
         table.widths = {3.0};
@@ -385,10 +384,10 @@ private:
         table.header = {"File:row:column", "Field", "Value", "Problem"};
         table.widths = {2.2, 1.6, 1.1, 3.2};
         for (const auto& issue : data_.issues) {
-            table.rows.push_back(
-                {text_cell(fmt::format("{}:{}:{}", display_path(issue.where.file),
-                                       issue.where.line, issue.where.column)),
-                 text_cell(issue.field), text_cell(issue.value), text_cell(issue.problem)});
+            table.rows.push_back({text_cell(fmt::format("{}:{}:{}", display_path(issue.where.file),
+                                                        issue.where.line, issue.where.column)),
+                                  text_cell(issue.field), text_cell(issue.value),
+                                  text_cell(issue.problem)});
         }
         return table;
     }
@@ -419,19 +418,17 @@ private:
         table.caption = "All results";
         table.sheet_name = "Results";
         table.in_pdf = false;
-        table.header = {"Indicator", "Name", "Scope", "Period", "Value", "Unit", "n",
-                        "Missing reason"};
+        table.header = {"Indicator", "Name", "Scope", "Period",
+                        "Value",     "Unit", "n",     "Missing reason"};
         for (const auto& item : results_.items) {
             const IndicatorDef& def = *catalogue_.find(item.indicator);
             Cell value = result_cell(&item, def);
             value.subtext.clear();
-            table.rows.push_back({text_cell(item.indicator), text_cell(def.name),
-                                  text_cell(results_.scopes[item.scope].key),
-                                  count_cell(item.period), value,
-                                  text_cell(std::string(unit_name(def.unit))),
-                                  count_cell(item.n),
-                                  text_cell(item.missing ? std::string(reason_name(*item.missing))
-                                                         : "")});
+            table.rows.push_back(
+                {text_cell(item.indicator), text_cell(def.name),
+                 text_cell(results_.scopes[item.scope].key), count_cell(item.period), value,
+                 text_cell(std::string(unit_name(def.unit))), count_cell(item.n),
+                 text_cell(item.missing ? std::string(reason_name(*item.missing)) : "")});
             table.rows.back()[3].excel_format = "0";
         }
         return table;
@@ -460,8 +457,8 @@ private:
             chart.series.push_back(std::move(series));
         } else {
             chart.kind = charts::ChartKind::line;
-            chart.subtitle = fmt::format("{}-{}, by {}", spec_.first_year, spec_.last_year,
-                                         group_word());
+            chart.subtitle =
+                fmt::format("{}-{}, by {}", spec_.first_year, spec_.last_year, group_word());
             for (const int year : results_.periods) {
                 chart.categories.push_back(fmt::format("{}", year));
             }
@@ -474,8 +471,8 @@ private:
                 chart.series.push_back(std::move(series));
             }
         }
-        fig.caption = fmt::format("Figure {}. {} ({})", figure_number_, chart.title,
-                                  chart.subtitle);
+        fig.caption =
+            fmt::format("Figure {}. {} ({})", figure_number_, chart.title, chart.subtitle);
         fig.sheet_name = fmt::format("Figure {}", figure_number_);
         return fig;
     }

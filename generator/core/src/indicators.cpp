@@ -33,15 +33,14 @@ long Results::reporting_count(std::size_t scope, int period) const {
     return reporting.at(scope * periods.size() + static_cast<std::size_t>(p - periods.begin()));
 }
 
-bool bind_indicators(const ReportSpec& spec, const Catalogue& catalogue,
-                     Diagnostics& diagnostics) {
+bool bind_indicators(const ReportSpec& spec, const Catalogue& catalogue, Diagnostics& diagnostics) {
     bool ok = true;
     const auto ids = catalogue.ids();
     for (std::size_t i = 0; i < spec.indicators.size(); ++i) {
         if (catalogue.find(spec.indicators[i]) == nullptr) {
             diagnostics.error(spec.indicator_pos.at(i),
-                              fmt::format("unknown indicator '{}' (not in {})",
-                                          spec.indicators[i], spec.catalogue_path),
+                              fmt::format("unknown indicator '{}' (not in {})", spec.indicators[i],
+                                          spec.catalogue_path),
                               did_you_mean(spec.indicators[i], ids));
             ok = false;
         }
@@ -96,8 +95,7 @@ Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
     for (const auto& group : groups) {
         results.scopes.push_back({prefix + group, group});
     }
-    results.scopes.push_back(
-        {"all", spec.group_by == "region" ? "All regions" : "All countries"});
+    results.scopes.push_back({"all", spec.group_by == "region" ? "All regions" : "All countries"});
     for (int year = spec.first_year; year <= spec.last_year; ++year) {
         results.periods.push_back(year);
     }

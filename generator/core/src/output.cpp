@@ -1,13 +1,13 @@
 #include "sfp/output.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
-#include <atomic>
-#include <fcntl.h>
 #include <random>
 #include <unistd.h>
 
@@ -19,8 +19,8 @@ PendingFile::PendingFile(std::string target) : target_(std::move(target)) {
     static std::atomic<unsigned> counter{0};
     thread_local std::mt19937 random(std::random_device{}());
     for (int attempt = 0; attempt < 100; ++attempt) {
-        std::string candidate = fmt::format("{}.tmp-{}-{}-{:06x}", target_, ::getpid(),
-                                            counter++, random() & 0xFFFFFFU);
+        std::string candidate = fmt::format("{}.tmp-{}-{}-{:06x}", target_, ::getpid(), counter++,
+                                            random() & 0xFFFFFFU);
         const int fd = ::open(candidate.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) {
             ::close(fd);
@@ -71,8 +71,8 @@ bool write_file_atomically(const std::string& path, const std::string& content,
     const int saved_errno = errno;
     const bool closed = std::fclose(file) == 0;
     if (!written || !closed) {
-        diagnostics.error({path, 0, 0},
-                          fmt::format("cannot write: {}", std::strerror(written ? errno : saved_errno)));
+        diagnostics.error({path, 0, 0}, fmt::format("cannot write: {}",
+                                                    std::strerror(written ? errno : saved_errno)));
         return false;
     }
     return pending.commit(diagnostics);

@@ -36,8 +36,8 @@ std::string json_string(std::string_view text) {
     return out + "\"";
 }
 
-std::string results_to_json(const ReportSpec& spec, const Catalogue& catalogue,
-                            const Dataset& data, const Results& results) {
+std::string results_to_json(const ReportSpec& spec, const Catalogue& catalogue, const Dataset& data,
+                            const Results& results) {
     std::string out = "{\n";
     out += fmt::format("  \"report\": {},\n", json_string(spec.name));
     out += fmt::format("  \"generator\": {},\n", json_string(std::string("sfpgen ") + version));
@@ -76,8 +76,8 @@ std::string results_to_json(const ReportSpec& spec, const Catalogue& catalogue,
         out += fmt::format("{}\n    {{\"file\": {}, \"row\": {}, \"column\": {}, \"field\": {}, "
                            "\"value\": {}, \"problem\": {}}}",
                            i == 0 ? "" : ",", json_string(file), issue.where.line,
-                           issue.where.column, json_string(issue.field),
-                           json_string(issue.value), json_string(issue.problem));
+                           issue.where.column, json_string(issue.field), json_string(issue.value),
+                           json_string(issue.problem));
     }
     out += "\n  ]\n}\n";
     return out;

@@ -52,9 +52,8 @@ std::optional<toml::table> parse_toml_file(const std::string& path, Diagnostics&
         return toml::parse_file(path);
     } catch (const toml::parse_error& error) {
         const auto& begin = error.source().begin;
-        diagnostics.error(
-            {path, static_cast<long>(begin.line), static_cast<long>(begin.column)},
-            fmt::format("invalid TOML: {}", error.description()));
+        diagnostics.error({path, static_cast<long>(begin.line), static_cast<long>(begin.column)},
+                          fmt::format("invalid TOML: {}", error.description()));
         return std::nullopt;
     }
 }
@@ -72,9 +71,8 @@ SourcePos TomlReader::where(std::string_view key) const {
 
 void TomlReader::wrong_type(std::string_view key, const toml::node& node,
                             std::string_view expected) {
-    diagnostics_.error(position(file_, node),
-                       fmt::format("'{}' in {}: expected {}, found {}", key, label_, expected,
-                                   type_name(node)));
+    diagnostics_.error(position(file_, node), fmt::format("'{}' in {}: expected {}, found {}", key,
+                                                          label_, expected, type_name(node)));
 }
 
 void TomlReader::missing(std::string_view key) {

@@ -169,8 +169,7 @@ private:
     }
 
     void hline_op(double x0, double x1, double y, double width, Colour colour) {
-        current().ops.push_back(
-            [=](cairo_t* cr) { hline(cr, x0, x1, y, width, colour); });
+        current().ops.push_back([=](cairo_t* cr) { hline(cr, x0, x1, y, width, colour); });
     }
 
     Page& current() { return pages_.back(); }
@@ -183,7 +182,8 @@ private:
 
     /// Makes sure `height` points fit below the current position, starting a page if not.
     void ensure(double height) {
-        if (pages_.empty() || force_new_page_ || (y_ + height > content_bottom && y_ > margin_top)) {
+        if (pages_.empty() || force_new_page_ ||
+            (y_ + height > content_bottom && y_ > margin_top)) {
             new_page();
         }
     }
@@ -285,8 +285,8 @@ private:
     charts::TextStyle cell_style(const Cell& cell, double width, bool header) const {
         charts::TextStyle text_style = style(header ? 7.5 : 8, header);
         text_style.wrap_width = width;
-        text_style.align = cell.align == Align::right ? charts::TextAlign::right
-                                                      : charts::TextAlign::left;
+        text_style.align =
+            cell.align == Align::right ? charts::TextAlign::right : charts::TextAlign::left;
         return text_style;
     }
 
@@ -313,18 +313,16 @@ private:
         const double top = y_;
         if (header || shaded) {
             const Colour fill = header ? header_fill : Colour{0.97, 0.97, 0.97};
-            current().ops.push_back([=](cairo_t* cr) {
-                fill_rect(cr, margin_left, top, content_width, height, fill);
-            });
+            current().ops.push_back(
+                [=](cairo_t* cr) { fill_rect(cr, margin_left, top, content_width, height, fill); });
         }
         double x = margin_left;
         for (std::size_t c = 0; c < row.size() && c < widths.size(); ++c) {
             const double inner = widths[c] - 2 * cell_pad;
             const Cell& cell = row[c];
             const Colour colour = cell.missing ? muted : ink;
-            const double text_height =
-                place_text(cell.text, cell_style(cell, inner, header), colour, x + cell_pad,
-                           top + cell_pad);
+            const double text_height = place_text(cell.text, cell_style(cell, inner, header),
+                                                  colour, x + cell_pad, top + cell_pad);
             if (!cell.subtext.empty()) {
                 charts::TextStyle sub = cell_style(cell, inner, false);
                 sub.size = 6;
@@ -475,8 +473,7 @@ bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& 
             footer.align = charts::TextAlign::centre;
             const charts::Text number =
                 charts::make_text(cr, fmt::format("Page {} of {}", p + 1, total), footer);
-            charts::show_text(cr, number, margin_left, page_height - 40, muted.r, muted.g,
-                              muted.b);
+            charts::show_text(cr, number, margin_left, page_height - 40, muted.r, muted.g, muted.b);
             if (p > 0 && !doc.info.symbol.empty()) {
                 footer.align = charts::TextAlign::right;
                 const charts::Text header = charts::make_text(cr, doc.info.symbol, footer);
@@ -485,9 +482,9 @@ bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& 
             cairo_show_page(cr);
         }
         for (const auto& entry : layout.outline()) {
-            const std::string link = fmt::format("page={} pos=[{} {}]", entry.page,
-                                                 static_cast<int>(margin_left),
-                                                 static_cast<int>(entry.y));
+            const std::string link =
+                fmt::format("page={} pos=[{} {}]", entry.page, static_cast<int>(margin_left),
+                            static_cast<int>(entry.y));
             cairo_pdf_surface_add_outline(pdf, CAIRO_PDF_OUTLINE_ROOT, entry.title.c_str(),
                                           link.c_str(), CAIRO_PDF_OUTLINE_FLAG_OPEN);
         }

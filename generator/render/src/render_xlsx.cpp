@@ -52,8 +52,8 @@ public:
             return;
         }
         ok_ = false;
-        diagnostics_.error({path_, 0, 0},
-                           fmt::format("cannot write workbook ({}): {}", what, lxw_strerror(error)));
+        diagnostics_.error({path_, 0, 0}, fmt::format("cannot write workbook ({}): {}", what,
+                                                      lxw_strerror(error)));
     }
 
     lxw_format* number_format(const std::string& excel_format) {
@@ -72,9 +72,9 @@ public:
         lxw_worksheet* worksheet = workbook_add_worksheet(workbook_, name.c_str());
         if (worksheet == nullptr) {
             ok_ = false;
-            diagnostics_.error({path_, 0, 0},
-                               fmt::format("cannot add worksheet '{}' (invalid or duplicate name)",
-                                           name));
+            diagnostics_.error(
+                {path_, 0, 0},
+                fmt::format("cannot add worksheet '{}' (invalid or duplicate name)", name));
         }
         return worksheet;
     }
@@ -191,16 +191,15 @@ public:
             for (std::size_t s = 0; s < spec.series.size(); ++s) {
                 const auto& values = spec.series[s].values;
                 if (i < values.size() && values[i]) {
-                    check(worksheet_write_number(ws, row, static_cast<lxw_col_t>(s + 1),
-                                                 *values[i], value_format),
+                    check(worksheet_write_number(ws, row, static_cast<lxw_col_t>(s + 1), *values[i],
+                                                 value_format),
                           "value");
                 }
                 // A missing value stays an empty cell: the chart shows a gap, not a zero.
             }
         }
         check(worksheet_set_column(ws, 0, 0, 30, nullptr), "column width");
-        check(worksheet_set_column(ws, 1, static_cast<lxw_col_t>(spec.series.size()), 16,
-                                   nullptr),
+        check(worksheet_set_column(ws, 1, static_cast<lxw_col_t>(spec.series.size()), 16, nullptr),
               "column width");
         worksheet_freeze_panes(ws, header_row + 1, 1);
 
@@ -233,9 +232,8 @@ public:
         options.y_scale = 1.4;
         std::string description = figure.caption;
         options.description = description.data();
-        check(worksheet_insert_chart_opt(ws, header_row,
-                                         static_cast<lxw_col_t>(spec.series.size() + 2), chart,
-                                         &options),
+        check(worksheet_insert_chart_opt(
+                  ws, header_row, static_cast<lxw_col_t>(spec.series.size() + 2), chart, &options),
               "chart");
     }
 

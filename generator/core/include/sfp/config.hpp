@@ -44,15 +44,15 @@ struct CoverLine {
 
 struct ReportSpec {
     std::string config_path;
-    std::string name;     ///< output base name: output/<name>.pdf
+    std::string name; ///< output base name: output/<name>.pdf
     std::string title;
     std::string subtitle;
     std::string language = "en";
     std::string author;
-    std::string date;     ///< YYYY-MM-DD, used when SOURCE_DATE_EPOCH is not set
-    std::string symbol;   ///< GB document symbol, e.g. GB.350/POL/4
+    std::string date;   ///< YYYY-MM-DD, used when SOURCE_DATE_EPOCH is not set
+    std::string symbol; ///< GB document symbol, e.g. GB.350/POL/4
     std::vector<CoverLine> cover;
-    std::string summary;  ///< narrative paragraph for the summary section
+    std::string summary; ///< narrative paragraph for the summary section
     std::string introduction;
 
     std::string catalogue_path; ///< resolved against the config file's folder

@@ -36,7 +36,8 @@ struct Dataset {
     std::vector<std::string> country_iso3;
     std::vector<std::string> region;
     std::vector<int> fiscal_year;
-    std::map<std::string, std::vector<std::optional<double>>> numbers; ///< canonical field -> column
+    std::map<std::string, std::vector<std::optional<double>>>
+        numbers;                   ///< canonical field -> column
     std::vector<SourcePos> origin; ///< where each record came from (file and row)
 
     std::vector<QualityIssue> issues;
@@ -54,8 +55,7 @@ struct Dataset {
 /// unknown column is an error at the config position), parses values, applies the validity
 /// rules of docs/data.md, and reports row problems without aborting. Returns nullopt when a
 /// source cannot be used at all.
-[[nodiscard]] std::optional<Dataset> load_sources(const ReportSpec& spec,
-                                                  Diagnostics& diagnostics);
+[[nodiscard]] std::optional<Dataset> load_sources(const ReportSpec& spec, Diagnostics& diagnostics);
 
 /// Parses a number as written in data files: optional sign, digits, one '.', exponent;
 /// integers written as floats ("201.0") are accepted. Locale-independent. nullopt if not a

@@ -52,7 +52,7 @@ struct Table {
 struct Figure {
     std::string caption;
     charts::ChartSpec chart;
-    double height = 230; ///< points
+    double height = 230;    ///< points
     std::string sheet_name; ///< XLSX sheet holding its data and native chart
 };
 
@@ -68,7 +68,7 @@ struct DocumentInfo {
     std::string subject;
     std::string keywords;
     std::string symbol;
-    std::string date_text;       ///< as printed on the cover, e.g. "28 November 2026"
+    std::string date_text;        ///< as printed on the cover, e.g. "28 November 2026"
     std::vector<CoverLine> cover; ///< GB cover block lines
     std::string summary;
 };
