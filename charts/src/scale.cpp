@@ -1,6 +1,7 @@
 #include "charts/scale.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -12,14 +13,15 @@ std::vector<double> LinearScale::ticks() const {
         return out;
     }
     const auto count = static_cast<long>(std::llround((max - min) / step));
+    const auto first = static_cast<long>(std::llround(min / step));
+    // For steps below 1 (0.1, 0.02...), k / (1/step) gives the double nearest k*step exactly
+    // (3 / 10.0 == 0.3) where k * 0.1 would not (0.30000000000000004).
+    const double inverse = 1.0 / step;
+    const bool divide = step < 1.0 && std::fabs(inverse - std::round(inverse)) < 1e-9;
     for (long i = 0; i <= count; ++i) {
-        double tick = min + static_cast<double>(i) * step;
-        // Snap values like 0.30000000000000004 to the step's grid so labels stay clean.
-        tick = std::round(tick / step) * step;
-        if (std::fabs(tick) < step * 1e-9) {
-            tick = 0.0;
-        }
-        out.push_back(tick);
+        const auto k = static_cast<double>(first + i);
+        const double tick = divide ? k / std::round(inverse) : k * step;
+        out.push_back(tick == 0.0 ? 0.0 : tick); // no -0
     }
     return out;
 }
@@ -90,7 +92,10 @@ std::optional<std::pair<double, double>> value_range(const ChartSpec& spec) {
 }
 
 std::string group_thousands(double value, int decimals) {
-    std::string digits = fmt::format("{:.{}f}", std::fabs(value), std::max(0, decimals));
+    // Round half away from zero, as Excel does, so the PDF and the workbook agree on ties.
+    const double scale = std::pow(10.0, std::max(0, decimals));
+    const double rounded = std::round(std::fabs(value) * scale) / scale;
+    std::string digits = fmt::format("{:.{}f}", rounded, std::max(0, decimals));
     const bool negative = value < 0 && digits.find_first_not_of("0.") != std::string::npos;
     const auto dot = digits.find('.');
     std::string integer = digits.substr(0, dot);
@@ -110,17 +115,21 @@ std::string group_thousands(double value, int decimals) {
 namespace {
 
 std::string compact_number(double value, int decimals) {
+    // The unit follows the magnitude, then moves up when rounding reaches 1,000 of it: 999,999
+    // with one decimal is "1.0m", not "1,000.0k".
+    static constexpr std::array<std::pair<double, const char*>, 4> units{
+        {{1.0, ""}, {1e3, "k"}, {1e6, "m"}, {1e9, "bn"}}};
+    const double scale = std::pow(10.0, std::max(0, decimals));
     const double magnitude = std::fabs(value);
-    if (magnitude >= 1e9) {
-        return group_thousands(value / 1e9, decimals) + "bn";
+    std::size_t unit = 0;
+    while (unit + 1 < units.size() && magnitude >= units[unit + 1].first) {
+        ++unit;
     }
-    if (magnitude >= 1e6) {
-        return group_thousands(value / 1e6, decimals) + "m";
+    if (unit + 1 < units.size() &&
+        std::round(magnitude / units[unit].first * scale) / scale >= 1000.0) {
+        ++unit;
     }
-    if (magnitude >= 1e3) {
-        return group_thousands(value / 1e3, decimals) + "k";
-    }
-    return group_thousands(value, decimals);
+    return group_thousands(value / units[unit].first, decimals) + units[unit].second;
 }
 
 } // namespace

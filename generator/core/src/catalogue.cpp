@@ -4,6 +4,7 @@
 #include "toml_reader.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <fmt/format.h>
 
 namespace sfp {
@@ -109,12 +110,13 @@ std::optional<Catalogue> load_catalogue(const std::string& path, Diagnostics& di
         def.name = reader.string("name", true).value_or("");
         def.short_name = reader.string("short", false).value_or(def.name);
         def.source = reader.string("source", true).value_or("");
-        def.decimals = static_cast<int>(reader.integer("decimals", false).value_or(1));
-        if (def.decimals < 0 || def.decimals > 6) {
-            diagnostics.error(reader.where("decimals"),
-                              fmt::format("'decimals' in [[indicator]]: expected 0 to 6, found {}",
-                                          def.decimals));
+        const std::int64_t decimals = reader.integer("decimals", false).value_or(1);
+        if (decimals < 0 || decimals > 6) {
+            diagnostics.error(
+                reader.where("decimals"),
+                fmt::format("'decimals' in [[indicator]]: expected 0 to 6, found {}", decimals));
         }
+        def.decimals = static_cast<int>(std::clamp<std::int64_t>(decimals, 0, 6));
         def.unit = parse_choice<Unit>(
                        reader, "unit",
                        {{"fraction", Unit::fraction}, {"count", Unit::count}, {"usd", Unit::usd}},

@@ -4,6 +4,7 @@
 #include "toml_reader.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
 
@@ -31,7 +32,13 @@ bool valid_date(const std::string& text) {
         std::sscanf(text.c_str(), "%4d%c%2d%c%2d", &year, &dash1, &month, &dash2, &day) != 5) {
         return false;
     }
-    return dash1 == '-' && dash2 == '-' && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+    if (dash1 != '-' || dash2 != '-' || month < 1 || month > 12 || day < 1) {
+        return false;
+    }
+    const std::chrono::year_month_day date{std::chrono::year{year},
+                                           std::chrono::month{static_cast<unsigned>(month)},
+                                           std::chrono::day{static_cast<unsigned>(day)}};
+    return date.ok();
 }
 
 void parse_report(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics) {

@@ -23,6 +23,9 @@ const std::string& Dataset::group_value(const std::string& dimension, std::size_
 std::optional<double> parse_number(std::string_view text) {
     if (!text.empty() && text.front() == '+') {
         text.remove_prefix(1);
+        if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+            return std::nullopt; // "+-3" is not a number
+        }
     }
     double value = 0;
     const auto* end = text.data() + text.size();
@@ -108,7 +111,7 @@ public:
 
 private:
     bool bind(const CsvRecord& header) {
-        std::vector<std::string> names;
+        std::vector<std::string>& names = header_;
         std::set<std::string> seen;
         for (std::size_t i = 0; i < header.fields.size(); ++i) {
             std::string name(trim(header.fields[i]));
@@ -155,8 +158,9 @@ private:
     void issue(const CsvRecord& record, const BoundColumn& column, std::string_view value,
                std::string problem) {
         const SourcePos where{source_.path, record.row, static_cast<long>(column.index) + 1};
-        diagnostics_.warning(
-            where, fmt::format("{} '{}' = '{}': {}", "field", column.field->name, value, problem));
+        diagnostics_.warning(where,
+                             fmt::format("column '{}' ({}) = '{}': {}", header_.at(column.index),
+                                         column.field->name, value, problem));
         data_.issues.push_back(
             {where, std::string(column.field->name), std::string(value), std::move(problem)});
     }
@@ -264,9 +268,12 @@ private:
                 const auto column =
                     std::find_if(columns_.begin(), columns_.end(),
                                  [&](const auto& c) { return c.field->name == part; });
-                issue(record, *column, fmt::format("{}", *part_value),
-                      fmt::format("impossible value: larger than {} ({}); treated as missing",
-                                  whole, *whole_value));
+                const auto whole_column =
+                    std::find_if(columns_.begin(), columns_.end(),
+                                 [&](const auto& c) { return c.field->name == whole; });
+                issue(record, *column, trim(record.fields[column->index]),
+                      fmt::format("impossible value: larger than {} ('{}'); treated as missing",
+                                  whole, trim(record.fields[whole_column->index])));
                 part_value.reset();
             }
         };
@@ -280,6 +287,7 @@ private:
     Diagnostics& diagnostics_;
     std::vector<std::string> missing_tokens_;
     std::vector<BoundColumn> columns_;
+    std::vector<std::string> header_; ///< trimmed column names of the file
 };
 
 } // namespace
