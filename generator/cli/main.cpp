@@ -1,9 +1,11 @@
 // The sfpgen command: the only place that parses the command line (Boost.Program_options).
 
 #include "sfp/build.hpp"
+#include "sfp/validate.hpp"
 #include "sfp/version.hpp"
 
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <clocale>
 #include <cstdlib>
 #include <exception>
@@ -17,9 +19,11 @@ namespace {
 constexpr const char* usage_text = R"(usage: sfpgen <command> [options]
 
 commands:
-  build [CONFIG]   build a report (default CONFIG: templates/gb-progress/report.toml)
+  build [CONFIG]              build a report (default CONFIG: templates/gb-progress/report.toml)
+  validate [CONFIG]           load every source of CONFIG and list every data problem
+  ingest FILE --source NAME   validate a submission and store it in the SFP database
 
-run 'sfpgen build --help' for the options of build.
+run 'sfpgen <command> --help' for the options of a command.
 exit codes: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 data, 5 output
 )";
 
@@ -85,9 +89,53 @@ int run_build(const std::vector<std::string>& args) {
     }
     const auto result = sfp::build_report(options, diagnostics);
     print_diagnostics(diagnostics);
+    if (!result.issues.empty()) {
+        constexpr std::size_t shown = 10;
+        for (std::size_t i = 0; i < std::min(shown, result.issues.size()); ++i) {
+            std::cerr << sfp::to_string(result.issues[i]) << '\n';
+        }
+        std::cerr << fmt::format("sfpgen: {} data problems{} (all are in the report's "
+                                 "data-quality annex; 'sfpgen validate' lists them)\n",
+                                 result.issues.size(),
+                                 result.issues.size() > shown ? ", the first 10 shown above" : "");
+    }
     for (const auto& path : result.outputs) {
         std::cout << "wrote " << path << '\n';
     }
+    return static_cast<int>(result.code);
+}
+
+int run_validate(const std::vector<std::string>& args) {
+    sfp::ValidateOptions options;
+    po::options_description visible("options of 'sfpgen validate [CONFIG]'");
+    visible.add_options()("help,h", "show this help")(
+        "json", po::bool_switch(&options.json), "write the problems as JSON on stdout")(
+        "strict", po::bool_switch(&options.strict),
+        "count warnings as errors (exit code 4 on any problem)");
+    po::options_description hidden;
+    hidden.add_options()("config", po::value<std::string>(&options.config_path));
+    po::options_description all;
+    all.add(visible).add(hidden);
+    po::positional_options_description positional;
+    positional.add("config", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& error) {
+        std::cerr << "sfpgen validate: error: " << error.what() << "\n" << visible;
+        return static_cast<int>(sfp::ExitCode::usage);
+    }
+    if (vm.count("help") != 0U) {
+        std::cout << visible
+                  << "\nExit codes: 0 no errors (warnings allowed), 3 configuration, 4 data "
+                     "errors (rejected rows; with --strict any problem).\n";
+        return 0;
+    }
+    sfp::Diagnostics diagnostics;
+    const auto result = sfp::validate_config(options, diagnostics);
+    print_diagnostics(diagnostics);
+    std::cout << result.report;
     return static_cast<int>(result.code);
 }
 
@@ -109,6 +157,9 @@ int main(int argc, char** argv) {
         }
         if (args[0] == "build") {
             return run_build({args.begin() + 1, args.end()});
+        }
+        if (args[0] == "validate") {
+            return run_validate({args.begin() + 1, args.end()});
         }
         std::cerr << fmt::format("sfpgen: error: unknown command '{}'\n", args[0]) << usage_text;
         return static_cast<int>(sfp::ExitCode::usage);

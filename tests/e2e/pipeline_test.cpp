@@ -108,8 +108,10 @@ TEST_CASE("e2e: the sample report builds and the PDF reads back with the compute
         CHECK_THAT(text, Catch::Contains("110.0%"));
         // MENA 2020 has no PAR30 data: shown as missing with its reason, never as 0.
         CHECK_THAT(text, Catch::Contains("no data"));
-        // The data-quality annex lists the impossible values with file:row:column.
-        CHECK_THAT(text, Catch::Contains("institution_years.csv:25:8"));
+        // The data-quality annex lists the impossible values with file, row:column and code.
+        CHECK_THAT(text, Catch::Contains("Data problems in institution_years.csv"));
+        CHECK_THAT(text, Catch::Contains("par30-above-portfolio"));
+        CHECK_THAT(text, Catch::Contains("25:8"));
     }
 
     SECTION("every table figure of the document appears in the PDF text") {

@@ -9,6 +9,7 @@
 #include "sfp/render_pdf.hpp"
 #include "sfp/render_xlsx.hpp"
 #include "sfp/results_json.hpp"
+#include "sfp/sources.hpp"
 #include "sfp/version.hpp"
 
 #include <algorithm>
@@ -86,12 +87,20 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
         result.code = ExitCode::config;
         return result;
     }
+    if (spec->name.empty() || spec->indicators.empty()) {
+        diagnostics.error({spec->config_path, 1, 1},
+                          "the configuration has no [report] name or [indicators] show: it "
+                          "describes data, not a report",
+                          "data-only configurations are for 'sfpgen validate' and 'sfpgen ingest'");
+        result.code = ExitCode::config;
+        return result;
+    }
     const auto catalogue = load_catalogue(spec->catalogue_path, diagnostics);
     if (!catalogue || !bind_indicators(*spec, *catalogue, diagnostics)) {
         result.code = ExitCode::config;
         return result;
     }
-    const auto data = load_sources(*spec, diagnostics);
+    const auto data = load_all_sources(*spec, diagnostics);
     if (!data) {
         // Column names that do not bind are configuration errors; unreadable files are data.
         const bool config_error = std::any_of(
@@ -101,6 +110,7 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
         result.code = config_error ? ExitCode::config : ExitCode::data;
         return result;
     }
+    result.issues = data->issues;
     const Results results = compute_indicators(*data, *catalogue, *spec);
     const Document document = build_document(*spec, *catalogue, *data, results);
     const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec->date));

@@ -10,6 +10,12 @@
 
 namespace sfp {
 
+const ColumnMapping* SourceSpec::mapping(std::string_view field) const {
+    const auto found = std::find_if(columns.begin(), columns.end(),
+                                    [&](const ColumnMapping& m) { return m.field == field; });
+    return found == columns.end() ? nullptr : &*found;
+}
+
 namespace {
 
 using detail::TomlReader;
@@ -99,54 +105,287 @@ void parse_indicators(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnos
     }
 }
 
+std::optional<char> single_char(TomlReader& reader, std::string_view key, std::string_view allowed,
+                                Diagnostics& diagnostics) {
+    const auto text = reader.string(key, false);
+    if (!text) {
+        return std::nullopt;
+    }
+    if (text->empty() && allowed.find('\0') != std::string_view::npos) {
+        return '\0';
+    }
+    if (text->size() != 1 || allowed.find((*text)[0]) == std::string_view::npos) {
+        std::string shown;
+        for (const char c : allowed) {
+            shown += c == '\0' ? std::string("\"\"") : fmt::format("'{}'", c == '\t' ? 't' : c);
+            shown += " ";
+        }
+        diagnostics.error(reader.where(key),
+                          fmt::format("'{}' in [[source]]: expected one character of {}, found '{}'",
+                                      key, shown, *text));
+        return std::nullopt;
+    }
+    return (*text)[0];
+}
+
+const std::vector<std::string>& known_encodings() {
+    static const std::vector<std::string> names{"utf-8", "utf8", "latin-1", "latin1",
+                                                "iso-8859-1", "windows-1252", "cp1252", "cp437",
+                                                "ibm437", "cp850", "ibm850"};
+    return names;
+}
+
+void parse_column(const std::string& field, const toml::node& node, TomlReader& reader,
+                  SourceSpec& source, Diagnostics& diagnostics) {
+    ColumnMapping mapping;
+    mapping.field = field;
+    mapping.where = detail::position(reader.file(), node);
+    if (const auto* column = node.as_string()) {
+        mapping.column = column->get();
+        source.columns.push_back(std::move(mapping));
+        return;
+    }
+    const auto* table = node.as_table();
+    if (table == nullptr) {
+        diagnostics.error(mapping.where,
+                          fmt::format("'{}' in [source.columns]: expected a column name or a "
+                                      "table such as {{ column = \"GLP\", scale = 1000 }}",
+                                      field));
+        return;
+    }
+    TomlReader options(*table, reader.file(), fmt::format("the mapping of '{}'", field),
+                       diagnostics);
+    options.reject_unknown_keys({"column", "scale", "unit", "of", "format", "code"});
+    mapping.column = options.string("column", true).value_or("");
+    if (const toml::node* scale = table->get("scale")) {
+        const auto value = scale->value<double>();
+        if (!value || !(*value > 0)) {
+            diagnostics.error(detail::position(reader.file(), *scale),
+                              fmt::format("'scale' of '{}': expected a positive number such as "
+                                          "1000",
+                                          field));
+        } else {
+            mapping.scale = *value;
+        }
+    }
+    const FieldInfo* info = find_field(field);
+    if (const auto unit = options.string("unit", false)) {
+        if (*unit == "percent") {
+            mapping.percent = true;
+        } else if (*unit != "fraction") {
+            diagnostics.error(options.where("unit"),
+                              fmt::format("'unit' of '{}': expected 'fraction' or 'percent', "
+                                          "found '{}'",
+                                          field, *unit),
+                              did_you_mean(*unit, {"fraction", "percent"}));
+        }
+    }
+    if (const auto of = options.string("of", false)) {
+        const FieldInfo* whole = find_field(*of);
+        if (whole == nullptr || whole->kind != FieldKind::amount) {
+            diagnostics.error(options.where("of"),
+                              fmt::format("'of' of '{}': expected an amount field (the whole "
+                                          "this column is a fraction of), found '{}'",
+                                          field, *of),
+                              did_you_mean(*of, canonical_field_names(source.record)));
+        } else if (info != nullptr && info->kind != FieldKind::amount) {
+            diagnostics.error(options.where("of"),
+                              fmt::format("'of' of '{}': only amount fields can be given as a "
+                                          "fraction of another",
+                                          field));
+        } else {
+            mapping.fraction_of = *of;
+        }
+    }
+    if (const auto format = options.string("format", false)) {
+        mapping.date_format = parse_date_format(*format);
+        if (!mapping.date_format) {
+            diagnostics.error(options.where("format"),
+                              fmt::format("'format' of '{}': expected one of iso, dd/mm/yyyy, "
+                                          "mm/dd/yyyy, yyyy; found '{}'",
+                                          field, *format),
+                              did_you_mean(*format, date_format_names()));
+        }
+    }
+    if (const auto code = options.string("code", false)) {
+        if (field != "country_iso3" || (*code != "iso3" && *code != "iso2" && *code != "name")) {
+            diagnostics.error(options.where("code"),
+                              fmt::format("'code' is for country_iso3 and is one of iso3, iso2, "
+                                          "name; found '{}' for '{}'",
+                                          *code, field));
+        } else {
+            mapping.code = *code;
+        }
+    }
+    source.columns.push_back(std::move(mapping));
+}
+
 void parse_source(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics) {
-    reader.reject_unknown_keys({"name", "path", "format", "missing", "columns"});
+    reader.reject_unknown_keys({"name", "path", "format", "record", "encoding", "delimiter",
+                                "decimal", "thousands", "missing", "fiscal_year_end",
+                                "date_format", "currency", "strict", "table", "query", "params",
+                                "columns"});
     SourceSpec source;
     source.where = reader.where();
     source.name = reader.string("name", true).value_or("");
-    if (auto path = reader.string("path", true)) {
+    source.format = reader.string("format", false).value_or("csv");
+    if (source.format != "csv" && source.format != "sqlite") {
+        diagnostics.error(reader.where("format"),
+                          fmt::format("'format' in [[source]]: expected 'csv' or 'sqlite', found "
+                                      "'{}'",
+                                      source.format),
+                          did_you_mean(source.format, {"csv", "sqlite"}));
+    }
+    const bool sqlite = source.format == "sqlite";
+    if (auto path = reader.string("path", !sqlite)) {
         source.path = resolve(spec.config_path, *path);
     }
-    source.format = reader.string("format", false).value_or("csv");
-    if (source.format != "csv") {
-        diagnostics.error(
-            reader.where("format"),
-            fmt::format("'format' in [[source]]: expected 'csv', found '{}'", source.format));
+    if (const auto record = reader.string("record", false)) {
+        if (*record == "loan") {
+            source.record = RecordKind::loan;
+        } else if (*record != "institution-year") {
+            diagnostics.error(reader.where("record"),
+                              fmt::format("'record' in [[source]]: expected 'institution-year' "
+                                          "or 'loan', found '{}'",
+                                          *record),
+                              did_you_mean(*record, {"institution-year", "loan"}));
+        }
     }
-    source.missing_tokens = reader.strings("missing", false);
-    if (const toml::table* columns = reader.table("columns", true)) {
-        const auto names = canonical_field_names();
+    source.encoding = reader.string("encoding", false).value_or("utf-8");
+    {
+        std::string lower;
+        for (const char c : source.encoding) {
+            lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        }
+        const auto& names = known_encodings();
+        if (std::find(names.begin(), names.end(), lower) == names.end()) {
+            diagnostics.error(reader.where("encoding"),
+                              fmt::format("'encoding' in [[source]]: expected one of utf-8, "
+                                          "latin-1, windows-1252, cp437, cp850; found '{}'",
+                                          source.encoding),
+                              did_you_mean(lower, names));
+        }
+    }
+    source.delimiter = single_char(reader, "delimiter", ",;\t|", diagnostics).value_or(',');
+    source.decimal = single_char(reader, "decimal", ".,", diagnostics).value_or('.');
+    source.thousands =
+        single_char(reader, "thousands", std::string_view(",. '\0", 5), diagnostics).value_or(0);
+    if (source.thousands == source.decimal) {
+        diagnostics.error(reader.where("thousands"),
+                          "'thousands' and 'decimal' in [[source]] are the same character");
+    }
+    if (reader.raw().get("missing") != nullptr) {
+        source.missing_tokens = reader.strings("missing", false);
+    } else {
+        source.missing_tokens = {"NA", "N/A", "..", "-", "-Inf", "Inf", "NaN", "NULL", "#N/A",
+                                 "(1000.0, 1000.0)"};
+    }
+    if (const auto end = reader.integer("fiscal_year_end", false)) {
+        if (*end < 1 || *end > 12) {
+            diagnostics.error(reader.where("fiscal_year_end"),
+                              fmt::format("'fiscal_year_end' in [[source]]: expected a month "
+                                          "1-12, found {}",
+                                          *end));
+        } else {
+            source.fiscal_year_end = static_cast<unsigned>(*end);
+        }
+    }
+    if (const auto format = reader.string("date_format", false)) {
+        if (const auto parsed = parse_date_format(*format)) {
+            source.date_format = *parsed;
+        } else {
+            diagnostics.error(reader.where("date_format"),
+                              fmt::format("'date_format' in [[source]]: expected one of iso, "
+                                          "dd/mm/yyyy, mm/dd/yyyy, yyyy; found '{}'",
+                                          *format),
+                              did_you_mean(*format, date_format_names()));
+        }
+    }
+    source.currency = reader.string("currency", false).value_or("");
+    if (const toml::node* strict = reader.raw().get("strict")) {
+        if (const auto* flag = strict->as_boolean()) {
+            source.strict = flag->get();
+        } else {
+            diagnostics.error(detail::position(reader.file(), *strict),
+                              "'strict' in [[source]]: expected true or false");
+        }
+    }
+    source.strict = source.strict || spec.strict;
+    source.table = reader.string("table", false).value_or("");
+    source.query = reader.string("query", false).value_or("");
+    if (const toml::table* params = reader.table("params", false)) {
+        for (const auto& [key, node] : *params) {
+            if (const auto* text = node.as_string()) {
+                source.params.emplace_back(std::string(key.str()), text->get());
+            } else if (const auto* number = node.as_integer()) {
+                source.params.emplace_back(std::string(key.str()), fmt::format("{}", number->get()));
+            } else {
+                diagnostics.error(detail::position(reader.file(), node),
+                                  "[source.params]: expected a string or an integer");
+            }
+        }
+    }
+    if (!sqlite && (!source.table.empty() || !source.query.empty())) {
+        diagnostics.error(reader.where(source.table.empty() ? "query" : "table"),
+                          "'table' and 'query' are for format = \"sqlite\" sources");
+    }
+    if (sqlite && !source.table.empty() && !source.query.empty()) {
+        diagnostics.error(reader.where("query"),
+                          "a sqlite [[source]] has either 'table' or 'query', not both");
+    }
+    if (sqlite && source.path.empty() && spec.database_path.empty()) {
+        diagnostics.error(reader.where(),
+                          "a sqlite [[source]] needs 'path' or a [database] path in the "
+                          "configuration");
+    }
+    if (sqlite && source.path.empty()) {
+        source.path = spec.database_path;
+    }
+
+    // The mapping: canonical field = "column" or { column = ..., options }.
+    const bool needs_mapping = !(sqlite && source.table.empty() && source.query.empty());
+    if (const toml::table* columns = reader.table("columns", needs_mapping)) {
+        const auto names = canonical_field_names(source.record);
         for (const auto& [key, node] : *columns) {
             const std::string field(key.str());
             const SourcePos key_pos{reader.file(), static_cast<long>(key.source().begin.line),
                                     static_cast<long>(key.source().begin.column)};
-            if (find_field(field) == nullptr) {
+            const FieldInfo* info = find_field(field);
+            if (info == nullptr || !field_applies(*info, source.record)) {
                 diagnostics.error(
-                    key_pos, fmt::format("unknown canonical field '{}' in [source.columns]", field),
+                    key_pos,
+                    fmt::format("unknown canonical field '{}' in [source.columns] of a {} source",
+                                field, record_kind_name(source.record)),
                     did_you_mean(field, names));
                 continue;
             }
-            const auto* column = node.as_string();
-            if (column == nullptr) {
-                diagnostics.error(detail::position(reader.file(), node),
-                                  fmt::format("'{}' in [source.columns]: expected a column name "
-                                              "(a string)",
-                                              field));
-                continue;
-            }
-            source.columns.push_back({field, column->get(), detail::position(reader.file(), node)});
+            parse_column(field, node, reader, source, diagnostics);
         }
-        for (const auto& field : canonical_fields()) {
-            if (!field.required) {
-                continue;
-            }
-            const bool mapped = std::any_of(source.columns.begin(), source.columns.end(),
-                                            [&](const auto& m) { return m.field == field.name; });
-            if (!mapped) {
+        const auto mapped = [&](std::string_view field) { return source.mapping(field) != nullptr; };
+        if (source.record == RecordKind::institution_year) {
+            if (!mapped("institution_id")) {
                 diagnostics.error(reader.where("columns"),
                                   fmt::format("[source.columns] of source '{}' does not map the "
-                                              "required field '{}'",
-                                              source.name, field.name));
+                                              "required field 'institution_id'",
+                                              source.name));
+            }
+            if (!mapped("fiscal_year") && !mapped("period_end")) {
+                diagnostics.error(reader.where("columns"),
+                                  fmt::format("[source.columns] of source '{}' maps neither "
+                                              "'fiscal_year' nor 'period_end': one is required",
+                                              source.name));
+            }
+        } else if (!mapped("loan_id")) {
+            diagnostics.error(reader.where("columns"),
+                              fmt::format("[source.columns] of loan source '{}' does not map the "
+                                          "required field 'loan_id'",
+                                          source.name));
+        }
+        for (const auto& column : source.columns) {
+            if (!column.fraction_of.empty() && !mapped(column.fraction_of)) {
+                diagnostics.error(column.where,
+                                  fmt::format("'{}' is a fraction of '{}', which is not mapped",
+                                              column.field, column.fraction_of));
             }
         }
     }
@@ -199,9 +438,40 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
     ReportSpec spec;
     spec.config_path = path;
     TomlReader root(*document, path, "the configuration", diagnostics);
-    root.reject_unknown_keys({"report", "cover", "text", "indicators", "source", "chart"});
+    root.reject_unknown_keys({"report", "cover", "text", "indicators", "source", "chart",
+                              "database", "reference", "data"});
 
-    if (const toml::table* report = root.table("report", true)) {
+    // Tables that sources depend on come first.
+    if (const toml::table* database = root.table("database", false)) {
+        TomlReader reader(*database, path, "[database]", diagnostics);
+        reader.reject_unknown_keys({"path"});
+        if (auto db = reader.string("path", true)) {
+            spec.database_path = resolve(path, *db);
+        }
+    }
+    if (const toml::table* reference = root.table("reference", false)) {
+        TomlReader reader(*reference, path, "[reference]", diagnostics);
+        reader.reject_unknown_keys({"countries"});
+        if (auto countries = reader.string("countries", true)) {
+            spec.countries_path = resolve(path, *countries);
+        }
+    }
+    if (const toml::table* data = root.table("data", false)) {
+        TomlReader reader(*data, path, "[data]", diagnostics);
+        reader.reject_unknown_keys({"strict"});
+        if (const toml::node* strict = data->get("strict")) {
+            if (const auto* flag = strict->as_boolean()) {
+                spec.strict = flag->get();
+            } else {
+                diagnostics.error(detail::position(path, *strict),
+                                  "'strict' in [data]: expected true or false");
+            }
+        }
+    }
+
+    // [report] and [indicators] are needed to build a report; a data-only configuration
+    // (for ingest and validate) may leave them out.
+    if (const toml::table* report = root.table("report", false)) {
         TomlReader reader(*report, path, "[report]", diagnostics);
         parse_report(reader, spec, diagnostics);
     }
@@ -216,7 +486,7 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
         spec.summary = reader.string("summary", false).value_or("");
         spec.introduction = reader.string("introduction", false).value_or("");
     }
-    if (const toml::table* indicators = root.table("indicators", true)) {
+    if (const toml::table* indicators = root.table("indicators", false)) {
         TomlReader reader(*indicators, path, "[indicators]", diagnostics);
         parse_indicators(reader, spec, diagnostics);
     }

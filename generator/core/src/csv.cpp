@@ -1,17 +1,81 @@
 #include "sfp/csv.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fmt/format.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace sfp {
 
 namespace {
-constexpr std::size_t buffer_size = 1 << 16;
+
+constexpr std::size_t min_buffer_size = 4; // room for a byte order mark and one more byte
+constexpr std::size_t block_size = 64;     // bytes described by one structural mask
+
+/// What the parser needs to know about 64 bytes of the buffer.
+struct BlockMasks {
+    std::uint64_t stops = 0; ///< bit i: byte i is the delimiter, '"', LF or CR
+    std::uint64_t high = 0;  ///< bit i: byte i is >= 0x80 (not ASCII)
+};
+
+/// The masks of the 64 bytes at `block`; the caller clears the bits past the end of the data.
+/// The stops are the only bytes the parser looks at (everything else, NUL included, is data).
+/// Sixteen bytes at a time with SSE2 (part of every x86-64 CPU), else byte by byte.
+BlockMasks block_masks(const char* block, char delimiter) {
+    BlockMasks masks;
+#if defined(__SSE2__)
+    const __m128i delimiters = _mm_set1_epi8(delimiter);
+    const __m128i quotes = _mm_set1_epi8('"');
+    const __m128i line_feeds = _mm_set1_epi8('\n');
+    const __m128i returns = _mm_set1_epi8('\r');
+    for (std::size_t i = 0; i < block_size; i += 16) {
+        const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + i));
+        const __m128i hits = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(chunk, delimiters), _mm_cmpeq_epi8(chunk, quotes)),
+            _mm_or_si128(_mm_cmpeq_epi8(chunk, line_feeds), _mm_cmpeq_epi8(chunk, returns)));
+        masks.stops |= std::uint64_t{static_cast<unsigned>(_mm_movemask_epi8(hits))} << i;
+        masks.high |= std::uint64_t{static_cast<unsigned>(_mm_movemask_epi8(chunk))} << i;
+    }
+#else
+    for (std::size_t i = 0; i < block_size; ++i) {
+        const char c = block[i];
+        if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
+            masks.stops |= std::uint64_t{1} << i;
+        }
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            masks.high |= std::uint64_t{1} << i;
+        }
+    }
+#endif
+    return masks;
+}
+
+/// The low `count` bits (count <= 64).
+constexpr std::uint64_t low_bits(std::size_t count) {
+    return count >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
+}
+
+/// "'x'" for a printable ASCII byte, "byte 0x00" for anything else (diagnostics stay UTF-8).
+std::string describe_byte(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7F) {
+        return fmt::format("'{}'", c);
+    }
+    return fmt::format("byte 0x{:02X}", byte);
+}
+
 } // namespace
 
 CsvReader::CsvReader(std::string path, std::FILE* file, CsvOptions options)
-    : path_(std::move(path)), file_(file), options_(options), buffer_(buffer_size) {}
+    : path_(std::move(path)), file_(file), options_(options),
+      read_size_(std::max(options.buffer_size, min_buffer_size)),
+      // Padded to whole blocks: structural_mask() reads 64 bytes at a time.
+      buffer_((read_size_ + block_size - 1) / block_size * block_size) {}
 
 CsvReader::~CsvReader() {
     std::fclose(file_);
@@ -28,101 +92,250 @@ std::unique_ptr<CsvReader> CsvReader::open(const std::string& path, CsvOptions o
     return std::unique_ptr<CsvReader>(new CsvReader(path, file, options));
 }
 
-int CsvReader::peek() {
-    if (pos_ == end_) {
-        end_ = std::fread(buffer_.data(), 1, buffer_.size(), file_);
-        pos_ = 0;
-        if (end_ == 0) {
-            return EOF;
-        }
-    }
-    return static_cast<unsigned char>(buffer_[pos_]);
+std::unique_ptr<CsvReader> CsvReader::from_stream(std::FILE* file, std::string name,
+                                                  CsvOptions options) {
+    return std::unique_ptr<CsvReader>(new CsvReader(std::move(name), file, options));
 }
 
-int CsvReader::get() {
-    const int c = peek();
-    if (c != EOF) {
-        ++pos_;
+/// Makes at least one unread byte available; false at the end of the file (or a read error,
+/// which next() reports). Consumed bytes are never needed again (fields copy their bytes as
+/// they go), so the buffer is refilled from its start.
+bool CsvReader::fill() {
+    if (pos_ < end_) {
+        return true;
     }
-    return c;
+    pos_ = 0;
+    end_ = 0;
+    block_ = no_block;
+    if (read_failed_) {
+        return false;
+    }
+    end_ = std::fread(buffer_.data(), 1, read_size_, file_);
+    if (end_ == 0 && std::ferror(file_) != 0) {
+        read_failed_ = true;
+        read_errno_ = errno;
+    }
+    return end_ > 0;
+}
+
+/// The offset of the first delimiter, quote, LF or CR at or after `from` (<= end_) in the
+/// buffer, or end_ when there is none. The mask of the current 64-byte block is kept, so
+/// successive stops in one block cost a shift and a count of trailing zeros.
+std::size_t CsvReader::find_stop(std::size_t from) {
+    const std::size_t block = from / block_size * block_size;
+    if (block != block_) {
+        load_block(block);
+    }
+    std::uint64_t mask = stops_ & (~std::uint64_t{0} << (from - block));
+    while (mask == 0) {
+        if (block_ + block_size >= end_) {
+            return end_;
+        }
+        load_block(block_ + block_size);
+        mask = stops_;
+    }
+    return block_ + static_cast<std::size_t>(__builtin_ctzll(mask));
+}
+
+void CsvReader::load_block(std::size_t block) {
+    // A field usually starts in the block before the one where it ends: keep that block's mask.
+    const bool next_block = block_ != no_block && block == block_ + block_size;
+    previous_high_ = next_block ? high_ : ~std::uint64_t{0};
+    previous_known_ = next_block;
+    block_ = block;
+    if (block >= end_) {
+        stops_ = high_ = 0;
+        return;
+    }
+    const BlockMasks masks = block_masks(buffer_.data() + block, options_.delimiter);
+    const std::uint64_t data = low_bits(end_ - block); // bytes past the data are stale
+    stops_ = masks.stops & data;
+    high_ = masks.high & data;
+}
+
+/// Appends buffer_[from, to) to `field`, noting whether it holds a byte >= 0x80: from the masks
+/// when the run lies in the current block and the one before (the common case), else by
+/// looking at the bytes.
+void CsvReader::append(std::string& field, std::size_t from, std::size_t to) {
+    if (from == to) {
+        return;
+    }
+    if (!field_non_ascii_) {
+        if (block_ == no_block || to > block_ + block_size) {
+            field_non_ascii_ = !is_ascii({buffer_.data() + from, to - from});
+        } else if (from >= block_) {
+            field_non_ascii_ = ((high_ >> (from - block_)) & low_bits(to - from)) != 0;
+        } else if (previous_known_ && from + block_size >= block_) {
+            field_non_ascii_ = (previous_high_ >> (from + block_size - block_)) != 0 ||
+                               (high_ & low_bits(to - block_)) != 0;
+        } else {
+            field_non_ascii_ = !is_ascii({buffer_.data() + from, to - from});
+        }
+    }
+    field.append(buffer_.data() + from, to - from);
+}
+
+void CsvReader::skip_byte_order_mark() {
+    // The first read fills the buffer (at least 4 bytes) unless the file is shorter, so a
+    // byte order mark is either whole in the buffer or not there.
+    if (fill() && end_ - pos_ >= 3 && std::memcmp(&buffer_[pos_], "\xEF\xBB\xBF", 3) == 0) {
+        pos_ += 3;
+    }
 }
 
 bool CsvReader::next(CsvRecord& record, Diagnostics& diagnostics) {
     if (at_start_) {
         at_start_ = false;
-        // Skip a UTF-8 byte order mark (the first chunk is read whole, so it is in the buffer).
-        if (peek() == 0xEF && end_ - pos_ >= 3 &&
-            std::memcmp(&buffer_[pos_], "\xEF\xBB\xBF", 3) == 0) {
-            pos_ += 3;
+        if (options_.encoding == Encoding::utf8) {
+            skip_byte_order_mark();
         }
     }
-    record.fields.clear();
-    if (peek() == EOF) {
+    if (!fill()) {
+        record.fields.clear();
+        if (read_errno_ != 0) {
+            diagnostics.error({path_, row_ + 1, 0},
+                              fmt::format("cannot read data file: {}", std::strerror(read_errno_)));
+            read_errno_ = 0;
+        }
         return false;
     }
     record.row = ++row_;
     record.line = line_;
-    std::string field;
-    bool quoted = false;      // inside a quoted section
-    bool was_quoted = false;  // the field started with a quote
-    bool after_quote = false; // just closed a quoted section
-    bool reported = false;
-    const auto column = [&] { return static_cast<long>(record.fields.size()) + 1; };
+    // The strings of the previous record are reused, so a file of same-width records costs no
+    // allocation per field once the first record is read.
+    std::size_t count = 0;
+    bool warned = false; // one "text after a closing quote" warning per record
     for (;;) {
-        const int c = get();
-        if (c == EOF) {
-            if (quoted) {
-                diagnostics.error({path_, record.row, column()},
-                                  "unterminated quoted field: expected a closing '\"' before the "
-                                  "end of the file",
-                                  fmt::format("the field starts on line {}", record.line));
-            }
-            record.fields.push_back(std::move(field));
-            return true;
+        if (count == record.fields.size()) {
+            record.fields.emplace_back();
+        } else {
+            record.fields[count].clear();
         }
-        if (quoted) {
-            if (c == '"') {
-                if (peek() == '"') {
-                    get();
-                    field.push_back('"');
-                } else {
-                    quoted = false;
-                    after_quote = true;
-                }
-                continue;
-            }
-            if (c == '\n') {
-                ++line_;
-            }
-            field.push_back(static_cast<char>(c));
-            continue;
+        std::string& field = record.fields[count];
+        ++count;
+        const auto column = static_cast<long>(count);
+        field_non_ascii_ = false;
+        const FieldEnd end = read_field(field, column, warned, record, diagnostics);
+        if (field_non_ascii_) {
+            decode(field, record.row, column, diagnostics); // ASCII is the same in every encoding
         }
-        if (c == options_.delimiter) {
-            record.fields.push_back(std::move(field));
-            field.clear();
-            was_quoted = after_quote = false;
-            continue;
+        if (end != FieldEnd::delimiter) {
+            break;
         }
-        if (c == '\r' && peek() == '\n') {
-            continue; // CRLF: the LF ends the record
+    }
+    record.fields.resize(count);
+    return true;
+}
+
+CsvReader::FieldEnd CsvReader::read_field(std::string& field, long column, bool& warned,
+                                          CsvRecord& record, Diagnostics& diagnostics) {
+    if (!fill()) {
+        return FieldEnd::file; // "a," at the end of the file: an empty last field
+    }
+    if (buffer_[pos_] == '"') {
+        ++pos_;
+        if (!read_quoted(field)) {
+            diagnostics.error({path_, record.row, column},
+                              "unterminated quoted field: expected a closing '\"' before the "
+                              "end of the file",
+                              fmt::format("the field starts on line {}", record.line));
+            return FieldEnd::file;
         }
-        if (c == '\n' || c == '\r') {
-            ++line_;
-            record.fields.push_back(std::move(field));
-            return true;
+        if (!fill()) {
+            return FieldEnd::file;
         }
-        if (c == '"' && field.empty() && !was_quoted) {
-            quoted = was_quoted = true;
-            continue;
-        }
-        if (after_quote && !reported) {
-            diagnostics.warning({path_, record.row, column()},
-                                fmt::format("unexpected '{}' after a closing quote: expected a "
+        const char c = buffer_[pos_];
+        if (c != options_.delimiter && c != '\n' && c != '\r' && !warned) {
+            diagnostics.warning({path_, record.row, column},
+                                fmt::format("unexpected {} after a closing quote: expected a "
                                             "delimiter or the end of the record",
-                                            static_cast<char>(c)));
-            reported = true;
+                                            describe_byte(c)));
+            warned = true;
         }
-        field.push_back(static_cast<char>(c));
+        // Whatever follows the closing quote is unquoted data up to the field's end.
+    }
+    return read_unquoted(field);
+}
+
+/// Reads the rest of a quoted section (after its opening quote) into `field`, turning doubled
+/// quotes into one; counts the line breaks inside. False if the file ends first.
+bool CsvReader::read_quoted(std::string& field) {
+    for (;;) {
+        if (!fill()) {
+            return false;
+        }
+        std::size_t stop = find_stop(pos_);
+        while (stop < end_ && buffer_[stop] != '"') {
+            line_ += buffer_[stop] == '\n' ? 1 : 0; // delimiters and CRs are data here
+            stop = find_stop(stop + 1);
+        }
+        append(field, pos_, stop);
+        pos_ = stop;
+        if (stop == end_) {
+            continue;
+        }
+        ++pos_; // the quote
+        if (!fill() || buffer_[pos_] != '"') {
+            return true; // a closing quote
+        }
+        field.push_back('"'); // a doubled quote
+        ++pos_;
+    }
+}
+
+/// Reads unquoted bytes into `field` up to a delimiter, a line end (LF, CRLF or a lone CR) or
+/// the end of the file, and consumes that terminator.
+CsvReader::FieldEnd CsvReader::read_unquoted(std::string& field) {
+    const char delimiter = options_.delimiter;
+    for (;;) {
+        if (!fill()) {
+            return FieldEnd::file;
+        }
+        std::size_t stop = find_stop(pos_);
+        while (stop < end_ && buffer_[stop] == '"' && delimiter != '"') {
+            stop = find_stop(stop + 1); // a quote inside an unquoted field is data
+        }
+        append(field, pos_, stop);
+        pos_ = stop;
+        if (stop == end_) {
+            continue;
+        }
+        const char c = buffer_[stop];
+        ++pos_;
+        if (c == delimiter) {
+            return FieldEnd::delimiter;
+        }
+        ++line_;
+        if (c == '\r' && fill() && buffer_[pos_] == '\n') {
+            ++pos_; // CRLF, possibly split across two buffer fills
+        }
+        return FieldEnd::record;
+    }
+}
+
+void CsvReader::decode(std::string& field, long row, long column, Diagnostics& diagnostics) const {
+    const auto error = to_utf8(field, options_.encoding);
+    if (!error) {
+        return;
+    }
+    const std::string where =
+        fmt::format("in field {} (byte offset {} of the field)", column, error->offset);
+    switch (options_.encoding) {
+    case Encoding::utf8:
+        diagnostics.error({path_, row, column},
+                          fmt::format("invalid UTF-8 byte 0x{:02X} {}", error->byte, where),
+                          "declare the file's encoding in [[source]], e.g. encoding = \"cp850\"");
+        return;
+    case Encoding::latin1:
+    case Encoding::windows1252:
+    case Encoding::cp437:
+    case Encoding::cp850: {
+        const auto name = encoding_name(options_.encoding);
+        diagnostics.error({path_, row, column},
+                          fmt::format("invalid {} byte 0x{:02X} {}", name, error->byte, where),
+                          fmt::format("byte 0x{:02X} has no character in {}", error->byte, name));
+        return;
+    }
     }
 }
 

@@ -11,21 +11,59 @@
 
 namespace sfp {
 
+std::string to_string(const QualityIssue& issue) {
+    std::string text = to_string(Diagnostic{issue.severity, issue.where,
+                                            fmt::format("[{}] {}", issue.code, issue.problem), {}});
+    if (!issue.field.empty()) {
+        text += fmt::format("\n  field {} = '{}'", issue.field, issue.value);
+    }
+    return text;
+}
+
 const std::vector<std::optional<double>>* Dataset::column(const std::string& field) const {
     const auto found = numbers.find(field);
     return found == numbers.end() ? nullptr : &found->second;
+}
+
+const std::vector<std::string>* Dataset::text_column(const std::string& field) const {
+    const auto found = texts.find(field);
+    return found == texts.end() ? nullptr : &found->second;
 }
 
 const std::string& Dataset::group_value(const std::string& dimension, std::size_t index) const {
     return dimension == "country_iso3" ? country_iso3.at(index) : region.at(index);
 }
 
-std::optional<double> parse_number(std::string_view text) {
+std::optional<double> parse_number(std::string_view text, const NumberStyle& style) {
     if (!text.empty() && text.front() == '+') {
         text.remove_prefix(1);
         if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
             return std::nullopt; // "+-3" is not a number
         }
+    }
+    std::string buffer;
+    if (style.thousands != 0 || style.decimal != '.') {
+        // Normalise to the C form: drop grouping, the decimal mark becomes '.'. A grouping
+        // character after the decimal mark is malformed ("1.234,5,6").
+        bool after_decimal = false;
+        for (const char c : text) {
+            if (style.thousands != 0 && c == style.thousands) {
+                if (after_decimal) {
+                    return std::nullopt;
+                }
+                continue;
+            }
+            if (c == style.decimal) {
+                after_decimal = true;
+                buffer.push_back('.');
+                continue;
+            }
+            if (c == '.' && style.decimal != '.') {
+                return std::nullopt; // "1.5" in a comma-decimal file is ambiguous
+            }
+            buffer.push_back(c);
+        }
+        text = buffer;
     }
     double value = 0;
     const auto* end = text.data() + text.size();
@@ -54,255 +92,653 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
+/// "201.0" -> "201": identifiers written as floats by spreadsheets and R.
+std::string normalise_id(std::string_view text) {
+    const auto dot = text.find('.');
+    if (dot == std::string_view::npos || dot == 0) {
+        return std::string(text);
+    }
+    const auto digits = text.substr(0, dot);
+    const auto fraction = text.substr(dot + 1);
+    const bool integer = std::all_of(digits.begin(), digits.end(),
+                                     [](char c) { return c >= '0' && c <= '9'; }) &&
+                         !fraction.empty() && fraction.find_first_not_of('0') == std::string::npos;
+    return integer ? std::string(digits) : std::string(text);
+}
+
+/// Reads a CSV file as a RecordReader.
+class CsvFileReader final : public RecordReader {
+public:
+    explicit CsvFileReader(std::unique_ptr<CsvReader> reader) : reader_(std::move(reader)) {}
+
+    bool read_header(std::vector<std::string>& names, Diagnostics& diagnostics) override {
+        CsvRecord header;
+        if (!reader_->next(header, diagnostics)) {
+            diagnostics.error({reader_->path(), 1, 0},
+                              "empty data file: expected a header row with column names");
+            return false;
+        }
+        names = std::move(header.fields);
+        return true;
+    }
+    bool next(CsvRecord& record, Diagnostics& diagnostics) override {
+        return reader_->next(record, diagnostics);
+    }
+    [[nodiscard]] const std::string& origin() const override { return reader_->path(); }
+
+private:
+    std::unique_ptr<CsvReader> reader_;
+};
+
 struct BoundColumn {
+    const ColumnMapping* mapping;
     const FieldInfo* field;
     std::size_t index; ///< position in the file's records
 };
 
+/// The values of one record before they enter the dataset.
+struct RowValues {
+    std::map<std::string, std::string> texts;
+    std::map<std::string, std::optional<double>> numbers;
+    std::map<std::string, std::optional<Date>> dates;
+    std::map<std::string, std::size_t> column_of; ///< field -> file column index
+    std::optional<int> fiscal_year;
+};
+
 class SourceLoader {
 public:
-    SourceLoader(const SourceSpec& source, Dataset& data,
-                 std::set<std::pair<std::string, int>>& keys, Diagnostics& diagnostics)
-        : source_(source), data_(data), keys_(keys), diagnostics_(diagnostics) {
-        missing_tokens_ = source.missing_tokens;
-        if (missing_tokens_.empty()) {
-            missing_tokens_ = {"NA", "..", "n/a"};
-        }
+    SourceLoader(const SourceSpec& source, RecordReader& reader, Diagnostics& diagnostics,
+                 const CountryResolver* countries)
+        : source_(source), reader_(reader), diagnostics_(diagnostics), countries_(countries) {
+        data_.kind = source.record;
+        style_.decimal = source.decimal;
+        style_.thousands = source.thousands;
     }
 
-    bool load() {
-        Diagnostics open_problems;
-        auto reader = CsvReader::open(source_.path, {}, open_problems);
-        if (!reader) {
-            for (Diagnostic problem : open_problems.items()) {
-                problem.hint = fmt::format("source '{}' is declared at {}:{}:{}; 'path' is "
-                                           "relative to the config file",
-                                           source_.name, source_.where.file, source_.where.line,
-                                           source_.where.column);
-                diagnostics_.add(std::move(problem));
-            }
-            return false;
+    std::optional<Dataset> load() {
+        if (!reader_.read_header(header_, diagnostics_) || !bind()) {
+            return std::nullopt;
         }
-        CsvRecord header;
-        if (!reader->next(header, diagnostics_)) {
-            diagnostics_.error({source_.path, 1, 0},
-                               "empty data file: expected a header row with column names");
-            return false;
-        }
-        if (!bind(header)) {
-            return false;
-        }
-        SourceStats stats{source_.name, source_.path, 0, 0, 0};
+        stats_ = {source_.name, reader_.origin(), 0, 0, 0, {}};
         CsvRecord record;
-        while (reader->next(record, diagnostics_)) {
+        Diagnostics row_problems;
+        while (reader_.next(record, row_problems)) {
+            // Problems of the reader itself (an unterminated quote, undecodable bytes) are
+            // issues of this row too.
+            for (const auto& problem : row_problems.items()) {
+                data_.issues.push_back({problem.message.find("encoding") != std::string::npos ||
+                                                problem.message.find("UTF-8") != std::string::npos
+                                            ? "invalid-encoding"
+                                            : "csv-syntax",
+                                        problem.severity, problem.where, "", "", problem.message});
+            }
+            row_problems = Diagnostics{};
             if (record.fields.size() == 1 && trim(record.fields[0]).empty()) {
                 continue; // a blank line
             }
-            ++stats.rows_read;
-            if (add_record(record, header.fields.size())) {
-                ++stats.rows_used;
+            ++stats_.rows_read;
+            if (add_record(record)) {
+                ++stats_.rows_used;
             } else {
-                ++stats.rows_rejected;
+                ++stats_.rows_rejected;
             }
         }
-        data_.stats.push_back(stats);
-        return true;
+        data_.stats.push_back(stats_);
+        if (source_.strict) {
+            for (auto& issue : data_.issues) {
+                issue.severity = Severity::error;
+            }
+            if (!data_.issues.empty()) {
+                diagnostics_.error(source_.where,
+                                   fmt::format("source '{}' is strict and has {} data problems",
+                                               source_.name, data_.issues.size()),
+                                   "fix the data, or set strict = false to load what is valid");
+                return std::nullopt;
+            }
+        }
+        return std::move(data_);
     }
 
 private:
-    bool bind(const CsvRecord& header) {
-        std::vector<std::string>& names = header_;
+    bool bind() {
         std::set<std::string> seen;
-        for (std::size_t i = 0; i < header.fields.size(); ++i) {
-            std::string name(trim(header.fields[i]));
-            if (!name.empty() && !seen.insert(name).second) {
-                diagnostics_.warning({source_.path, 1, static_cast<long>(i) + 1},
-                                     fmt::format("duplicated column name '{}': the first one is "
-                                                 "used",
+        for (std::size_t i = 0; i < header_.size(); ++i) {
+            header_[i] = std::string(trim(header_[i]));
+            const std::string& name = header_[i];
+            if (name.empty()) {
+                // An R row index or a stray delimiter: usable only if nothing maps it.
+                continue;
+            }
+            if (!seen.insert(name).second) {
+                diagnostics_.warning({reader_.origin(), 1, static_cast<long>(i) + 1},
+                                     fmt::format("duplicated column name '{}': a mapping to it "
+                                                 "uses the first one",
                                                  name));
             }
-            names.push_back(std::move(name));
         }
         bool ok = true;
         for (const auto& mapping : source_.columns) {
-            const auto found = std::find(names.begin(), names.end(), mapping.column);
-            if (found == names.end()) {
+            const auto found = std::find(header_.begin(), header_.end(), mapping.column);
+            if (found == header_.end() || mapping.column.empty()) {
                 diagnostics_.error(mapping.where,
                                    fmt::format("unknown column '{}' in source '{}' (mapped to "
                                                "'{}'; the header of {} has no such column)",
                                                mapping.column, source_.name, mapping.field,
-                                               source_.path),
-                                   did_you_mean(mapping.column, names));
+                                               reader_.origin()),
+                                   did_you_mean(mapping.column, header_));
                 ok = false;
                 continue;
             }
             const FieldInfo* field = find_field(mapping.field);
-            columns_.push_back({field, static_cast<std::size_t>(found - names.begin())});
-            if (field->kind == FieldKind::amount || field->kind == FieldKind::count) {
-                // The column exists even if every value is missing; rows of earlier sources
-                // that lack the field are missing too.
-                data_.numbers[mapping.field].resize(data_.size());
+            columns_.push_back({&mapping, field, static_cast<std::size_t>(found - header_.begin())});
+            switch (field->kind) {
+            case FieldKind::amount:
+            case FieldKind::count:
+            case FieldKind::fraction:
+            case FieldKind::number:
+                data_.numbers[mapping.field];
+                break;
+            case FieldKind::text:
+                if (is_extra_text(mapping.field)) {
+                    data_.texts[mapping.field];
+                }
+                break;
+            case FieldKind::date:
+                if (mapping.field != "period_start" && mapping.field != "period_end") {
+                    data_.dates[mapping.field];
+                }
+                break;
+            case FieldKind::year:
+                break;
             }
         }
+        // Derived values are computed in mapping order; a fraction needs its whole first.
+        std::stable_partition(columns_.begin(), columns_.end(),
+                              [](const BoundColumn& c) { return c.mapping->fraction_of.empty(); });
         return ok;
+    }
+
+    static bool is_extra_text(const std::string& field) {
+        return field != "institution_id" && field != "institution_name" &&
+               field != "country_iso3" && field != "region" && field != "currency";
     }
 
     bool is_missing(std::string_view text) const {
         if (text.empty()) {
             return true;
         }
-        return std::any_of(missing_tokens_.begin(), missing_tokens_.end(),
+        return std::any_of(source_.missing_tokens.begin(), source_.missing_tokens.end(),
                            [&](const std::string& token) { return iequals(text, token); });
     }
 
-    void issue(const CsvRecord& record, const BoundColumn& column, std::string_view value,
-               std::string problem) {
-        const SourcePos where{source_.path, record.row, static_cast<long>(column.index) + 1};
-        diagnostics_.warning(where,
-                             fmt::format("column '{}' ({}) = '{}': {}", header_.at(column.index),
-                                         column.field->name, value, problem));
-        data_.issues.push_back(
-            {where, std::string(column.field->name), std::string(value), std::move(problem)});
+    void issue(std::string code, Severity severity, const CsvRecord& record, std::size_t column,
+               std::string field, std::string_view value, std::string problem) {
+        const SourcePos where{reader_.origin(), record.row, static_cast<long>(column) + 1};
+        data_.issues.push_back({std::move(code), severity, where, std::move(field),
+                                std::string(value), std::move(problem)});
     }
 
-    void reject(const CsvRecord& record, long column, std::string problem) {
-        const SourcePos where{source_.path, record.row, column};
-        diagnostics_.warning(where, fmt::format("row rejected: {}", problem));
-        data_.issues.push_back({where, "", "", "row rejected: " + problem});
+    /// A row that cannot be used at all: an error, counted by code.
+    void reject(const CsvRecord& record, long column, std::string code, std::string problem) {
+        const SourcePos where{reader_.origin(), record.row, column};
+        ++stats_.rejected_by_code[code];
+        data_.issues.push_back({std::move(code), Severity::error, where, "", "",
+                                "row rejected: " + std::move(problem)});
     }
 
-    bool add_record(const CsvRecord& record, std::size_t header_size) {
-        if (record.fields.size() != header_size) {
-            reject(record, 0,
-                   fmt::format("expected {} fields as in the header, found {}", header_size,
+    std::optional<double> parse_value(const CsvRecord& record, const BoundColumn& column,
+                                      std::string_view text, RowValues& row) {
+        const auto number = parse_number(text, style_);
+        const std::string field(column.field->name);
+        if (!number) {
+            issue("not-a-number", Severity::warning, record, column.index, field, text,
+                  "expected a number; treated as missing");
+            return std::nullopt;
+        }
+        double value = *number * column.mapping->scale;
+        if (column.mapping->percent) {
+            value /= 100.0;
+        }
+        if (column.field->kind == FieldKind::count && value != std::floor(value)) {
+            issue("not-a-whole-number", Severity::warning, record, column.index, field, text,
+                  "a count must be a whole number; treated as missing");
+            return std::nullopt;
+        }
+        if (!column.mapping->fraction_of.empty()) {
+            if (value < 0 || value > 1) {
+                issue("fraction-out-of-range", Severity::warning, record, column.index, field,
+                      text,
+                      fmt::format("a fraction of {} must be between 0 and 1 (0% and 100%); "
+                                  "treated as missing",
+                                  column.mapping->fraction_of));
+                return std::nullopt;
+            }
+            const auto& whole = row.numbers[column.mapping->fraction_of];
+            if (!whole) {
+                return std::nullopt; // the whole is missing, so is the part
+            }
+            value *= *whole;
+        }
+        if (column.field->nonnegative && value < 0) {
+            issue("negative-value", Severity::warning, record, column.index, field, text,
+                  "impossible negative value; treated as missing");
+            return std::nullopt;
+        }
+        return value;
+    }
+
+    bool add_record(const CsvRecord& record) {
+        if (record.fields.size() != header_.size()) {
+            reject(record, 0, "field-count",
+                   fmt::format("expected {} fields as in the header, found {}", header_.size(),
                                record.fields.size()));
             return false;
         }
-        std::string id;
-        std::string name;
-        std::string country;
-        std::string region;
-        std::optional<int> year;
-        std::map<std::string, std::optional<double>> values;
+        RowValues row;
         for (const auto& column : columns_) {
             const std::string_view text = trim(record.fields[column.index]);
+            const std::string field(column.field->name);
+            row.column_of[field] = column.index;
             const auto col = static_cast<long>(column.index) + 1;
             switch (column.field->kind) {
             case FieldKind::text:
-                if (column.field->name == "institution_id") {
-                    id = text;
-                } else if (column.field->name == "institution_name") {
-                    name = text;
-                } else if (column.field->name == "country_iso3") {
-                    country = text;
-                } else if (column.field->name == "region") {
-                    region = text;
-                }
-                if (column.field->required && is_missing(text)) {
-                    reject(record, col,
-                           fmt::format("required field '{}' is missing", column.field->name));
-                    return false;
+                if (!is_missing(text)) {
+                    row.texts[field] = field == "institution_id" || field == "loan_id"
+                                           ? normalise_id(text)
+                                           : std::string(text);
                 }
                 break;
             case FieldKind::year: {
-                const auto number = parse_number(text);
-                if (!number || *number != std::floor(*number) || *number < 1900 || *number > 2200) {
-                    reject(record, col,
-                           fmt::format("expected a fiscal year (1900-2200), found "
-                                       "'{}'",
-                                       text));
-                    return false;
-                }
-                year = static_cast<int>(*number);
-                break;
-            }
-            case FieldKind::amount:
-            case FieldKind::count: {
-                auto& slot = values[std::string(column.field->name)];
                 if (is_missing(text)) {
                     break;
                 }
                 const auto number = parse_number(text);
-                if (!number) {
-                    issue(record, column, text, "expected a number; treated as missing");
-                    break;
+                if (!number || *number != std::floor(*number) || *number < 1900 ||
+                    *number > 2200) {
+                    reject(record, col, "bad-year",
+                           fmt::format("expected a fiscal year (1900-2200), found '{}'", text));
+                    return false;
                 }
-                if (column.field->nonnegative && *number < 0) {
-                    issue(record, column, text, "impossible negative value; treated as missing");
-                    break;
-                }
-                slot = number;
+                row.fiscal_year = static_cast<int>(*number);
                 break;
             }
+            case FieldKind::date: {
+                if (is_missing(text)) {
+                    break;
+                }
+                const DateFormat format =
+                    column.mapping->date_format.value_or(source_.date_format);
+                const auto date = parse_date(text, format, source_.fiscal_year_end);
+                if (!date) {
+                    if (field == "period_end" || field == "period_start") {
+                        reject(record, col, "bad-date",
+                               fmt::format("'{}' is not a valid date in the column's format", text));
+                        return false;
+                    }
+                    issue("bad-date", Severity::warning, record, column.index, field, text,
+                          "not a valid date in the column's format; treated as missing");
+                    break;
+                }
+                row.dates[field] = date;
+                break;
+            }
+            case FieldKind::amount:
+            case FieldKind::count:
+            case FieldKind::fraction:
+            case FieldKind::number:
+                row.numbers[field] = is_missing(text) ? std::nullopt
+                                                      : parse_value(record, column, text, row);
+                break;
             }
         }
-        if (!keys_.insert({id, *year}).second) {
-            reject(record, 0,
-                   fmt::format("duplicate record for institution '{}' in {}: the "
-                               "first one is kept",
-                               id, *year));
+        return finish_record(record, row);
+    }
+
+    bool finish_record(const CsvRecord& record, RowValues& row) {
+        const bool loans = source_.record == RecordKind::loan;
+        const std::string key_field = loans ? "loan_id" : "institution_id";
+        const std::string key = row.texts[key_field];
+        if (key.empty()) {
+            reject(record, static_cast<long>(row.column_of[key_field]) + 1, "missing-key",
+                   fmt::format("required field '{}' is missing", key_field));
             return false;
         }
-        check_consistency(record, values);
+        // The period: a fiscal year, a period end, or both (they must agree).
+        std::optional<Date> period_end = row.dates["period_end"];
+        int fiscal_year = row.fiscal_year.value_or(0);
+        if (!loans) {
+            if (!row.fiscal_year && !period_end) {
+                reject(record, 0, "missing-period", "neither a fiscal year nor a period end");
+                return false;
+            }
+            if (!row.fiscal_year) {
+                fiscal_year = fiscal_year_of(*period_end);
+            } else if (!period_end) {
+                period_end = Date::end_of_month(fiscal_year, source_.fiscal_year_end);
+            }
+        }
+        const std::pair<std::string, int> record_key{key, fiscal_year};
+        if (!keys_.insert(record_key).second) {
+            reject(record, 0, "duplicate-key",
+                   loans ? fmt::format("duplicate loan '{}': the first one is kept", key)
+                         : fmt::format("duplicate record for institution '{}' in {}: the first "
+                                       "one is kept",
+                                       key, fiscal_year));
+            return false;
+        }
+        std::string country = row.texts["country_iso3"];
+        std::string region = row.texts["region"];
+        if (!country.empty() && countries_ != nullptr && *countries_) {
+            const ColumnMapping* mapping = source_.mapping("country_iso3");
+            const std::string code = mapping != nullptr ? mapping->code : "iso3";
+            if (const auto match = (*countries_)(country, code)) {
+                country = match->iso3;
+                if (region.empty()) {
+                    region = match->region;
+                }
+            } else {
+                issue("unknown-country", Severity::warning, record, row.column_of["country_iso3"],
+                      "country_iso3", country,
+                      fmt::format("not a country of the reference table (as {})", code));
+            }
+        }
+        if (!loans && region.empty()) {
+            issue("missing-region", Severity::warning, record,
+                  row.column_of.count("region") != 0 ? row.column_of["region"] : 0, "region", "",
+                  "no region (and none from the country): the record counts in the total only");
+        }
+        check_consistency(record, row);
 
-        data_.institution_id.push_back(std::move(id));
-        data_.institution_name.push_back(std::move(name));
+        data_.institution_id.push_back(loans ? row.texts["institution_id"] : key);
+        data_.institution_name.push_back(row.texts["institution_name"]);
         data_.country_iso3.push_back(std::move(country));
         data_.region.push_back(std::move(region));
-        data_.fiscal_year.push_back(*year);
-        data_.origin.push_back({source_.path, record.row, 0});
+        data_.currency.push_back(row.texts["currency"].empty() ? source_.currency
+                                                               : row.texts["currency"]);
+        data_.fiscal_year.push_back(fiscal_year);
+        data_.period_start.push_back(row.dates["period_start"]);
+        data_.period_end.push_back(period_end);
+        data_.origin.push_back({reader_.origin(), record.row, 0});
         for (auto& [field, column] : data_.numbers) {
-            const auto found = values.find(field);
-            column.push_back(found == values.end() ? std::nullopt : found->second);
+            column.push_back(row.numbers[field]);
+        }
+        for (auto& [field, column] : data_.texts) {
+            column.push_back(row.texts[field]);
+        }
+        for (auto& [field, column] : data_.dates) {
+            column.push_back(row.dates[field]);
         }
         return true;
     }
 
     /// Cross-field rules: a part cannot exceed its whole.
-    void check_consistency(const CsvRecord& record,
-                           std::map<std::string, std::optional<double>>& values) {
-        const auto rule = [&](const std::string& part, const std::string& whole) {
-            auto& part_value = values[part];
-            const auto& whole_value = values[whole];
+    void check_consistency(const CsvRecord& record, RowValues& row) {
+        const auto rule = [&](const std::string& code, const std::string& part,
+                              const std::string& whole) {
+            auto& part_value = row.numbers[part];
+            const auto& whole_value = row.numbers[whole];
             if (part_value && whole_value && *part_value > *whole_value) {
-                const auto column =
-                    std::find_if(columns_.begin(), columns_.end(),
-                                 [&](const auto& c) { return c.field->name == part; });
-                const auto whole_column =
-                    std::find_if(columns_.begin(), columns_.end(),
-                                 [&](const auto& c) { return c.field->name == whole; });
-                issue(record, *column, trim(record.fields[column->index]),
+                const std::size_t column = row.column_of[part];
+                issue(code, Severity::warning, record, column, part,
+                      trim(record.fields[column]),
                       fmt::format("impossible value: larger than {} ('{}'); treated as missing",
-                                  whole, trim(record.fields[whole_column->index])));
+                                  whole, trim(record.fields[row.column_of[whole]])));
                 part_value.reset();
             }
         };
-        rule("par30_balance", "gross_loan_portfolio");
-        rule("active_borrowers_women", "active_borrowers");
+        rule("par30-above-portfolio", "par30_balance", "gross_loan_portfolio");
+        rule("par90-above-par30", "par90_balance", "par30_balance");
+        rule("par90-above-portfolio", "par90_balance", "gross_loan_portfolio");
+        rule("women-above-borrowers", "active_borrowers_women", "active_borrowers");
+        rule("rural-above-borrowers", "active_borrowers_rural", "active_borrowers");
+        rule("officers-above-personnel", "loan_officers", "personnel");
+        rule("funded-above-loan", "funded_amount", "loan_amount");
+        // Zero denominators: legal values, but every ratio over them will be missing.
+        for (const char* field : {"gross_loan_portfolio", "active_borrowers"}) {
+            const auto& value = row.numbers[field];
+            if (value && *value == 0.0) {
+                issue("zero-denominator", Severity::warning, record, row.column_of[field], field,
+                      trim(record.fields[row.column_of[field]]),
+                      "zero: ratios over this field are missing for this record");
+            }
+        }
     }
 
     const SourceSpec& source_;
-    Dataset& data_;
-    std::set<std::pair<std::string, int>>& keys_; ///< (institution, year) across all sources
+    RecordReader& reader_;
     Diagnostics& diagnostics_;
-    std::vector<std::string> missing_tokens_;
+    const CountryResolver* countries_;
+    NumberStyle style_;
+    Dataset data_;
+    SourceStats stats_;
+    std::vector<std::string> header_;
     std::vector<BoundColumn> columns_;
-    std::vector<std::string> header_; ///< trimmed column names of the file
+    std::set<std::pair<std::string, int>> keys_;
 };
 
 } // namespace
 
-std::optional<Dataset> load_sources(const ReportSpec& spec, Diagnostics& diagnostics) {
+std::optional<Dataset> load_records(const SourceSpec& source, RecordReader& reader,
+                                    Diagnostics& diagnostics, const CountryResolver* countries) {
+    return SourceLoader(source, reader, diagnostics, countries).load();
+}
+
+std::optional<Dataset> load_source(const SourceSpec& source, Diagnostics& diagnostics,
+                                   const CountryResolver* countries) {
+    Diagnostics open_problems;
+    CsvOptions options;
+    options.delimiter = source.delimiter;
+    auto csv = CsvReader::open(source.path, options, open_problems);
+    if (!csv) {
+        for (Diagnostic problem : open_problems.items()) {
+            problem.hint = fmt::format("source '{}' is declared at {}:{}:{}; 'path' is relative "
+                                       "to the config file",
+                                       source.name, source.where.file, source.where.line,
+                                       source.where.column);
+            diagnostics.add(std::move(problem));
+        }
+        return std::nullopt;
+    }
+    CsvFileReader reader(std::move(csv));
+    return load_records(source, reader, diagnostics, countries);
+}
+
+void append(Dataset& into, Dataset&& from) {
+    const std::size_t before = into.size();
+    const std::size_t added = from.size();
+    const auto extend = [&](auto& target, auto& source, auto empty) {
+        for (auto& [field, column] : source) {
+            auto& destination = target[field];
+            destination.resize(before, empty);
+            std::move(column.begin(), column.end(), std::back_inserter(destination));
+        }
+        for (auto& [field, column] : target) {
+            column.resize(before + added, empty);
+        }
+    };
+    extend(into.numbers, from.numbers, std::optional<double>{});
+    extend(into.texts, from.texts, std::string{});
+    extend(into.dates, from.dates, std::optional<Date>{});
+    const auto move_all = [](auto& target, auto& source) {
+        std::move(source.begin(), source.end(), std::back_inserter(target));
+    };
+    move_all(into.institution_id, from.institution_id);
+    move_all(into.institution_name, from.institution_name);
+    move_all(into.country_iso3, from.country_iso3);
+    move_all(into.region, from.region);
+    move_all(into.currency, from.currency);
+    move_all(into.fiscal_year, from.fiscal_year);
+    move_all(into.period_start, from.period_start);
+    move_all(into.period_end, from.period_end);
+    move_all(into.origin, from.origin);
+    move_all(into.issues, from.issues);
+    move_all(into.stats, from.stats);
+}
+
+namespace {
+
+/// Keeps the records for which `keep[i]` is true.
+void filter_records(Dataset& data, const std::vector<bool>& keep) {
+    const auto filter = [&](auto& column) {
+        std::size_t out = 0;
+        for (std::size_t i = 0; i < column.size(); ++i) {
+            if (keep[i]) {
+                column[out++] = std::move(column[i]);
+            }
+        }
+        column.resize(out);
+    };
+    filter(data.institution_id);
+    filter(data.institution_name);
+    filter(data.country_iso3);
+    filter(data.region);
+    filter(data.currency);
+    filter(data.fiscal_year);
+    filter(data.period_start);
+    filter(data.period_end);
+    filter(data.origin);
+    for (auto& [field, column] : data.numbers) {
+        filter(column);
+    }
+    for (auto& [field, column] : data.texts) {
+        filter(column);
+    }
+    for (auto& [field, column] : data.dates) {
+        filter(column);
+    }
+}
+
+} // namespace
+
+void validate_panel(Dataset& data) {
+    if (data.kind != RecordKind::institution_year) {
+        return;
+    }
+    const auto add = [&](std::string code, std::size_t row, std::string field, std::string value,
+                         std::string problem) {
+        data.issues.push_back({std::move(code), Severity::warning, data.origin[row],
+                               std::move(field), std::move(value), std::move(problem)});
+    };
+    // Duplicate keys across sources: the first record read is kept.
+    std::map<std::pair<std::string, int>, std::size_t> first;
+    std::vector<bool> keep(data.size(), true);
+    bool dropped = false;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        const auto [it, inserted] = first.emplace(
+            std::pair{data.institution_id[i], data.fiscal_year[i]}, i);
+        if (!inserted) {
+            keep[i] = false;
+            dropped = true;
+            const SourcePos& kept = data.origin[it->second];
+            data.issues.push_back({"duplicate-key", Severity::error, data.origin[i],
+                                   "institution_id", data.institution_id[i],
+                                   fmt::format("row rejected: institution '{}' in {} was already "
+                                               "read from {}:{}",
+                                               data.institution_id[i], data.fiscal_year[i],
+                                               kept.file, kept.line)});
+        }
+    }
+    if (dropped) {
+        filter_records(data, keep);
+    }
+
+    // Per institution, in year order.
+    std::map<std::string, std::vector<std::size_t>> by_institution;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        by_institution[data.institution_id[i]].push_back(i);
+    }
+    const auto* borrowers = data.column("active_borrowers");
+    const auto* portfolio = data.column("gross_loan_portfolio");
+    for (auto& [id, rows] : by_institution) {
+        std::sort(rows.begin(), rows.end(),
+                  [&](std::size_t a, std::size_t b) { return data.fiscal_year[a] < data.fiscal_year[b]; });
+        for (std::size_t k = 1; k < rows.size(); ++k) {
+            const std::size_t previous = rows[k - 1];
+            const std::size_t current = rows[k];
+            const int gap = data.fiscal_year[current] - data.fiscal_year[previous];
+            if (gap > 1) {
+                add("gap-in-panel", current, "fiscal_year",
+                    fmt::format("{}", data.fiscal_year[current]),
+                    fmt::format("institution '{}' reports {} after {}: {} missing in between; "
+                                "growth and trends do not bridge the gap",
+                                id, data.fiscal_year[current], data.fiscal_year[previous],
+                                gap == 2 ? fmt::format("{}", data.fiscal_year[previous] + 1)
+                                         : fmt::format("{}-{}", data.fiscal_year[previous] + 1,
+                                                       data.fiscal_year[current] - 1)));
+                continue;
+            }
+            // Stale: the same borrower count carried forward while the portfolio moves > 5%.
+            if (borrowers != nullptr && portfolio != nullptr) {
+                const auto& b0 = (*borrowers)[previous];
+                const auto& b1 = (*borrowers)[current];
+                const auto& p0 = (*portfolio)[previous];
+                const auto& p1 = (*portfolio)[current];
+                if (b0 && b1 && p0 && p1 && *b0 == *b1 && *b0 > 0 && *p0 > 0 &&
+                    std::fabs(*p1 / *p0 - 1.0) > 0.05) {
+                    add("stale-figure", current, "active_borrowers", fmt::format("{}", *b1),
+                        fmt::format("the same borrower count as in {} while the portfolio "
+                                    "changed by {:.0f}%: probably carried forward",
+                                    data.fiscal_year[previous], (*p1 / *p0 - 1.0) * 100));
+                }
+            }
+        }
+    }
+    // Names are not keys: one name used by several institution ids.
+    std::map<std::string, std::set<std::string>> ids_by_name;
+    std::map<std::string, std::size_t> first_row_of_name;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        const std::string& name = data.institution_name[i];
+        if (name.empty()) {
+            continue;
+        }
+        ids_by_name[name].insert(data.institution_id[i]);
+        first_row_of_name.emplace(name, i);
+    }
+    for (const auto& [name, ids] : ids_by_name) {
+        if (ids.size() > 1) {
+            add("name-collision", first_row_of_name[name], "institution_name", name,
+                fmt::format("the name is used by {} institution ids ({}); institutions are "
+                            "told apart by id",
+                            ids.size(), fmt::join(ids, ", ")));
+        }
+    }
+    std::stable_sort(data.issues.begin(), data.issues.end(),
+                     [](const QualityIssue& a, const QualityIssue& b) {
+                         return std::tie(a.where.file, a.where.line, a.where.column) <
+                                std::tie(b.where.file, b.where.line, b.where.column);
+                     });
+}
+
+std::optional<Dataset> load_sources(const ReportSpec& spec, Diagnostics& diagnostics,
+                                    const CountryResolver* countries) {
     Dataset data;
-    std::set<std::pair<std::string, int>> keys;
     bool ok = true;
+    bool first = true;
     for (const auto& source : spec.sources) {
-        SourceLoader loader(source, data, keys, diagnostics);
-        ok = loader.load() && ok;
+        if (source.format != "csv") {
+            diagnostics.error(source.where,
+                              fmt::format("source '{}' has format '{}', which this loader does "
+                                          "not read",
+                                          source.name, source.format));
+            ok = false;
+            continue;
+        }
+        auto loaded = load_source(source, diagnostics, countries);
+        if (!loaded) {
+            ok = false;
+            continue;
+        }
+        if (first) {
+            data = std::move(*loaded);
+            first = false;
+        } else {
+            append(data, std::move(*loaded));
+        }
     }
     if (!ok) {
         return std::nullopt;
     }
+    validate_panel(data);
     return data;
 }
 

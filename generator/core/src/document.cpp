@@ -3,6 +3,7 @@
 #include "charts/scale.hpp"
 
 #include <array>
+#include <set>
 #include <fmt/format.h>
 
 namespace sfp {
@@ -265,8 +266,10 @@ private:
 
     std::string quality_sentence() const {
         return "Values that are missing in a source stay missing; values that are impossible "
-               "(negative amounts or counts, PAR30 above the portfolio, more women borrowers "
-               "than borrowers) are set aside and listed below with their file, row and column. "
+               "(negative amounts or counts, PAR30 above the portfolio, PAR90 above PAR30, more "
+               "women borrowers than borrowers) are set aside and listed below with their file, "
+               "row, column and a stable code (docs/data.md); gaps in an institution's series, "
+               "figures carried forward and names shared by several institutions are flagged. "
                "Rejected rows are not used at all.";
     }
 
@@ -367,27 +370,45 @@ private:
         Table table;
         table.caption = "Table B.1. Sources and records";
         table.sheet_name = "Sources";
-        table.header = {"Source", "File", "Rows read", "Rows used", "Rows rejected"};
-        table.widths = {1.2, 2.8, 1.0, 1.0, 1.0};
+        table.header = {"Source",    "File",          "Rows read",
+                        "Rows used", "Rows rejected", "Rejected by reason"};
+        table.widths = {1.1, 2.2, 0.9, 0.9, 0.9, 2.0};
         for (const auto& stats : data_.stats) {
-            table.rows.push_back({text_cell(stats.name), text_cell(display_path(stats.path)),
-                                  count_cell(stats.rows_read), count_cell(stats.rows_used),
-                                  count_cell(stats.rows_rejected)});
+            std::vector<std::string> reasons;
+            for (const auto& [code, count] : stats.rejected_by_code) {
+                reasons.push_back(fmt::format("{} {}", code, count));
+            }
+            table.rows.push_back(
+                {text_cell(stats.name), text_cell(display_path(stats.path)),
+                 count_cell(stats.rows_read), count_cell(stats.rows_used),
+                 count_cell(stats.rows_rejected),
+                 text_cell(reasons.empty() ? "-" : fmt::format("{}", fmt::join(reasons, "; ")))});
         }
         return table;
     }
 
     Table issues_table() const {
         Table table;
-        table.caption = "Table B.2. Values set aside";
-        table.sheet_name = "Data quality";
-        table.header = {"File:row:column", "Field", "Value", "Problem"};
-        table.widths = {2.2, 1.6, 1.1, 3.2};
+        std::set<std::string> files;
         for (const auto& issue : data_.issues) {
-            table.rows.push_back({text_cell(fmt::format("{}:{}:{}", display_path(issue.where.file),
-                                                        issue.where.line, issue.where.column)),
-                                  text_cell(issue.field), text_cell(issue.value),
-                                  text_cell(issue.problem)});
+            files.insert(display_path(issue.where.file));
+        }
+        const bool one_file = files.size() == 1;
+        table.caption = one_file ? fmt::format("Table B.2. Data problems in {}", *files.begin())
+                                 : "Table B.2. Data problems";
+        table.sheet_name = "Data quality";
+        table.header = {one_file ? "Row:col" : "File:row:col", "Code", "Field", "Value",
+                        "Problem"};
+        table.widths = {one_file ? 0.9 : 2.2, 2.0, 2.0, 1.3, 3.6};
+        for (const auto& issue : data_.issues) {
+            std::string where = one_file ? fmt::format("{}", issue.where.line)
+                                         : fmt::format("{}:{}", display_path(issue.where.file),
+                                                       issue.where.line);
+            if (issue.where.column > 0) {
+                where += fmt::format(":{}", issue.where.column);
+            }
+            table.rows.push_back({text_cell(where), text_cell(issue.code), text_cell(issue.field),
+                                  text_cell(issue.value), text_cell(issue.problem)});
         }
         return table;
     }

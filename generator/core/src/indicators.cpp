@@ -1,6 +1,7 @@
 #include "sfp/indicators.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -89,7 +90,9 @@ Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
     Results results;
     std::set<std::string> groups;
     for (std::size_t row = 0; row < data.size(); ++row) {
-        groups.insert(data.group_value(spec.group_by, row));
+        if (!data.group_value(spec.group_by, row).empty()) {
+            groups.insert(data.group_value(spec.group_by, row));
+        }
     }
     const std::string prefix = spec.group_by + ":";
     for (const auto& group : groups) {
@@ -111,13 +114,18 @@ Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
         if (year < spec.first_year || year > spec.last_year) {
             continue;
         }
+        // A record without a group value (no region) counts in "all" only.
         const auto group = groups.find(data.group_value(spec.group_by, row));
-        const auto scope = static_cast<std::size_t>(std::distance(groups.begin(), group));
+        const auto scope = group == groups.end()
+                               ? all
+                               : static_cast<std::size_t>(std::distance(groups.begin(), group));
         const auto period = static_cast<std::size_t>(year - spec.first_year);
         cells[row] = {scope, period};
         in_range[row] = true;
-        ++results.reporting[scope * period_count + period];
         ++results.reporting[all * period_count + period];
+        if (scope != all) {
+            ++results.reporting[scope * period_count + period];
+        }
     }
 
     for (const auto& id : spec.indicators) {
@@ -140,8 +148,9 @@ Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
                 denominator = *value;
             }
             const auto [scope, period] = cells[row];
-            for (const std::size_t target : {scope, all}) {
-                Accumulator& cell = acc[target * period_count + period];
+            const std::array<std::size_t, 2> targets{all, scope};
+            for (std::size_t t = 0; t < (scope == all ? 1U : 2U); ++t) {
+                Accumulator& cell = acc[targets.at(t) * period_count + period];
                 cell.numerator += *numerator;
                 cell.denominator += denominator;
                 ++cell.n;

@@ -73,10 +73,13 @@ std::string results_to_json(const ReportSpec& spec, const Catalogue& catalogue, 
         const auto slash = issue.where.file.find_last_of('/');
         const std::string file =
             slash == std::string::npos ? issue.where.file : issue.where.file.substr(slash + 1);
-        out += fmt::format("{}\n    {{\"file\": {}, \"row\": {}, \"column\": {}, \"field\": {}, "
-                           "\"value\": {}, \"problem\": {}}}",
-                           i == 0 ? "" : ",", json_string(file), issue.where.line,
-                           issue.where.column, json_string(issue.field), json_string(issue.value),
+        out += fmt::format("{}\n    {{\"code\": {}, \"severity\": {}, \"file\": {}, "
+                           "\"row\": {}, \"column\": {}, \"field\": {}, \"value\": {}, "
+                           "\"problem\": {}}}",
+                           i == 0 ? "" : ",", json_string(issue.code),
+                           json_string(issue.severity == Severity::error ? "error" : "warning"),
+                           json_string(file), issue.where.line, issue.where.column,
+                           json_string(issue.field), json_string(issue.value),
                            json_string(issue.problem));
     }
     out += "\n  ]\n}\n";

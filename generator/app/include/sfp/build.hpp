@@ -1,6 +1,7 @@
 #pragma once
 /// The `build` run: config -> data -> results -> document -> PDF / XLSX / JSON outputs.
 
+#include "sfp/dataset.hpp"
 #include "sfp/diagnostics.hpp"
 
 #include <cstdint>
@@ -33,6 +34,7 @@ struct BuildOptions {
 struct BuildResult {
     ExitCode code = ExitCode::ok;
     std::vector<std::string> outputs; ///< paths written
+    std::vector<QualityIssue> issues; ///< data problems found while loading (not fatal)
 };
 
 /// Runs the whole pipeline. Diagnostics are collected, not printed.

@@ -2,7 +2,9 @@
 /// The report configuration (report.toml) parsed into a typed spec that remembers where each
 /// value came from. Parsing checks types and keys; binding against the data happens in load.
 
+#include "sfp/date.hpp"
 #include "sfp/diagnostics.hpp"
+#include "sfp/fields.hpp"
 
 #include <optional>
 #include <string>
@@ -11,21 +13,41 @@
 
 namespace sfp {
 
-/// A file column mapped to a canonical field, e.g. par30_balance <- "par30_usd".
+/// A file column mapped to a canonical field, e.g. par30_balance <- "par30_usd", with how its
+/// values are written.
 struct ColumnMapping {
     std::string field;
     std::string column;
-    SourcePos where; ///< position of the column name in the config
+    SourcePos where;          ///< position of the mapping in the config
+    double scale = 1.0;       ///< multiply values (1000 for figures in thousands)
+    bool percent = false;     ///< values are percentages (6.01 = 6.01%), converted to fractions
+    std::string fraction_of;  ///< values are fractions of this field (PAR30 given as a ratio)
+    std::optional<DateFormat> date_format; ///< for date fields; default: the source's
+    std::string code = "iso3"; ///< for country_iso3: "iso3", "iso2" or "name"
 };
 
 /// A data source: where the data is and how its columns map to canonical fields.
 struct SourceSpec {
     std::string name;
-    std::string path; ///< resolved against the config file's folder
-    std::string format = "csv";
+    std::string path;            ///< resolved against the config file's folder
+    std::string format = "csv";  ///< "csv" or "sqlite"
+    RecordKind record = RecordKind::institution_year;
+    std::string encoding = "utf-8";
+    char delimiter = ',';
+    char decimal = '.';
+    char thousands = 0;
     std::vector<std::string> missing_tokens; ///< cell texts that mean "missing" (besides empty)
+    unsigned fiscal_year_end = 12;           ///< month in which fiscal years end
+    DateFormat date_format = DateFormat::iso;
+    std::string currency;        ///< currency of amounts when no currency column is mapped
+    bool strict = false;         ///< warnings are errors, and any error stops the run
+    std::string table;           ///< sqlite: a table or view
+    std::string query;           ///< sqlite: a SELECT with :named parameters
+    std::vector<std::pair<std::string, std::string>> params; ///< sqlite: parameter values
     std::vector<ColumnMapping> columns;
     SourcePos where;
+    /// The mapping of `field`, or nullptr.
+    [[nodiscard]] const ColumnMapping* mapping(std::string_view field) const;
 };
 
 /// A chart of one indicator across periods (line) or scopes in the last period (column).
@@ -61,6 +83,10 @@ struct ReportSpec {
     std::string group_by = "region";
     int first_year = 0;
     int last_year = 0;
+
+    std::string database_path;  ///< [database] path: the SFP database (SQLite), resolved
+    std::string countries_path; ///< [reference] countries: the country table, resolved
+    bool strict = false;        ///< [data] strict: warnings are errors for every source
 
     std::vector<SourceSpec> sources;
     std::vector<ChartRequest> charts;

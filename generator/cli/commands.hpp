@@ -1,0 +1,12 @@
+#pragma once
+/// The sfpgen subcommands defined outside main.cpp. Each takes the arguments after its name and
+/// returns the process exit code (sfp::ExitCode).
+
+#include <string>
+#include <vector>
+
+/// `sfpgen ingest SUBMISSION.csv --source NAME [--config CONFIG] [--database PATH] [--by WHO]
+/// [--dry-run]`: loads the file with the mapping of [[source]] NAME, refuses it when it has
+/// errors (exit 4), and stores it in the SFP database as one submission with history.
+/// Example: `sfpgen ingest partners_2025.csv --source partners --by "J. Doe"`.
+int run_ingest(const std::vector<std::string>& args);
