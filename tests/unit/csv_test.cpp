@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -312,6 +313,257 @@ TEST_CASE("csv: the real Kiva sample reads as 1,418 records of 20 fields", "[csv
     CHECK(with_newline == 5);
     CHECK(result.records.back().row == 1419);
     CHECK(result.records.back().line == 1424);
+}
+
+namespace {
+
+/// Options with a given encoding (and optionally a tiny buffer).
+sfp::CsvOptions with(sfp::Encoding encoding, std::size_t buffer_size = 64 * 1024) {
+    sfp::CsvOptions options;
+    options.encoding = encoding;
+    options.buffer_size = buffer_size;
+    return options;
+}
+
+sfp::CsvOptions with_buffer(std::size_t buffer_size) {
+    return with(sfp::Encoding::utf8, buffer_size);
+}
+
+/// Everything a read produced, as text: records with row, line and fields, then diagnostics.
+std::string transcript(const ReadResult& result) {
+    std::string out;
+    for (const auto& record : result.records) {
+        out += std::to_string(record.row) + "@" + std::to_string(record.line) + ":";
+        for (const auto& field : record.fields) {
+            out += "[" + field + "]";
+        }
+        out += "\n";
+    }
+    for (auto diagnostic : result.diagnostics.items()) {
+        diagnostic.where.file = "data.csv"; // each read uses its own temporary folder
+        out += sfp::to_string(diagnostic) + "\n";
+    }
+    return out;
+}
+
+const std::string replacement = "\xEF\xBF\xBD"; // U+FFFD
+
+} // namespace
+
+TEST_CASE("csv: a cp850 file is decoded to UTF-8, header included", "[csv][encoding]") {
+    const auto result = read_text("id,d\x82nomination\r\n"
+                                  "1,\"Caisse d'\x90pargne, S\x82gou\"\r\n"
+                                  "2,Cr\x82"
+                                  "dit Rural\r\n",
+                                  with(sfp::Encoding::cp850));
+    REQUIRE(result.records.size() == 3);
+    CHECK(result.records[0].fields == Fields{"id", "d\xC3\xA9nomination"});
+    CHECK(result.records[1].fields == Fields{"1", "Caisse d'\xC3\x89pargne, S\xC3\xA9gou"});
+    CHECK(result.records[2].fields == Fields{"2", "Cr\xC3\xA9"
+                                                  "dit Rural"});
+    CHECK(result.diagnostics.items().empty());
+}
+
+TEST_CASE("csv: an invalid UTF-8 byte is an error at row and column, and the record is kept",
+          "[csv][encoding]") {
+    const TempDir dir;
+    const auto path = dir.write("dos.csv", "id,name,country\n"
+                                           "1,ok,Senegal\n"
+                                           "2,Cr\x82"
+                                           "dit Rural,Mali\n"
+                                           "3,fine,Togo\n");
+    const auto result = read_all(path);
+    REQUIRE(result.records.size() == 4);
+    CHECK(result.records[2].fields == Fields{"2", "Cr" + replacement + "dit Rural", "Mali"});
+    CHECK(result.records[3].fields == Fields{"3", "fine", "Togo"});
+    REQUIRE(result.diagnostics.items().size() == 1);
+    const auto& diagnostic = result.diagnostics.items()[0];
+    CHECK(diagnostic.severity == sfp::Severity::error);
+    CHECK(diagnostic.where.line == 3);
+    CHECK(diagnostic.where.column == 2);
+    CHECK(sfp::to_string(diagnostic) ==
+          path + ":3:2: error: invalid UTF-8 byte 0x82 in field 2 (byte offset 2 of the field)\n"
+                 "  hint: declare the file's encoding in [[source]], e.g. encoding = \"cp850\"");
+}
+
+TEST_CASE("csv: one decoding error per field, however many bad bytes it has", "[csv][encoding]") {
+    const auto result = read_text("a,b,c\n\x82\x82\x82,ok,\"x\x93y\x94\"\n");
+    REQUIRE(result.records.size() == 2);
+    CHECK(result.records[1].fields == Fields{replacement + replacement + replacement, "ok",
+                                             "x" + replacement + "y" + replacement});
+    REQUIRE(result.diagnostics.items().size() == 2);
+    CHECK(result.diagnostics.items()[0].where.column == 1);
+    CHECK_THAT(result.diagnostics.items()[0].message,
+               Catch::Equals("invalid UTF-8 byte 0x82 in field 1 (byte offset 0 of the field)"));
+    CHECK(result.diagnostics.items()[1].where.column == 3);
+    CHECK_THAT(result.diagnostics.items()[1].message,
+               Catch::Equals("invalid UTF-8 byte 0x93 in field 3 (byte offset 1 of the field)"));
+}
+
+TEST_CASE("csv: an invalid byte in the header is reported on row 1", "[csv][encoding]") {
+    const auto result = read_text("id,r\xE9gion\n1,Dakar\n");
+    REQUIRE(result.records.size() == 2);
+    REQUIRE(result.diagnostics.items().size() == 1);
+    CHECK(result.diagnostics.items()[0].where.line == 1);
+    CHECK(result.diagnostics.items()[0].where.column == 2);
+    CHECK(result.records[0].fields[1] == "r" + replacement + "gion");
+}
+
+TEST_CASE("csv: a row on several lines reports the record's row, not the physical line",
+          "[csv][encoding]") {
+    const auto result = read_text("id,note\n1,\"two\nlines\"\n2,\"three\nlines \x82\nhere\"\n");
+    REQUIRE(result.records.size() == 3);
+    REQUIRE(result.diagnostics.items().size() == 1);
+    CHECK(result.diagnostics.items()[0].where.line == 3);
+    CHECK(result.diagnostics.items()[0].where.column == 2);
+    CHECK_THAT(result.diagnostics.items()[0].message, Catch::Contains("byte offset 12"));
+}
+
+TEST_CASE("csv: an undefined windows-1252 byte names the code page in the hint",
+          "[csv][encoding]") {
+    const TempDir dir;
+    const auto path = dir.write("win.csv", "name,amount\n\x93quoted\x94,\x80 5\nbad\x81,1\n");
+    const auto result = read_all(path, with(sfp::Encoding::windows1252));
+    REQUIRE(result.records.size() == 3);
+    CHECK(result.records[1].fields == Fields{"\xE2\x80\x9Cquoted\xE2\x80\x9D", "\xE2\x82\xAC 5"});
+    CHECK(result.records[2].fields == Fields{"bad" + replacement, "1"});
+    REQUIRE(result.diagnostics.items().size() == 1);
+    CHECK(sfp::to_string(result.diagnostics.items()[0]) ==
+          path + ":3:1: error: invalid windows-1252 byte 0x81 in field 1 (byte offset 3 of the "
+                 "field)\n  hint: byte 0x81 has no character in windows-1252");
+}
+
+TEST_CASE("csv: the byte order mark is skipped only for UTF-8", "[csv][encoding]") {
+    const std::string text = "\xEF\xBB\xBFid\n1\n";
+    CHECK(read_text(text).records[0].fields == Fields{"id"});
+    // In cp850 the same bytes are three characters (U+00B4 U+2557 U+2510) of the first name.
+    const auto cp850 = read_text(text, with(sfp::Encoding::cp850));
+    CHECK(cp850.records[0].fields == Fields{"\xC2\xB4\xE2\x95\x97\xE2\x94\x90id"});
+    const auto latin1 = read_text(text, with(sfp::Encoding::latin1));
+    CHECK(latin1.records[0].fields == Fields{"\xC3\xAF\xC2\xBB\xC2\xBFid"});
+}
+
+TEST_CASE("csv: a NUL byte inside a field is kept", "[csv]") {
+    const auto result = read_text(std::string("a,b\nx\0y,\"q\0\"\n\0,z\n", 17));
+    REQUIRE(result.records.size() == 3);
+    CHECK(result.records[1].fields == Fields{std::string("x\0y", 3), std::string("q\0", 2)});
+    CHECK(result.records[2].fields == Fields{std::string("\0", 1), "z"});
+    CHECK(result.diagnostics.items().empty());
+}
+
+TEST_CASE("csv: a file may end right after a delimiter or a closing quote", "[csv]") {
+    CHECK(read_text("a,b\n1,").records[1].fields == Fields{"1", ""});
+    CHECK(read_text("a,b\n1,\"x\"").records[1].fields == Fields{"1", "x"});
+    CHECK(read_text("a,b\n1,\"x\"\"\"").records[1].fields == Fields{"1", "x\""});
+    CHECK(read_text("a,b\n\n").records.size() == 2); // a blank line is a record of one field
+}
+
+TEST_CASE("csv: an unprintable byte after a closing quote is named by its value", "[csv]") {
+    const auto result = read_text("a\n\"x\"\x82y\n");
+    REQUIRE(result.diagnostics.items().size() == 2); // the warning, then the invalid byte
+    CHECK_THAT(result.diagnostics.items()[0].message,
+               Catch::StartsWith("unexpected byte 0x82 after a closing quote"));
+    CHECK(result.records[1].fields == Fields{"x" + replacement + "y"});
+}
+
+TEST_CASE("csv: a lone CR at the end of the buffer is a line end, not half a CRLF", "[csv]") {
+    // Buffer of 4: "a,b\r" then "c,d\r" then "\n".
+    const auto result = read_text("a,b\rc,d\r\n", with_buffer(4));
+    REQUIRE(result.records.size() == 2);
+    CHECK(result.records[0].fields == Fields{"a", "b"});
+    CHECK(result.records[1].fields == Fields{"c", "d"});
+    CHECK(result.records[1].line == 2);
+}
+
+TEST_CASE("csv: CRLF split across two buffer fills ends one record", "[csv]") {
+    // Buffer of 4: "id,x" "\r" | "\n1,2" ...; buffer of 7: "id,x\r\n1" ",23\r" | "\n"...
+    for (const std::size_t size : {std::size_t{4}, std::size_t{5}, std::size_t{7}}) {
+        CAPTURE(size);
+        const auto result = read_text("id,\r\n1,23\r\n4,5\r\n", with_buffer(size));
+        REQUIRE(result.records.size() == 3);
+        CHECK(result.records[0].fields == Fields{"id", ""});
+        CHECK(result.records[1].fields == Fields{"1", "23"});
+        CHECK(result.records[2].fields == Fields{"4", "5"});
+        CHECK(result.records[2].line == 3);
+        CHECK(result.diagnostics.items().empty());
+    }
+}
+
+TEST_CASE("csv: lines and quoted fields longer than the buffer", "[csv]") {
+    const std::string name(50, 'n');
+    const auto result =
+        read_text("id,name\n1," + name + "\n2,\"" + name + ",\r\n\"\"\"\n", with_buffer(7));
+    REQUIRE(result.records.size() == 3);
+    CHECK(result.records[1].fields == Fields{"1", name});
+    CHECK(result.records[2].fields == Fields{"2", name + ",\r\n\""});
+    CHECK(result.records[2].line == 3);
+}
+
+TEST_CASE("csv: a byte order mark is skipped with the smallest buffer", "[csv]") {
+    const auto result = read_text("\xEF\xBB\xBFid,x\n1,2\n", with_buffer(1)); // raised to 4
+    REQUIRE(result.records.size() == 2);
+    CHECK(result.records[0].fields == Fields{"id", "x"});
+}
+
+TEST_CASE("csv: every buffer size gives the same records and diagnostics", "[csv]") {
+    // Fields that straddle buffer fills and the reader's 64-byte blocks: doubled quotes, CRLF,
+    // lone CR, non-ASCII bytes before and after block boundaries, an unterminated quote.
+    const std::string long_ascii(70, 'a');
+    const std::string texts[] = {
+        "h1,h2,h3\r\n\"q\"\"q\",x\r\ny,\"multi\r\nline\",z\r\n\r\n" + long_ascii + ",\"" +
+            long_ascii + "\"\"\"\rlast,\"open",
+        "id,name\n1," + std::string(63, 'x') + "\xC3\xA9," + std::string(60, 'y') + "\xE2\x82\n2," +
+            std::string(130, 'z') + "\x82\n3,\"" + std::string(65, 'w') + "\xC3\xA9\"\"\"\n",
+        "\xEF\xBB\xBF"
+        "a\x82,\"b\"c\"\n\"\",\"\"\"\"\n,\n,,\r\r\n\n",
+    };
+    for (const auto& text : texts) {
+        const auto expected = transcript(read_text(text));
+        for (const auto encoding : {sfp::Encoding::utf8, sfp::Encoding::cp850}) {
+            const auto reference = transcript(read_text(text, with(encoding)));
+            for (std::size_t size = 1; size <= 140; ++size) {
+                CAPTURE(size);
+                CHECK(transcript(read_text(text, with(encoding, size))) == reference);
+            }
+        }
+        CHECK(transcript(read_text(text, with(sfp::Encoding::utf8))) == expected);
+    }
+}
+
+TEST_CASE("csv: reading from a memory stream (fmemopen)", "[csv]") {
+    std::string data = "a;b\n1;\"x;y\"\n";
+    std::FILE* stream = ::fmemopen(data.data(), data.size(), "rb");
+    REQUIRE(stream != nullptr);
+    sfp::CsvOptions options;
+    options.delimiter = ';';
+    const auto reader = sfp::CsvReader::from_stream(stream, "memory.csv", options);
+    CHECK(reader->path() == "memory.csv");
+    sfp::Diagnostics diagnostics;
+    sfp::CsvRecord record;
+    REQUIRE(reader->next(record, diagnostics));
+    CHECK(record.fields == Fields{"a", "b"});
+    REQUIRE(reader->next(record, diagnostics));
+    CHECK(record.fields == Fields{"1", "x;y"});
+    CHECK(record.row == 2);
+    CHECK_FALSE(reader->next(record, diagnostics));
+    CHECK(record.fields.empty());
+    CHECK(diagnostics.items().empty());
+}
+
+TEST_CASE("csv: a record's strings are reused when it is read into again", "[csv]") {
+    // Narrower, then wider, then empty records into one CsvRecord: no stale fields remain.
+    const TempDir dir;
+    const auto path = dir.write("widths.csv", "a,b,c\nd\ne,f,g,h\n\n");
+    sfp::Diagnostics diagnostics;
+    const auto reader = sfp::CsvReader::open(path, {}, diagnostics);
+    REQUIRE(reader != nullptr);
+    sfp::CsvRecord record;
+    const std::vector<Fields> expected{{"a", "b", "c"}, {"d"}, {"e", "f", "g", "h"}, {""}};
+    for (const auto& fields : expected) {
+        REQUIRE(reader->next(record, diagnostics));
+        CHECK(record.fields == fields);
+    }
+    CHECK_FALSE(reader->next(record, diagnostics));
 }
 
 TEST_CASE("parse_number: accepts plain, signed, exponent and float-written integers",

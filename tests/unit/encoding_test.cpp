@@ -71,8 +71,7 @@ TEST_CASE("encoding: unknown names are rejected and get a did-you-mean hint", "[
           "did you mean 'windows-1252'?");
 }
 
-TEST_CASE("encoding: canonical names round-trip and come first in encoding_names()",
-          "[encoding]") {
+TEST_CASE("encoding: canonical names round-trip and come first in encoding_names()", "[encoding]") {
     const std::vector<Encoding> all{Encoding::utf8, Encoding::latin1, Encoding::windows1252,
                                     Encoding::cp437, Encoding::cp850};
     const auto names = sfp::encoding_names();
@@ -90,10 +89,10 @@ TEST_CASE("encoding: canonical names round-trip and come first in encoding_names
 }
 
 TEST_CASE("encoding: known bytes of each code page", "[encoding]") {
-    CHECK(decode("\x82", Encoding::cp850).text == "\xC3\xA9");       // é U+00E9
-    CHECK(decode("\x82", Encoding::cp437).text == "\xC3\xA9");       // é U+00E9
-    CHECK(decode("\x9B", Encoding::cp437).text == "\xC2\xA2");       // ¢ U+00A2
-    CHECK(decode("\x9B", Encoding::cp850).text == "\xC3\xB8");       // ø U+00F8
+    CHECK(decode("\x82", Encoding::cp850).text == "\xC3\xA9");           // é U+00E9
+    CHECK(decode("\x82", Encoding::cp437).text == "\xC3\xA9");           // é U+00E9
+    CHECK(decode("\x9B", Encoding::cp437).text == "\xC2\xA2");           // ¢ U+00A2
+    CHECK(decode("\x9B", Encoding::cp850).text == "\xC3\xB8");           // ø U+00F8
     CHECK(decode("\x80", Encoding::windows1252).text == "\xE2\x82\xAC"); // € U+20AC
     CHECK(decode("\x93", Encoding::windows1252).text == "\xE2\x80\x9C"); // “ U+201C
     CHECK(decode("\xE9", Encoding::latin1).text == "\xC3\xA9");          // é U+00E9
@@ -129,24 +128,30 @@ TEST_CASE("encoding: every byte of each code page matches Python's codec", "[enc
 }
 
 TEST_CASE("encoding: a DOS name decodes in a longer text", "[encoding]") {
-    const auto decoded = decode("Caisse d'\x90pargne de cr\x82" "dit, S\x82gou", Encoding::cp850);
-    CHECK(decoded.text == "Caisse d'\xC3\x89pargne de cr\xC3\xA9" "dit, S\xC3\xA9gou");
+    const auto decoded = decode("Caisse d'\x90pargne de cr\x82"
+                                "dit, S\x82gou",
+                                Encoding::cp850);
+    CHECK(decoded.text == "Caisse d'\xC3\x89pargne de cr\xC3\xA9"
+                          "dit, S\xC3\xA9gou");
     CHECK_FALSE(decoded.error.has_value());
 }
 
 TEST_CASE("encoding: windows-1252's five undefined bytes become U+FFFD and the first is "
           "reported",
           "[encoding]") {
-    for (const unsigned char byte : {0x81, 0x8D, 0x8F, 0x90, 0x9D}) {
-        CAPTURE(static_cast<int>(byte));
-        const auto decoded = decode(std::string("ab") + static_cast<char>(byte), Encoding::windows1252);
+    for (const int byte : {0x81, 0x8D, 0x8F, 0x90, 0x9D}) {
+        CAPTURE(byte);
+        const auto decoded =
+            decode(std::string("ab") + static_cast<char>(byte), Encoding::windows1252);
         CHECK(decoded.text == "ab" + replacement);
         REQUIRE(decoded.error.has_value());
         CHECK(decoded.error->offset == 2);
         CHECK(decoded.error->byte == byte);
     }
     const auto decoded = decode("\x80x\x81y\x8Dz", Encoding::windows1252);
-    CHECK(decoded.text == "\xE2\x82\xAC" "x" + replacement + "y" + replacement + "z");
+    CHECK(decoded.text == "\xE2\x82\xAC"
+                          "x" +
+                              replacement + "y" + replacement + "z");
     REQUIRE(decoded.error.has_value());
     CHECK(decoded.error->offset == 2); // the first of the two
     CHECK(decoded.error->byte == 0x81);
@@ -192,18 +197,19 @@ TEST_CASE("encoding: a high byte is found at every position around the 8-byte st
 
 TEST_CASE("encoding: valid UTF-8 of every length is kept unchanged", "[encoding]") {
     const std::vector<std::string> valid{
-        "caf\xC3\xA9",           // é, 2 bytes
-        "\xE2\x82\xAC 12",       // €, 3 bytes
-        "\xF0\x9F\x98\x80",      // U+1F600, 4 bytes
-        "\xC2\x80",              // U+0080, the smallest 2-byte form
-        "\xE0\xA0\x80",          // U+0800, the smallest 3-byte form
-        "\xED\x9F\xBF",          // U+D7FF, just below the surrogates
-        "\xEE\x80\x80",          // U+E000, just above them
-        "\xEF\xBF\xBD",          // U+FFFD
-        "\xF0\x90\x80\x80",      // U+10000, the smallest 4-byte form
-        "\xF4\x8F\xBF\xBF",      // U+10FFFF, the largest code point
-        std::string("a\0b", 3),  // U+0000 is valid
-        "\xEF\xBB\xBF" "bom",    // a byte order mark inside a field is just U+FEFF
+        "caf\xC3\xA9",          // é, 2 bytes
+        "\xE2\x82\xAC 12",      // €, 3 bytes
+        "\xF0\x9F\x98\x80",     // U+1F600, 4 bytes
+        "\xC2\x80",             // U+0080, the smallest 2-byte form
+        "\xE0\xA0\x80",         // U+0800, the smallest 3-byte form
+        "\xED\x9F\xBF",         // U+D7FF, just below the surrogates
+        "\xEE\x80\x80",         // U+E000, just above them
+        "\xEF\xBF\xBD",         // U+FFFD
+        "\xF0\x90\x80\x80",     // U+10000, the smallest 4-byte form
+        "\xF4\x8F\xBF\xBF",     // U+10FFFF, the largest code point
+        std::string("a\0b", 3), // U+0000 is valid
+        "\xEF\xBB\xBF"
+        "bom", // a byte order mark inside a field is just U+FEFF
     };
     for (const auto& text : valid) {
         CAPTURE(text);
@@ -226,7 +232,10 @@ TEST_CASE("encoding: invalid UTF-8 is reported at the first bad sequence's first
     const std::string r = replacement;
     const std::vector<Case> cases{
         {"cp850 é", "caf\x82", 3, 0x82, "caf" + r},
-        {"stray continuation", "\x80" "abc", 0, 0x80, r + "abc"},
+        {"stray continuation",
+         "\x80"
+         "abc",
+         0, 0x80, r + "abc"},
         {"overlong 2-byte NUL", "x\xC0\x80", 1, 0xC0, "x" + r + r},
         {"overlong C1", "\xC1\xBF", 0, 0xC1, r + r},
         {"overlong 3-byte", "\xE0\x80\x80", 0, 0xE0, r + r + r},
@@ -239,7 +248,10 @@ TEST_CASE("encoding: invalid UTF-8 is reported at the first bad sequence's first
         {"FF", "ok\xFF", 2, 0xFF, "ok" + r},
         {"truncated at the end", "abc\xE2\x82", 3, 0xE2, "abc" + r},
         {"truncated 4-byte at the end", "\xF0\x9F\x98", 0, 0xF0, r},
-        {"truncated before ASCII", "\xE2\x82" "A", 0, 0xE2, r + "A"},
+        {"truncated before ASCII",
+         "\xE2\x82"
+         "A",
+         0, 0xE2, r + "A"},
         {"lead then lead", "\xC3\xC3\xA9", 0, 0xC3, r + "\xC3\xA9"},
         {"after valid text", "\xC3\xA9\xE2\x82\xAC\x93", 5, 0x93, "\xC3\xA9\xE2\x82\xAC" + r},
         // The Unicode standard's example for U+FFFD substitution (Table 3-8).

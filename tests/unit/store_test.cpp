@@ -286,6 +286,33 @@ TEST_CASE("store: a file that is not SQLite is a diagnostic, not a crash", "[sto
     CHECK(read_bytes(path) == text); // untouched
 }
 
+TEST_CASE("store: a damaged database is a diagnostic, not a crash", "[store]") {
+    const TempDir dir;
+    const auto path = dir.file("sfp.sqlite");
+    {
+        auto store = open_store(path);
+        ingest_ok(*store, sample_dataset(), info_for("file one"));
+    }
+    // Keep the header page (so the file still looks like an sfpgen database) and overwrite
+    // every other page with garbage.
+    auto bytes = read_bytes(path);
+    REQUIRE(bytes.size() > 4096);
+    for (std::size_t index = 4096; index < bytes.size(); ++index) {
+        bytes[index] = static_cast<char>(0xA5 ^ (index * 31 % 251));
+    }
+    const auto damaged = dir.write("sfp.sqlite", bytes);
+    sfp::Diagnostics diagnostics;
+    auto store = sfp::Store::open(damaged, diagnostics);
+    if (store) {
+        CHECK(!store->load_current(diagnostics).has_value());
+        CHECK(store->ingest(sample_dataset(), info_for("file two"), diagnostics).outcome ==
+              sfp::IngestResult::Outcome::failed);
+    }
+    CHECK(diagnostics.has_errors());
+    CHECK_THAT(all_text(diagnostics), Catch::StartsWith(damaged + ": error: database: "));
+    CHECK_THAT(all_text(diagnostics), Catch::Contains("malformed"));
+}
+
 TEST_CASE("store: a missing file in read-only mode is a diagnostic and is not created", "[store]") {
     const TempDir dir;
     const auto path = dir.file("none.sqlite");

@@ -417,6 +417,18 @@ private:
                 period_end = Date::end_of_month(fiscal_year, source_.fiscal_year_end);
             }
         }
+        // Annual figures only, for now: the indicator engine annualises flows later, and a
+        // quarter mixed into an annual panel would otherwise be summed as a year.
+        if (!loans && period_end && row.dates["period_start"]) {
+            const long days = period_end->days() - row.dates["period_start"]->days() + 1;
+            if (days < 360 || days > 371) {
+                reject(record, static_cast<long>(row.column_of["period_start"]) + 1,
+                       "non-annual-period",
+                       fmt::format("the period {} to {} is {} days, not a year",
+                                   row.dates["period_start"]->iso(), period_end->iso(), days));
+                return false;
+            }
+        }
         const std::pair<std::string, int> record_key{key, fiscal_year};
         if (!keys_.insert(record_key).second) {
             reject(record, 0, "duplicate-key",
@@ -443,9 +455,13 @@ private:
             }
         }
         if (!loans && region.empty()) {
-            issue("missing-region", Severity::warning, record,
-                  row.column_of.count("region") != 0 ? row.column_of["region"] : 0, "region", "",
-                  "no region (and none from the country): the record counts in the total only");
+            const long column = row.column_of.count("region") != 0
+                                    ? static_cast<long>(row.column_of["region"]) + 1
+                                    : 0;
+            data_.issues.push_back({"missing-region", Severity::warning,
+                                    {reader_.origin(), record.row, column}, "region", "",
+                                    "no region (and none from the country): the record counts in "
+                                    "the total only"});
         }
         check_consistency(record, row);
 

@@ -92,7 +92,6 @@ CREATE TABLE figures (
     CHECK (value IS NULL OR text_value IS NULL)
 );
 CREATE UNIQUE INDEX figures_current ON figures (period_id, field) WHERE superseded_by IS NULL;
-CREATE INDEX figures_submission ON figures (submission_id);
 
 CREATE VIEW current_figures AS
 SELECT p.institution_id, p.fiscal_year, p.period_start, p.period_end, f.field, f.value,
@@ -456,8 +455,11 @@ std::shared_ptr<Connection> connect(const std::string& path, OpenMode mode,
             return nullptr;
         }
     }
-    const int flags = mode == OpenMode::read_only ? SQLITE_OPEN_READONLY
-                                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    // NOMUTEX: a connection is used by one thread at a time (a Store, and the readers of its
+    // queries, belong to one stage), so SQLite's per-call locking is pure cost.
+    const int flags = SQLITE_OPEN_NOMUTEX |
+                      (mode == OpenMode::read_only ? SQLITE_OPEN_READONLY
+                                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite3* raw = nullptr;
     const int status = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     // The handle must be closed even when opening failed.

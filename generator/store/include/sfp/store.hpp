@@ -57,7 +57,8 @@ struct IngestResult {
 };
 
 /// An open SFP database. Every SQLite status is checked; failures are diagnostics
-/// ("sfp.sqlite: error: database: ..."), never exceptions or crashes.
+/// ("sfp.sqlite: error: database: ..."), never exceptions or crashes. A Store and the readers
+/// its query() returns share one connection: use them from one thread at a time.
 class Store {
 public:
     /// Opens (and with OpenMode::read_write creates) the database at `path`; ":memory:" gives
