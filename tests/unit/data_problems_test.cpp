@@ -5,6 +5,7 @@
 
 #include "sfp/config.hpp"
 #include "sfp/dataset.hpp"
+#include "sfp/fields.hpp"
 #include "sfp/sources.hpp"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -122,11 +124,36 @@ TEST_CASE("data problems: values are converted, and missing stays missing", "[da
         CHECK(data.country_iso3[3] == "CIV");
         CHECK(data.region[0] == "Sub-Saharan Africa");
     }
+    SECTION("a francophone partner file: windows-1252, decimal commas, thousands, percent") {
+        const auto data = load_case(corpus / "french-partner");
+        REQUIRE(data.size() == 2); // row 4 has an impossible date
+        CHECK(data.institution_name[0] == "Crédit Mutuel du Sénégal");
+        CHECK(data.institution_name[1] == "Microcrédit d’Abidjan");
+        CHECK(data.country_iso3 == std::vector<std::string>{"SEN", "CIV"});
+        CHECK(data.currency[0] == "XOF");
+        CHECK(*(*data.column("gross_loan_portfolio"))[0] == Approx(1234500.0));
+        CHECK(*(*data.column("gross_loan_portfolio"))[1] == Approx(987250.0));
+        CHECK(*(*data.column("par30_balance"))[0] == Approx(1234500.0 * 0.045));
+        CHECK(*(*data.column("active_borrowers"))[0] == 12345.0);
+        CHECK(data.fiscal_year == std::vector<int>{2024, 2024});
+        REQUIRE(data.period_end[1].has_value());
+        CHECK(data.period_end[1]->iso() == "2024-06-30");
+    }
     SECTION("quoted fields keep their line breaks, TABs and quotes") {
         const auto data = load_case(corpus / "quoting-and-headers");
         REQUIRE(data.size() == 3);
         CHECK(data.institution_name[0] == "Crédit, Rural");
         CHECK(data.institution_name[1] == "Line\nbreak and\ttab");
         CHECK(data.institution_name[2] == "He said \"yes\"");
+    }
+}
+
+TEST_CASE("data problems: docs/data.md documents every canonical field", "[data][docs]") {
+    std::ifstream in(fs::path(SFPGEN_SOURCE_DIR) / "docs" / "data.md");
+    const std::string doc{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    REQUIRE_FALSE(doc.empty());
+    for (const auto& field : sfp::canonical_fields()) {
+        INFO(field.name);
+        CHECK(doc.find(fmt::format("| `{}` |", field.name)) != std::string::npos);
     }
 }

@@ -1,5 +1,6 @@
 #include "sfp/config.hpp"
 
+#include "sfp/encoding.hpp"
 #include "sfp/fields.hpp"
 #include "toml_reader.hpp"
 
@@ -128,13 +129,6 @@ std::optional<char> single_char(TomlReader& reader, std::string_view key, std::s
     return (*text)[0];
 }
 
-const std::vector<std::string>& known_encodings() {
-    static const std::vector<std::string> names{"utf-8", "utf8", "latin-1", "latin1",
-                                                "iso-8859-1", "windows-1252", "cp1252", "cp437",
-                                                "ibm437", "cp850", "ibm850"};
-    return names;
-}
-
 void parse_column(const std::string& field, const toml::node& node, TomlReader& reader,
                   SourceSpec& source, Diagnostics& diagnostics) {
     ColumnMapping mapping;
@@ -252,19 +246,12 @@ void parse_source(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
         }
     }
     source.encoding = reader.string("encoding", false).value_or("utf-8");
-    {
-        std::string lower;
-        for (const char c : source.encoding) {
-            lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-        }
-        const auto& names = known_encodings();
-        if (std::find(names.begin(), names.end(), lower) == names.end()) {
-            diagnostics.error(reader.where("encoding"),
-                              fmt::format("'encoding' in [[source]]: expected one of utf-8, "
-                                          "latin-1, windows-1252, cp437, cp850; found '{}'",
-                                          source.encoding),
-                              did_you_mean(lower, names));
-        }
+    if (!parse_encoding(source.encoding)) {
+        diagnostics.error(reader.where("encoding"),
+                          fmt::format("'encoding' in [[source]]: expected one of utf-8, latin-1, "
+                                      "windows-1252, cp437, cp850; found '{}'",
+                                      source.encoding),
+                          did_you_mean(source.encoding, encoding_names()));
     }
     source.delimiter = single_char(reader, "delimiter", ",;\t|", diagnostics).value_or(',');
     source.decimal = single_char(reader, "decimal", ".,", diagnostics).value_or('.');

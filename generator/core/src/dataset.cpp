@@ -1,6 +1,7 @@
 #include "sfp/dataset.hpp"
 
 #include "sfp/csv.hpp"
+#include "sfp/encoding.hpp"
 #include "sfp/fields.hpp"
 
 #include <algorithm>
@@ -166,10 +167,8 @@ public:
             // Problems of the reader itself (an unterminated quote, undecodable bytes) are
             // issues of this row too.
             for (const auto& problem : row_problems.items()) {
-                data_.issues.push_back({problem.message.find("encoding") != std::string::npos ||
-                                                problem.message.find("UTF-8") != std::string::npos
-                                            ? "invalid-encoding"
-                                            : "csv-syntax",
+                const bool encoding = problem.message.find(" byte 0x") != std::string::npos;
+                data_.issues.push_back({encoding ? "invalid-encoding" : "csv-syntax",
                                         problem.severity, problem.where, "", "", problem.message});
             }
             row_problems = Diagnostics{};
@@ -544,6 +543,7 @@ std::optional<Dataset> load_source(const SourceSpec& source, Diagnostics& diagno
     Diagnostics open_problems;
     CsvOptions options;
     options.delimiter = source.delimiter;
+    options.encoding = parse_encoding(source.encoding).value_or(Encoding::utf8); // checked by config
     auto csv = CsvReader::open(source.path, options, open_problems);
     if (!csv) {
         for (Diagnostic problem : open_problems.items()) {
