@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Runs a command and checks its exit code, its stderr, and that it left no output files.
 
-usage: expect.py --exit N [--stderr REGEX]... [--empty DIR] -- COMMAND [ARGS...]
+usage: expect.py --exit N [--stderr REGEX]... [--stdout REGEX]... [--empty DIR] -- COMMAND [ARGS...]
 """
 import argparse
 import os
@@ -14,6 +14,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--exit", type=int, required=True)
     parser.add_argument("--stderr", action="append", default=[])
+    parser.add_argument("--stdout", action="append", default=[])
     parser.add_argument("--empty", help="folder that must hold no file afterwards")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
@@ -28,11 +29,15 @@ def main():
     for pattern in args.stderr:
         if not re.search(pattern, run.stderr, re.MULTILINE):
             failures.append(f"stderr does not match {pattern!r}")
+    for pattern in args.stdout:
+        if not re.search(pattern, run.stdout, re.MULTILINE):
+            failures.append(f"stdout does not match {pattern!r}")
     if args.empty and os.path.isdir(args.empty) and os.listdir(args.empty):
         failures.append(f"files left in {args.empty}: {os.listdir(args.empty)}")
     if failures:
         print("command:", " ".join(command))
         print("stderr:\n" + run.stderr)
+        print("stdout:\n" + run.stdout[:4000])
         for failure in failures:
             print("FAIL:", failure)
         sys.exit(1)
