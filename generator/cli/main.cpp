@@ -1,5 +1,6 @@
 // The sfpgen command: the only place that parses the command line (Boost.Program_options).
 
+#include "commands.hpp"
 #include "sfp/build.hpp"
 #include "sfp/validate.hpp"
 #include "sfp/version.hpp"
@@ -160,6 +161,9 @@ int main(int argc, char** argv) {
         }
         if (args[0] == "validate") {
             return run_validate({args.begin() + 1, args.end()});
+        }
+        if (args[0] == "ingest") {
+            return run_ingest({args.begin() + 1, args.end()});
         }
         std::cerr << fmt::format("sfpgen: error: unknown command '{}'\n", args[0]) << usage_text;
         return static_cast<int>(sfp::ExitCode::usage);

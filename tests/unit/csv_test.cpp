@@ -462,7 +462,10 @@ TEST_CASE("csv: an unprintable byte after a closing quote is named by its value"
     const auto result = read_text("a\n\"x\"\x82y\n");
     REQUIRE(result.diagnostics.items().size() == 2); // the warning, then the invalid byte
     CHECK_THAT(result.diagnostics.items()[0].message,
-               Catch::StartsWith("unexpected byte 0x82 after a closing quote"));
+               Catch::StartsWith("unexpected '\\x82' after a closing quote"));
+    // Loaders tell decoding errors from syntax problems by " byte 0x" (sfp/dataset.cpp).
+    CHECK(result.diagnostics.items()[0].message.find(" byte 0x") == std::string::npos);
+    CHECK(result.diagnostics.items()[1].message.find(" byte 0x") != std::string::npos);
     CHECK(result.records[1].fields == Fields{"x" + replacement + "y"});
 }
 
@@ -548,6 +551,21 @@ TEST_CASE("csv: reading from a memory stream (fmemopen)", "[csv]") {
     CHECK_FALSE(reader->next(record, diagnostics));
     CHECK(record.fields.empty());
     CHECK(diagnostics.items().empty());
+}
+
+TEST_CASE("csv: a read error is an error diagnostic, reported once", "[csv]") {
+    // On Linux fopen() opens a folder for reading; the first fread() then fails (EISDIR).
+    const TempDir dir;
+    sfp::Diagnostics diagnostics;
+    const auto reader = sfp::CsvReader::open(dir.path().string(), {}, diagnostics);
+    REQUIRE(reader != nullptr);
+    sfp::CsvRecord record;
+    CHECK_FALSE(reader->next(record, diagnostics));
+    CHECK_FALSE(reader->next(record, diagnostics));
+    REQUIRE(diagnostics.items().size() == 1);
+    CHECK(diagnostics.items()[0].severity == sfp::Severity::error);
+    CHECK(diagnostics.items()[0].where.line == 1);
+    CHECK_THAT(diagnostics.items()[0].message, Catch::StartsWith("cannot read data file: "));
 }
 
 TEST_CASE("csv: a record's strings are reused when it is read into again", "[csv]") {

@@ -48,7 +48,7 @@ public:
     }
     /// Writes `content` byte for byte and returns the path.
     [[nodiscard]] std::string write(const std::string& name, const std::string& content) const {
-        const auto path = file(name);
+        auto path = file(name);
         std::ofstream out(path, std::ios::binary);
         out << content;
         out.close();

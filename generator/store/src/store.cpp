@@ -681,6 +681,7 @@ make_query(std::shared_ptr<Connection> connection, const std::string& sql_or_tab
             });
             if (found == params.end()) {
                 std::vector<std::string> given;
+                given.reserve(params.size());
                 for (const auto& param : params) {
                     given.emplace_back(bare_name(param.first));
                 }

@@ -21,6 +21,7 @@ using Sha256Digest = std::array<std::uint8_t, 32>;
 /// "ba7816bf...f20015ad".
 class Sha256 {
 public:
+    /// Starts an empty message.
     Sha256();
 
     /// Adds `size` bytes at `data` to the message.
