@@ -1,0 +1,114 @@
+// A report read from the SFP database gives the same figures as the same report read straight
+// from the submission file: ingest the sample CSV with `sfpgen ingest`'s library calls, build
+// the report from a `format = "sqlite"` source, compare the results files.
+
+#include "sfp/build.hpp"
+#include "sfp/config.hpp"
+#include "sfp/dataset.hpp"
+#include "sfp/sha256.hpp"
+#include "sfp/store.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string source_dir = SFPGEN_SOURCE_DIR;
+
+std::string read_text(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// The "results" array of a results file (sources and issues differ by design).
+std::string results_part(const std::string& json) {
+    const auto begin = json.find("\"results\": [");
+    const auto end = json.find("\"quality_issues\"");
+    REQUIRE(begin != std::string::npos);
+    REQUIRE(end != std::string::npos);
+    return json.substr(begin, end - begin);
+}
+
+sfp::BuildResult build(const std::string& config, const fs::path& out) {
+    sfp::BuildOptions options;
+    options.config_path = config;
+    options.output_dir = out.string();
+    options.formats = {sfp::OutputFormat::json};
+    options.source_date_epoch = 0;
+    sfp::Diagnostics diagnostics;
+    auto result = sfp::build_report(options, diagnostics);
+    INFO([&] {
+        std::string text;
+        for (const auto& d : diagnostics.items()) {
+            text += sfp::to_string(d) + "\n";
+        }
+        return text;
+    }());
+    REQUIRE(result.code == sfp::ExitCode::ok);
+    return result;
+}
+
+} // namespace
+
+TEST_CASE("database: a report from the SFP database equals the report from the file",
+          "[e2e][store]") {
+    const fs::path dir =
+        fs::temp_directory_path() / ("sfpgen-db-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string sample_config = source_dir + "/templates/gb-progress/report.toml";
+
+    // Ingest the sample with the sample config's [[source]] mapping.
+    sfp::Diagnostics diagnostics;
+    const auto spec = sfp::parse_config(sample_config, diagnostics);
+    REQUIRE(spec.has_value());
+    const auto data = sfp::load_source(spec->sources.at(0), diagnostics);
+    REQUIRE(data.has_value());
+    const std::string database = (dir / "sfp.sqlite").string();
+    {
+        auto store = sfp::Store::open(database, diagnostics);
+        REQUIRE(store != nullptr);
+        sfp::IngestInfo info;
+        info.source_name = "partners";
+        info.file_path = spec->sources.at(0).path;
+        info.sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
+        info.ingested_at = 1767225600;
+        const auto ingested = store->ingest(*data, info, diagnostics);
+        REQUIRE(ingested.outcome == sfp::IngestResult::Outcome::stored);
+    }
+
+    // The same report, reading the database instead of the file.
+    std::string config = read_text(sample_config);
+    const auto source_at = config.find("[[source]]");
+    const auto chart_at = config.find("[[chart]]");
+    REQUIRE(source_at != std::string::npos);
+    REQUIRE(chart_at != std::string::npos);
+    config = config.substr(0, source_at) +
+             "[[source]]\nname = \"sfp-database\"\nformat = \"sqlite\"\npath = \"" + database +
+             "\"\n\n" + config.substr(chart_at);
+    const auto replace = [&](const std::string& from, const std::string& to) {
+        const auto at = config.find(from);
+        REQUIRE(at != std::string::npos);
+        config.replace(at, from.size(), to);
+    };
+    replace("\"../../data/indicators/catalogue.toml\"",
+            "\"" + source_dir + "/data/indicators/catalogue.toml\"");
+    replace("\"../../data/reference/countries.csv\"",
+            "\"" + source_dir + "/data/reference/countries.csv\"");
+    replace("\"../../data/sfp.sqlite\"", "\"" + database + "\"");
+    const fs::path db_config = dir / "report-from-db.toml";
+    std::ofstream(db_config) << config;
+
+    build(sample_config, dir / "from-file");
+    build(db_config.string(), dir / "from-db");
+    const std::string from_file = read_text(dir / "from-file" / "gb-progress-sample.results.json");
+    const std::string from_db = read_text(dir / "from-db" / "gb-progress-sample.results.json");
+    CHECK(results_part(from_db) == results_part(from_file));
+    fs::remove_all(dir);
+}
