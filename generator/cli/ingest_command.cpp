@@ -1,6 +1,7 @@
 // `sfpgen ingest`: validate one submitted file with its [[source]] mapping and store it in the
 // SFP database (docs/database.md).
 
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "sfp/build.hpp"
 #include "sfp/config.hpp"
@@ -44,19 +45,7 @@ int exit_code(sfp::ExitCode code) {
     return static_cast<int>(code);
 }
 
-void print_diagnostics(const sfp::Diagnostics& diagnostics) {
-    std::size_t warnings = 0;
-    for (const auto& diagnostic : diagnostics.items()) {
-        if (diagnostic.severity == sfp::Severity::warning && ++warnings > max_warnings_shown) {
-            continue;
-        }
-        std::cerr << sfp::to_string(diagnostic) << '\n';
-    }
-    if (warnings > max_warnings_shown) {
-        std::cerr << fmt::format("sfpgen ingest: {} more warnings not shown\n",
-                                 warnings - max_warnings_shown);
-    }
-}
+using sfp::cli::print_diagnostics;
 
 /// Prints the data problems (every error, the first warnings) and returns the error count.
 std::size_t print_issues(const sfp::Dataset& data, bool strict) {
@@ -240,29 +229,14 @@ int run_ingest(const std::vector<std::string>& args) {
                                "who submitted the file, kept as provenance (default: $USER)")(
         "dry-run", po::bool_switch(&options.dry_run),
         "validate and count new, revised and unchanged figures without writing anything");
-    po::options_description hidden;
-    hidden.add_options()("file", po::value<std::string>(&options.file));
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("file", 1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& error) {
-        std::cerr << "sfpgen ingest: error: " << error.what() << "\n" << visible;
-        return exit_code(sfp::ExitCode::usage);
-    }
-    if (vm.count("help") != 0U) {
-        std::cout << visible
-                  << "\nThe file is loaded and validated exactly as 'sfpgen build' would load "
-                     "the source; a file with data errors is not stored (exit code 4).\n"
-                     "Ingesting the same file again changes nothing; a figure that differs "
-                     "from the stored one becomes current and the earlier one is kept as "
-                     "history.\nSOURCE_DATE_EPOCH, when set, is recorded as the ingest time "
-                     "(seconds since 1970); otherwise the current time is.\n";
-        return exit_code(sfp::ExitCode::ok);
+    if (const auto stop = sfp::cli::parse_command_line(
+            args, "ingest", visible, "file", options.file,
+            "\nThe file is loaded and validated exactly as 'sfpgen build' would load the "
+            "source; a file with data errors is not stored (exit code 4).\nIngesting the same "
+            "file again changes nothing; a figure that differs from the stored one becomes "
+            "current and the earlier one is kept as history.\nSOURCE_DATE_EPOCH, when set, is "
+            "recorded as the ingest time (seconds since 1970); otherwise the current time is.\n")) {
+        return *stop;
     }
     if (options.file.empty() || options.source.empty()) {
         std::cerr << fmt::format("sfpgen ingest: error: {}\n",

@@ -1,12 +1,13 @@
 // The sfpgen command: the only place that parses the command line (Boost.Program_options).
 
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "sfp/build.hpp"
 #include "sfp/validate.hpp"
 #include "sfp/version.hpp"
 
-#include <boost/program_options.hpp>
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <clocale>
 #include <cstdlib>
 #include <exception>
@@ -28,21 +29,7 @@ run 'sfpgen <command> --help' for the options of a command.
 exit codes: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 data, 5 output
 )";
 
-int print_diagnostics(const sfp::Diagnostics& diagnostics, std::size_t max_warnings = 20) {
-    std::size_t warnings = 0;
-    for (const auto& diagnostic : diagnostics.items()) {
-        if (diagnostic.severity == sfp::Severity::warning && ++warnings > max_warnings) {
-            continue;
-        }
-        std::cerr << sfp::to_string(diagnostic) << '\n';
-    }
-    if (warnings > max_warnings) {
-        std::cerr << fmt::format("sfpgen: {} more warnings not shown (all are in the report's "
-                                 "data-quality annex and the results file)\n",
-                                 warnings - max_warnings);
-    }
-    return 0;
-}
+using sfp::cli::print_diagnostics;
 
 int run_build(const std::vector<std::string>& args) {
     sfp::BuildOptions options;
@@ -53,25 +40,11 @@ int run_build(const std::vector<std::string>& args) {
         "folder to write outputs into (created if missing)")(
         "format,f", po::value<std::string>(&formats)->default_value("pdf,xlsx"),
         "comma-separated outputs: pdf, xlsx, json (json: <name>.results.json)");
-    po::options_description hidden;
-    hidden.add_options()("config", po::value<std::string>(&options.config_path));
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("config", 1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& error) {
-        std::cerr << "sfpgen build: error: " << error.what() << "\n" << visible;
-        return static_cast<int>(sfp::ExitCode::usage);
-    }
-    if (vm.count("help") != 0U) {
-        std::cout << visible
-                  << "\nSOURCE_DATE_EPOCH, when set, gives the documents' creation date "
-                     "(seconds since 1970); otherwise [report] date of the config is used.\n";
-        return 0;
+    if (const auto stop = sfp::cli::parse_command_line(
+            args, "build", visible, "config", options.config_path,
+            "\nSOURCE_DATE_EPOCH, when set, gives the documents' creation date (seconds since "
+            "1970); otherwise [report] date of the config is used.\n")) {
+        return *stop;
     }
     sfp::Diagnostics diagnostics;
     const auto parsed_formats = sfp::parse_formats(formats, diagnostics);
@@ -109,29 +82,15 @@ int run_build(const std::vector<std::string>& args) {
 int run_validate(const std::vector<std::string>& args) {
     sfp::ValidateOptions options;
     po::options_description visible("options of 'sfpgen validate [CONFIG]'");
-    visible.add_options()("help,h", "show this help")(
-        "json", po::bool_switch(&options.json), "write the problems as JSON on stdout")(
+    visible.add_options()("help,h", "show this help")("json", po::bool_switch(&options.json),
+                                                      "write the problems as JSON on stdout")(
         "strict", po::bool_switch(&options.strict),
         "count warnings as errors (exit code 4 on any problem)");
-    po::options_description hidden;
-    hidden.add_options()("config", po::value<std::string>(&options.config_path));
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description positional;
-    positional.add("config", 1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& error) {
-        std::cerr << "sfpgen validate: error: " << error.what() << "\n" << visible;
-        return static_cast<int>(sfp::ExitCode::usage);
-    }
-    if (vm.count("help") != 0U) {
-        std::cout << visible
-                  << "\nExit codes: 0 no errors (warnings allowed), 3 configuration, 4 data "
-                     "errors (rejected rows; with --strict any problem).\n";
-        return 0;
+    if (const auto stop = sfp::cli::parse_command_line(
+            args, "validate", visible, "config", options.config_path,
+            "\nExit codes: 0 no errors (warnings allowed), 3 configuration, 4 data errors "
+            "(rejected rows; with --strict any problem).\n")) {
+        return *stop;
     }
     sfp::Diagnostics diagnostics;
     const auto result = sfp::validate_config(options, diagnostics);

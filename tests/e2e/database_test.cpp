@@ -58,8 +58,7 @@ sfp::BuildResult build(const std::string& config, const fs::path& out) {
 
 TEST_CASE("database: a report from the SFP database equals the report from the file",
           "[e2e][store]") {
-    const fs::path dir =
-        fs::temp_directory_path() / ("sfpgen-db-" + std::to_string(::getpid()));
+    const fs::path dir = fs::temp_directory_path() / ("sfpgen-db-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     const std::string sample_config = source_dir + "/templates/gb-progress/report.toml";

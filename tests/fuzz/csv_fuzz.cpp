@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fmt/format.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,7 @@
 namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::string& detail) {
-    std::fprintf(stderr, "csv_fuzz: invariant violated: %s\n%s\n", what.c_str(), detail.c_str());
+    fmt::print(stderr, "csv_fuzz: invariant violated: {}\n{}\n", what, detail);
     std::abort();
 }
 
@@ -307,6 +308,7 @@ void check_decoder(const std::string& input, sfp::Encoding encoding) {
 
 } // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string input(reinterpret_cast<const char*>(data), size);
     struct Run {
@@ -321,7 +323,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         {sfp::Encoding::cp850, ','},
     }};
     // 4 is the smallest buffer; 7 and 67 put record ends and 64-byte blocks at odd places.
-    const std::array<std::size_t, 4> buffer_sizes{64 * 1024, 4, 7, 67};
+    const std::array<std::size_t, 4> buffer_sizes{std::size_t{64} * 1024, 4, 7, 67};
     for (const auto& run : runs) {
         check_decoder(input, run.encoding);
         const Transcript expected = reference_parse(input, run.delimiter, run.encoding);

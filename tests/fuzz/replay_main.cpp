@@ -6,19 +6,20 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 int main(int argc, char** argv) {
     namespace fs = std::filesystem;
     if (argc < 2) {
-        std::fprintf(stderr, "usage: %s FOLDER...\n", argv[0]);
+        fmt::print(stderr, "usage: {} FOLDER...\n", argv[0]);
         return 2;
     }
     std::vector<fs::path> inputs;
@@ -30,13 +31,13 @@ int main(int argc, char** argv) {
             }
         }
         if (error) {
-            std::fprintf(stderr, "csv_fuzz_replay: cannot read folder %s: %s\n", argv[i],
-                         error.message().c_str());
+            fmt::print(stderr, "csv_fuzz_replay: cannot read folder {}: {}\n", argv[i],
+                       error.message());
             return 2;
         }
     }
     if (inputs.empty()) {
-        std::fprintf(stderr, "csv_fuzz_replay: no inputs found\n");
+        fmt::print(stderr, "csv_fuzz_replay: no inputs found\n");
         return 2;
     }
     std::sort(inputs.begin(), inputs.end()); // a stable order for reproducible logs
@@ -44,9 +45,9 @@ int main(int argc, char** argv) {
         std::ifstream in(path, std::ios::binary);
         const std::string bytes{std::istreambuf_iterator<char>(in),
                                 std::istreambuf_iterator<char>()};
-        std::fprintf(stderr, "replay %s (%zu bytes)\n", path.filename().c_str(), bytes.size());
+        fmt::print(stderr, "replay {} ({} bytes)\n", path.filename().string(), bytes.size());
         LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
     }
-    std::printf("csv_fuzz_replay: %zu inputs passed\n", inputs.size());
+    fmt::print("csv_fuzz_replay: {} inputs passed\n", inputs.size());
     return 0;
 }

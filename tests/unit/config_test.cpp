@@ -4,6 +4,7 @@
 #include "sfp/catalogue.hpp"
 #include "sfp/config.hpp"
 #include "sfp/diagnostics.hpp"
+#include "test_support.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -20,43 +21,10 @@ namespace fs = std::filesystem;
 
 const std::string source_dir = SFPGEN_SOURCE_DIR;
 
-/// A unique folder under the system temporary directory, removed with everything in it.
-class TempDir {
+/// A unique temporary folder for this file's tests (tests/unit/test_support.hpp).
+class TempDir : public sfp::testing::TempDir {
 public:
-    TempDir() {
-        std::random_device random;
-        const auto base = fs::temp_directory_path();
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            const auto candidate =
-                base / ("sfpgen-config-test-" + std::to_string(random()) + std::to_string(attempt));
-            if (fs::create_directory(candidate)) {
-                path_ = candidate;
-                return;
-            }
-        }
-        throw std::runtime_error("cannot create a temporary folder");
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    TempDir(TempDir&&) = delete;
-    TempDir& operator=(TempDir&&) = delete;
-
-    [[nodiscard]] std::string write(const std::string& name, const std::string& content) const {
-        const auto file = path_ / name;
-        std::ofstream out(file, std::ios::binary);
-        out << content;
-        out.close();
-        REQUIRE(out.good());
-        return file.string();
-    }
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
+    TempDir() : sfp::testing::TempDir("config") {}
 };
 
 std::string join_lines(const std::vector<std::string>& lines) {
@@ -203,9 +171,9 @@ TEST_CASE("config: the minimal test configuration is valid and keeps positions",
     REQUIRE(spec->sources.size() == 1);
     CHECK(spec->sources[0].path == (dir.path() / "data/mfi.csv").string());
     // Without `missing`, the tokens seen in real files (docs/config.md) mean missing.
-    CHECK(spec->sources[0].missing_tokens ==
-          std::vector<std::string>{"NA", "N/A", "..", "-", "-Inf", "Inf", "NaN", "NULL", "#N/A",
-                                   "(1000.0, 1000.0)"});
+    CHECK(spec->sources[0].missing_tokens == std::vector<std::string>{"NA", "N/A", "..", "-",
+                                                                      "-Inf", "Inf", "NaN", "NULL",
+                                                                      "#N/A", "(1000.0, 1000.0)"});
     const auto& columns = spec->sources[0].columns;
     REQUIRE(columns.size() == 4);
     // Mappings are looked up by field; their order is not part of the contract.
@@ -359,8 +327,9 @@ TEST_CASE("config: an unknown canonical field in [source.columns] gets a hint", 
     CHECK_FALSE(parse_lines(dir, lines, diagnostics).has_value());
     const auto errors = errors_of(diagnostics);
     REQUIRE(errors.size() == 1);
-    CHECK(errors[0].message == "unknown canonical field 'gross_loan_portfolo' in [source.columns] of a "
-                               "institution-year source");
+    CHECK(errors[0].message ==
+          "unknown canonical field 'gross_loan_portfolo' in [source.columns] of a "
+          "institution-year source");
     CHECK(errors[0].hint == "did you mean 'gross_loan_portfolio'?");
     CHECK(errors[0].where.line == 21);
     CHECK(errors[0].where.column == 1);
@@ -374,8 +343,9 @@ TEST_CASE("config: a column mapping that is not a string is an error at the valu
     CHECK_FALSE(parse_lines(dir, lines, diagnostics).has_value());
     const auto errors = errors_of(diagnostics);
     REQUIRE(errors.size() == 1);
-    CHECK(errors[0].message == "'opex' in [source.columns]: expected a column name or a table such as "
-                               "{ column = \"GLP\", scale = 1000 }");
+    CHECK(errors[0].message ==
+          "'opex' in [source.columns]: expected a column name or a table such as "
+          "{ column = \"GLP\", scale = 1000 }");
     CHECK(errors[0].where.line == 21);
     CHECK(errors[0].where.column == 8);
 }

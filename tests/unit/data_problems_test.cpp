@@ -70,8 +70,8 @@ TEST_CASE("data problems: every case reports exactly its expected issues", "[dat
             std::vector<std::string> found;
             std::string details;
             for (const auto& issue : data.issues) {
-                found.push_back(fmt::format("{} {} {}", issue.code, issue.where.line,
-                                            issue.where.column));
+                found.push_back(
+                    fmt::format("{} {} {}", issue.code, issue.where.line, issue.where.column));
                 details += sfp::to_string(issue) + "\n";
             }
             std::sort(found.begin(), found.end());

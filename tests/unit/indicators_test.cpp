@@ -6,6 +6,7 @@
 #include "sfp/dataset.hpp"
 #include "sfp/indicators.hpp"
 #include "sfp/results_json.hpp"
+#include "test_support.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -22,43 +23,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A unique folder under the system temporary directory, removed with everything in it.
-class TempDir {
+/// A unique temporary folder for this file's tests (tests/unit/test_support.hpp).
+class TempDir : public sfp::testing::TempDir {
 public:
-    TempDir() {
-        std::random_device random;
-        const auto base = fs::temp_directory_path();
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            const auto candidate = base / ("sfpgen-indicators-test-" + std::to_string(random()) +
-                                           std::to_string(attempt));
-            if (fs::create_directory(candidate)) {
-                path_ = candidate;
-                return;
-            }
-        }
-        throw std::runtime_error("cannot create a temporary folder");
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    TempDir(TempDir&&) = delete;
-    TempDir& operator=(TempDir&&) = delete;
-
-    [[nodiscard]] std::string write(const std::string& name, const std::string& content) const {
-        const auto file = path_ / name;
-        std::ofstream out(file, std::ios::binary);
-        out << content;
-        out.close();
-        REQUIRE(out.good());
-        return file.string();
-    }
-    [[nodiscard]] const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
+    TempDir() : sfp::testing::TempDir("indicators") {}
 };
 
 const std::string catalogue_path =

@@ -87,8 +87,9 @@ TEST_CASE("kiva: the loan sample loads through its mapping with the reference fi
         underfunded += *funded[i] < *amount[i] ? 1 : 0;
     }
     CHECK(underfunded == 61);
-    const auto unknown = std::count_if(data->issues.begin(), data->issues.end(),
-                                       [](const auto& issue) { return issue.code == "unknown-country"; });
+    const auto unknown =
+        std::count_if(data->issues.begin(), data->issues.end(),
+                      [](const auto& issue) { return issue.code == "unknown-country"; });
     CHECK(unknown == 0);
     // Dates are dates past the loader.
     const auto& posted = data->dates.at("posted_date");

@@ -2,6 +2,7 @@
 
 #include "sfp/csv.hpp"
 #include "sfp/reference.hpp"
+#include "test_support.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -39,41 +40,10 @@ const sfp::CountryTable& shipped_table() {
     return table;
 }
 
-/// A unique folder under the system temporary directory, removed with everything in it.
-class TempDir {
+/// A unique temporary folder for this file's tests (tests/unit/test_support.hpp).
+class TempDir : public sfp::testing::TempDir {
 public:
-    TempDir() {
-        std::random_device random;
-        const auto base = fs::temp_directory_path();
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            const auto candidate = base / ("sfpgen-reference-test-" + std::to_string(random()) +
-                                           std::to_string(attempt));
-            if (fs::create_directory(candidate)) {
-                path_ = candidate;
-                return;
-            }
-        }
-        throw std::runtime_error("cannot create a temporary folder");
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    TempDir(TempDir&&) = delete;
-    TempDir& operator=(TempDir&&) = delete;
-
-    /// Writes `content` to a file in the folder and returns its path.
-    [[nodiscard]] std::string write(const std::string& name, const std::string& content) const {
-        const auto path = path_ / name;
-        std::ofstream out(path, std::ios::binary);
-        out << content;
-        return path.string();
-    }
-
-private:
-    fs::path path_;
+    TempDir() : sfp::testing::TempDir("reference") {}
 };
 
 /// Every distinct (code, name) pair of two columns of a CSV file, empty pairs left out.

@@ -2,6 +2,7 @@
 
 #include "sfp/sha256.hpp"
 #include "sfp/store.hpp"
+#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -17,47 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A unique folder under the system temporary directory, removed with everything in it.
-class TempDir {
+/// A unique temporary folder for this file's tests (tests/unit/test_support.hpp).
+class TempDir : public sfp::testing::TempDir {
 public:
-    TempDir() {
-        std::random_device random;
-        const auto base = fs::temp_directory_path();
-        for (int attempt = 0; attempt < 100; ++attempt) {
-            const auto candidate =
-                base / ("sfpgen-store-test-" + std::to_string(random()) + std::to_string(attempt));
-            if (fs::create_directory(candidate)) {
-                path_ = candidate;
-                return;
-            }
-        }
-        throw std::runtime_error("cannot create a temporary folder");
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    TempDir(TempDir&&) = delete;
-    TempDir& operator=(TempDir&&) = delete;
-
-    /// The path of `name` in the folder (not created).
-    [[nodiscard]] std::string file(const std::string& name) const {
-        return (path_ / name).string();
-    }
-    /// Writes `content` byte for byte and returns the path.
-    [[nodiscard]] std::string write(const std::string& name, const std::string& content) const {
-        auto path = file(name);
-        std::ofstream out(path, std::ios::binary);
-        out << content;
-        out.close();
-        REQUIRE(out.good());
-        return path;
-    }
-
-private:
-    fs::path path_;
+    TempDir() : sfp::testing::TempDir("store") {}
 };
 
 std::string read_bytes(const std::string& path) {

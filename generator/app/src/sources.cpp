@@ -8,8 +8,7 @@
 
 namespace sfp {
 
-std::optional<CountryResolver> country_resolver(const std::string& path,
-                                                Diagnostics& diagnostics) {
+std::optional<CountryResolver> country_resolver(const std::string& path, Diagnostics& diagnostics) {
     if (path.empty()) {
         return CountryResolver{};
     }
@@ -18,21 +17,21 @@ std::optional<CountryResolver> country_resolver(const std::string& path,
         return std::nullopt;
     }
     auto shared = std::make_shared<const CountryTable>(std::move(*table));
-    return CountryResolver{[shared](std::string_view text,
-                                    std::string_view code) -> std::optional<CountryMatch> {
-        const Country* country = nullptr;
-        if (code == "iso2") {
-            country = shared->by_iso2(text);
-        } else if (code == "iso3") {
-            country = shared->by_iso3(text);
-        } else {
-            country = shared->resolve(text);
-        }
-        if (country == nullptr) {
-            return std::nullopt;
-        }
-        return CountryMatch{country->iso3, country->wb_region};
-    }};
+    return CountryResolver{
+        [shared](std::string_view text, std::string_view code) -> std::optional<CountryMatch> {
+            const Country* country = nullptr;
+            if (code == "iso2") {
+                country = shared->by_iso2(text);
+            } else if (code == "iso3") {
+                country = shared->by_iso3(text);
+            } else {
+                country = shared->resolve(text);
+            }
+            if (country == nullptr) {
+                return std::nullopt;
+            }
+            return CountryMatch{country->iso3, country->wb_region};
+        }};
 }
 
 namespace {

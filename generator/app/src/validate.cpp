@@ -52,8 +52,8 @@ std::string issues_to_json(const Dataset& data, bool strict) {
         const auto& stats = data.stats[i];
         std::string rejected;
         for (const auto& [code, count] : stats.rejected_by_code) {
-            rejected += fmt::format("{}{}: {}", rejected.empty() ? "" : ", ", json_string(code),
-                                    count);
+            rejected +=
+                fmt::format("{}{}: {}", rejected.empty() ? "" : ", ", json_string(code), count);
         }
         out += fmt::format("{}\n    {{\"name\": {}, \"path\": {}, \"rows_read\": {}, "
                            "\"rows_used\": {}, \"rows_rejected\": {}, \"rejected_by_code\": "
@@ -105,9 +105,10 @@ ValidateResult validate_config(const ValidateOptions& options, Diagnostics& diag
     }
     result.report = options.json ? issues_to_json(*data, options.strict)
                                  : issues_to_text(*data, options.strict);
-    const bool has_errors = std::any_of(
-        data->issues.begin(), data->issues.end(),
-        [&](const QualityIssue& issue) { return effective(issue, options.strict) == Severity::error; });
+    const bool has_errors =
+        std::any_of(data->issues.begin(), data->issues.end(), [&](const QualityIssue& issue) {
+            return effective(issue, options.strict) == Severity::error;
+        });
     result.code = has_errors ? ExitCode::data : ExitCode::ok;
     return result;
 }

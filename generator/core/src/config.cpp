@@ -121,9 +121,10 @@ std::optional<char> single_char(TomlReader& reader, std::string_view key, std::s
             shown += c == '\0' ? std::string("\"\"") : fmt::format("'{}'", c == '\t' ? 't' : c);
             shown += " ";
         }
-        diagnostics.error(reader.where(key),
-                          fmt::format("'{}' in [[source]]: expected one character of {}, found '{}'",
-                                      key, shown, *text));
+        diagnostics.error(
+            reader.where(key),
+            fmt::format("'{}' in [[source]]: expected one character of {}, found '{}'", key, shown,
+                        *text));
         return std::nullopt;
     }
     return (*text)[0];
@@ -216,9 +217,8 @@ void parse_column(const std::string& field, const toml::node& node, TomlReader& 
 
 void parse_source(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics) {
     reader.reject_unknown_keys({"name", "path", "format", "record", "encoding", "delimiter",
-                                "decimal", "thousands", "missing", "fiscal_year_end",
-                                "date_format", "currency", "strict", "table", "query", "params",
-                                "columns"});
+                                "decimal", "thousands", "missing", "fiscal_year_end", "date_format",
+                                "currency", "strict", "table", "query", "params", "columns"});
     SourceSpec source;
     source.where = reader.where();
     source.name = reader.string("name", true).value_or("");
@@ -264,8 +264,8 @@ void parse_source(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
     if (reader.raw().get("missing") != nullptr) {
         source.missing_tokens = reader.strings("missing", false);
     } else {
-        source.missing_tokens = {"NA", "N/A", "..", "-", "-Inf", "Inf", "NaN", "NULL", "#N/A",
-                                 "(1000.0, 1000.0)"};
+        source.missing_tokens = {"NA",  "N/A", "..",   "-",    "-Inf",
+                                 "Inf", "NaN", "NULL", "#N/A", "(1000.0, 1000.0)"};
     }
     if (const auto end = reader.integer("fiscal_year_end", false)) {
         if (*end < 1 || *end > 12) {
@@ -305,7 +305,8 @@ void parse_source(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
             if (const auto* text = node.as_string()) {
                 source.params.emplace_back(std::string(key.str()), text->get());
             } else if (const auto* number = node.as_integer()) {
-                source.params.emplace_back(std::string(key.str()), fmt::format("{}", number->get()));
+                source.params.emplace_back(std::string(key.str()),
+                                           fmt::format("{}", number->get()));
             } else {
                 diagnostics.error(detail::position(reader.file(), node),
                                   "[source.params]: expected a string or an integer");
@@ -348,7 +349,9 @@ void parse_source(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
             }
             parse_column(field, node, reader, source, diagnostics);
         }
-        const auto mapped = [&](std::string_view field) { return source.mapping(field) != nullptr; };
+        const auto mapped = [&](std::string_view field) {
+            return source.mapping(field) != nullptr;
+        };
         if (source.record == RecordKind::institution_year) {
             if (!mapped("institution_id")) {
                 diagnostics.error(reader.where("columns"),

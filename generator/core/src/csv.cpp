@@ -80,7 +80,7 @@ CsvReader::CsvReader(std::string path, std::FILE* file, CsvOptions options)
       buffer_((read_size_ + block_size - 1) / block_size * block_size) {}
 
 CsvReader::~CsvReader() {
-    std::fclose(file_);
+    static_cast<void>(std::fclose(file_)); // nothing to flush: the file is only read
 }
 
 std::unique_ptr<CsvReader> CsvReader::open(const std::string& path, CsvOptions options,
@@ -166,11 +166,10 @@ inline void CsvReader::append(std::string& field, std::size_t from, std::size_t 
         return;
     }
     if (!field_non_ascii_) {
-        if (block_ == no_block || to > block_ + block_size) {
-            field_non_ascii_ = !is_ascii({buffer_.data() + from, to - from});
-        } else if (from >= block_) {
+        const bool ends_in_block = block_ != no_block && to <= block_ + block_size;
+        if (ends_in_block && from >= block_) {
             field_non_ascii_ = ((high_ >> (from - block_)) & low_bits(to - from)) != 0;
-        } else if (previous_known_ && from + block_size >= block_) {
+        } else if (ends_in_block && previous_known_ && from + block_size >= block_) {
             field_non_ascii_ = (previous_high_ >> (from + block_size - block_)) != 0 ||
                                (high_ & low_bits(to - block_)) != 0;
         } else {

@@ -13,8 +13,8 @@
 namespace sfp {
 
 std::string to_string(const QualityIssue& issue) {
-    std::string text = to_string(Diagnostic{issue.severity, issue.where,
-                                            fmt::format("[{}] {}", issue.code, issue.problem), {}});
+    std::string text = to_string(Diagnostic{
+        issue.severity, issue.where, fmt::format("[{}] {}", issue.code, issue.problem), {}});
     if (!issue.field.empty()) {
         text += fmt::format("\n  field {} = '{}'", issue.field, issue.value);
     }
@@ -101,9 +101,9 @@ std::string normalise_id(std::string_view text) {
     }
     const auto digits = text.substr(0, dot);
     const auto fraction = text.substr(dot + 1);
-    const bool integer = std::all_of(digits.begin(), digits.end(),
-                                     [](char c) { return c >= '0' && c <= '9'; }) &&
-                         !fraction.empty() && fraction.find_first_not_of('0') == std::string::npos;
+    const bool integer =
+        std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+        !fraction.empty() && fraction.find_first_not_of('0') == std::string::npos;
     return integer ? std::string(digits) : std::string(text);
 }
 
@@ -229,7 +229,8 @@ private:
                 continue;
             }
             const FieldInfo* field = find_field(mapping.field);
-            columns_.push_back({&mapping, field, static_cast<std::size_t>(found - header_.begin())});
+            columns_.push_back(
+                {&mapping, field, static_cast<std::size_t>(found - header_.begin())});
             switch (field->kind) {
             case FieldKind::amount:
             case FieldKind::count:
@@ -305,8 +306,7 @@ private:
         }
         if (!column.mapping->fraction_of.empty()) {
             if (value < 0 || value > 1) {
-                issue("fraction-out-of-range", Severity::warning, record, column.index, field,
-                      text,
+                issue("fraction-out-of-range", Severity::warning, record, column.index, field, text,
                       fmt::format("a fraction of {} must be between 0 and 1 (0% and 100%); "
                                   "treated as missing",
                                   column.mapping->fraction_of));
@@ -352,8 +352,7 @@ private:
                     break;
                 }
                 const auto number = parse_number(text);
-                if (!number || *number != std::floor(*number) || *number < 1900 ||
-                    *number > 2200) {
+                if (!number || *number != std::floor(*number) || *number < 1900 || *number > 2200) {
                     reject(record, col, "bad-year",
                            fmt::format("expected a fiscal year (1900-2200), found '{}'", text));
                     return false;
@@ -365,13 +364,13 @@ private:
                 if (is_missing(text)) {
                     break;
                 }
-                const DateFormat format =
-                    column.mapping->date_format.value_or(source_.date_format);
+                const DateFormat format = column.mapping->date_format.value_or(source_.date_format);
                 const auto date = parse_date(text, format, source_.fiscal_year_end);
                 if (!date) {
                     if (field == "period_end" || field == "period_start") {
-                        reject(record, col, "bad-date",
-                               fmt::format("'{}' is not a valid date in the column's format", text));
+                        reject(
+                            record, col, "bad-date",
+                            fmt::format("'{}' is not a valid date in the column's format", text));
                         return false;
                     }
                     issue("bad-date", Severity::warning, record, column.index, field, text,
@@ -385,8 +384,8 @@ private:
             case FieldKind::count:
             case FieldKind::fraction:
             case FieldKind::number:
-                row.numbers[field] = is_missing(text) ? std::nullopt
-                                                      : parse_value(record, column, text, row);
+                row.numbers[field] =
+                    is_missing(text) ? std::nullopt : parse_value(record, column, text, row);
                 break;
             }
         }
@@ -457,8 +456,11 @@ private:
             const long column = row.column_of.count("region") != 0
                                     ? static_cast<long>(row.column_of["region"]) + 1
                                     : 0;
-            data_.issues.push_back({"missing-region", Severity::warning,
-                                    {reader_.origin(), record.row, column}, "region", "",
+            data_.issues.push_back({"missing-region",
+                                    Severity::warning,
+                                    {reader_.origin(), record.row, column},
+                                    "region",
+                                    "",
                                     "no region (and none from the country): the record counts in "
                                     "the total only"});
         }
@@ -494,8 +496,7 @@ private:
             const auto& whole_value = row.numbers[whole];
             if (part_value && whole_value && *part_value > *whole_value) {
                 const std::size_t column = row.column_of[part];
-                issue(code, Severity::warning, record, column, part,
-                      trim(record.fields[column]),
+                issue(code, Severity::warning, record, column, part, trim(record.fields[column]),
                       fmt::format("impossible value: larger than {} ('{}'); treated as missing",
                                   whole, trim(record.fields[row.column_of[whole]])));
                 part_value.reset();
@@ -543,14 +544,15 @@ std::optional<Dataset> load_source(const SourceSpec& source, Diagnostics& diagno
     Diagnostics open_problems;
     CsvOptions options;
     options.delimiter = source.delimiter;
-    options.encoding = parse_encoding(source.encoding).value_or(Encoding::utf8); // checked by config
+    options.encoding =
+        parse_encoding(source.encoding).value_or(Encoding::utf8); // checked by config
     auto csv = CsvReader::open(source.path, options, open_problems);
     if (!csv) {
         for (Diagnostic problem : open_problems.items()) {
-            problem.hint = fmt::format("source '{}' is declared at {}:{}:{}; 'path' is relative "
-                                       "to the config file",
-                                       source.name, source.where.file, source.where.line,
-                                       source.where.column);
+            problem.hint =
+                fmt::format("source '{}' is declared at {}:{}:{}; 'path' is relative "
+                            "to the config file",
+                            source.name, source.where.file, source.where.line, source.where.column);
             diagnostics.add(std::move(problem));
         }
         return std::nullopt;
@@ -640,18 +642,18 @@ void validate_panel(Dataset& data) {
     std::vector<bool> keep(data.size(), true);
     bool dropped = false;
     for (std::size_t i = 0; i < data.size(); ++i) {
-        const auto [it, inserted] = first.emplace(
-            std::pair{data.institution_id[i], data.fiscal_year[i]}, i);
+        const auto [it, inserted] =
+            first.emplace(std::pair{data.institution_id[i], data.fiscal_year[i]}, i);
         if (!inserted) {
             keep[i] = false;
             dropped = true;
             const SourcePos& kept = data.origin[it->second];
-            data.issues.push_back({"duplicate-key", Severity::error, data.origin[i],
-                                   "institution_id", data.institution_id[i],
-                                   fmt::format("row rejected: institution '{}' in {} was already "
-                                               "read from {}:{}",
-                                               data.institution_id[i], data.fiscal_year[i],
-                                               kept.file, kept.line)});
+            data.issues.push_back(
+                {"duplicate-key", Severity::error, data.origin[i], "institution_id",
+                 data.institution_id[i],
+                 fmt::format("row rejected: institution '{}' in {} was already "
+                             "read from {}:{}",
+                             data.institution_id[i], data.fiscal_year[i], kept.file, kept.line)});
         }
     }
     if (dropped) {
@@ -666,8 +668,9 @@ void validate_panel(Dataset& data) {
     const auto* borrowers = data.column("active_borrowers");
     const auto* portfolio = data.column("gross_loan_portfolio");
     for (auto& [id, rows] : by_institution) {
-        std::sort(rows.begin(), rows.end(),
-                  [&](std::size_t a, std::size_t b) { return data.fiscal_year[a] < data.fiscal_year[b]; });
+        std::sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) {
+            return data.fiscal_year[a] < data.fiscal_year[b];
+        });
         for (std::size_t k = 1; k < rows.size(); ++k) {
             const std::size_t previous = rows[k - 1];
             const std::size_t current = rows[k];

@@ -39,7 +39,9 @@ std::optional<Date> make(int year, int month, int day) {
 
 } // namespace
 
-std::string Date::iso() const { return fmt::format("{:04}-{:02}-{:02}", year, month, day); }
+std::string Date::iso() const {
+    return fmt::format("{:04}-{:02}-{:02}", year, month, day);
+}
 
 long Date::days() const {
     return static_cast<long>(std::chrono::sys_days{to_ymd(*this)}.time_since_epoch().count());
@@ -52,8 +54,8 @@ Date Date::from_days(long days) {
 }
 
 Date Date::end_of_month(int year, unsigned month) {
-    const std::chrono::year_month_day_last last{std::chrono::year{year},
-                                                std::chrono::month_day_last{std::chrono::month{month}}};
+    const std::chrono::year_month_day_last last{
+        std::chrono::year{year}, std::chrono::month_day_last{std::chrono::month{month}}};
     return {year, month, static_cast<unsigned>(last.day())};
 }
 
@@ -73,7 +75,9 @@ std::optional<DateFormat> parse_date_format(std::string_view name) {
     return std::nullopt;
 }
 
-std::vector<std::string> date_format_names() { return {"iso", "dd/mm/yyyy", "mm/dd/yyyy", "yyyy"}; }
+std::vector<std::string> date_format_names() {
+    return {"iso", "dd/mm/yyyy", "mm/dd/yyyy", "yyyy"};
+}
 
 std::optional<Date> parse_date(std::string_view text, DateFormat format, unsigned fiscal_year_end) {
     std::size_t pos = 0;
@@ -130,6 +134,8 @@ std::optional<Date> parse_date(std::string_view text, DateFormat format, unsigne
     return std::nullopt;
 }
 
-int fiscal_year_of(const Date& end) { return end.year; }
+int fiscal_year_of(const Date& end) {
+    return end.year;
+}
 
 } // namespace sfp

@@ -3,8 +3,8 @@
 #include "charts/scale.hpp"
 
 #include <array>
-#include <set>
 #include <fmt/format.h>
+#include <set>
 
 namespace sfp {
 
@@ -397,13 +397,12 @@ private:
         table.caption = one_file ? fmt::format("Table B.2. Data problems in {}", *files.begin())
                                  : "Table B.2. Data problems";
         table.sheet_name = "Data quality";
-        table.header = {one_file ? "Row:col" : "File:row:col", "Code", "Field", "Value",
-                        "Problem"};
+        table.header = {one_file ? "Row:col" : "File:row:col", "Code", "Field", "Value", "Problem"};
         table.widths = {one_file ? 0.9 : 2.2, 2.0, 2.0, 1.3, 3.6};
         for (const auto& issue : data_.issues) {
-            std::string where = one_file ? fmt::format("{}", issue.where.line)
-                                         : fmt::format("{}:{}", display_path(issue.where.file),
-                                                       issue.where.line);
+            std::string where =
+                one_file ? fmt::format("{}", issue.where.line)
+                         : fmt::format("{}:{}", display_path(issue.where.file), issue.where.line);
             if (issue.where.column > 0) {
                 where += fmt::format(":{}", issue.where.column);
             }

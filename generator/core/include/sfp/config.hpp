@@ -18,19 +18,19 @@ namespace sfp {
 struct ColumnMapping {
     std::string field;
     std::string column;
-    SourcePos where;          ///< position of the mapping in the config
-    double scale = 1.0;       ///< multiply values (1000 for figures in thousands)
-    bool percent = false;     ///< values are percentages (6.01 = 6.01%), converted to fractions
-    std::string fraction_of;  ///< values are fractions of this field (PAR30 given as a ratio)
+    SourcePos where;         ///< position of the mapping in the config
+    double scale = 1.0;      ///< multiply values (1000 for figures in thousands)
+    bool percent = false;    ///< values are percentages (6.01 = 6.01%), converted to fractions
+    std::string fraction_of; ///< values are fractions of this field (PAR30 given as a ratio)
     std::optional<DateFormat> date_format; ///< for date fields; default: the source's
-    std::string code = "iso3"; ///< for country_iso3: "iso3", "iso2" or "name"
+    std::string code = "iso3";             ///< for country_iso3: "iso3", "iso2" or "name"
 };
 
 /// A data source: where the data is and how its columns map to canonical fields.
 struct SourceSpec {
     std::string name;
-    std::string path;            ///< resolved against the config file's folder
-    std::string format = "csv";  ///< "csv" or "sqlite"
+    std::string path;           ///< resolved against the config file's folder
+    std::string format = "csv"; ///< "csv" or "sqlite"
     RecordKind record = RecordKind::institution_year;
     std::string encoding = "utf-8";
     char delimiter = ',';
@@ -39,10 +39,10 @@ struct SourceSpec {
     std::vector<std::string> missing_tokens; ///< cell texts that mean "missing" (besides empty)
     unsigned fiscal_year_end = 12;           ///< month in which fiscal years end
     DateFormat date_format = DateFormat::iso;
-    std::string currency;        ///< currency of amounts when no currency column is mapped
-    bool strict = false;         ///< warnings are errors, and any error stops the run
-    std::string table;           ///< sqlite: a table or view
-    std::string query;           ///< sqlite: a SELECT with :named parameters
+    std::string currency; ///< currency of amounts when no currency column is mapped
+    bool strict = false;  ///< warnings are errors, and any error stops the run
+    std::string table;    ///< sqlite: a table or view
+    std::string query;    ///< sqlite: a SELECT with :named parameters
     std::vector<std::pair<std::string, std::string>> params; ///< sqlite: parameter values
     std::vector<ColumnMapping> columns;
     SourcePos where;

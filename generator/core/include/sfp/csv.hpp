@@ -28,7 +28,7 @@ struct CsvOptions {
     Encoding encoding = Encoding::utf8; ///< every field is decoded from it to UTF-8
     /// Bytes read from the file at a time (memory use is this plus one record). Values below
     /// 4 are raised to 4; tests use tiny buffers to put record ends on buffer boundaries.
-    std::size_t buffer_size = 64 * 1024;
+    std::size_t buffer_size = std::size_t{64} * 1024;
 };
 
 /// Reads records one at a time from a file; memory use is one record plus a fixed buffer.

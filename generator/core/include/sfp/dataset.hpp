@@ -18,7 +18,7 @@ namespace sfp {
 /// A data problem found while loading or validating: for the data-quality annex, the results
 /// file and `sfpgen validate`. `code` is stable (documented in docs/data.md).
 struct QualityIssue {
-    std::string code;  ///< e.g. "negative-value", "par90-above-par30", "gap-in-panel"
+    std::string code; ///< e.g. "negative-value", "par90-above-par30", "gap-in-panel"
     Severity severity = Severity::warning;
     SourcePos where;   ///< file, row (header = 1) and column number (0: the whole row)
     std::string field; ///< canonical field, or empty for row-level problems
@@ -54,7 +54,8 @@ struct Dataset {
     std::vector<std::optional<Date>> period_start; ///< nullopt: not given
     std::vector<std::optional<Date>> period_end;
 
-    std::map<std::string, std::vector<std::optional<double>>> numbers; ///< canonical field -> column
+    std::map<std::string, std::vector<std::optional<double>>>
+        numbers;                                           ///< canonical field -> column
     std::map<std::string, std::vector<std::string>> texts; ///< other text fields (loan_id, ...)
     std::map<std::string, std::vector<std::optional<Date>>> dates; ///< other date fields
     std::vector<SourcePos> origin; ///< where each record came from (file and row)
@@ -108,8 +109,7 @@ using CountryResolver =
                                                   const CountryResolver* countries = nullptr);
 
 /// Loads one file source (CSV at `source.path`).
-[[nodiscard]] std::optional<Dataset> load_source(const SourceSpec& source,
-                                                 Diagnostics& diagnostics,
+[[nodiscard]] std::optional<Dataset> load_source(const SourceSpec& source, Diagnostics& diagnostics,
                                                  const CountryResolver* countries = nullptr);
 
 /// Appends the records, issues and stats of `from` to `into` (same kind).
@@ -127,14 +127,13 @@ void validate_panel(Dataset& data);
 /// encoding, separators, units and date formats, applies the validity rules of docs/data.md,
 /// and reports row problems without aborting. Returns nullopt when a source cannot be used at
 /// all.
-[[nodiscard]] std::optional<Dataset> load_sources(const ReportSpec& spec,
-                                                  Diagnostics& diagnostics,
+[[nodiscard]] std::optional<Dataset> load_sources(const ReportSpec& spec, Diagnostics& diagnostics,
                                                   const CountryResolver* countries = nullptr);
 
 /// How numbers are written in a source.
 struct NumberStyle {
-    char decimal = '.';   ///< decimal mark: '.' or ','
-    char thousands = 0;   ///< grouping separator to ignore (',', '.', ' ', '\''), 0 for none
+    char decimal = '.'; ///< decimal mark: '.' or ','
+    char thousands = 0; ///< grouping separator to ignore (',', '.', ' ', '\''), 0 for none
 };
 
 /// Parses a number as written in data files: optional sign, digits with the style's grouping,

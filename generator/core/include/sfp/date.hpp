@@ -28,10 +28,10 @@ struct Date {
 
 /// How dates are written in a source column.
 enum class DateFormat {
-    iso,        ///< 2024-12-31 (a time part after 'T' or ' ' is ignored)
-    dmy,        ///< 31/12/2024, 31-12-2024, 31.12.2024
-    mdy,        ///< 12/31/2024
-    year,       ///< 2024: a fiscal year, ending in the source's fiscal_year_end month
+    iso,  ///< 2024-12-31 (a time part after 'T' or ' ' is ignored)
+    dmy,  ///< 31/12/2024, 31-12-2024, 31.12.2024
+    mdy,  ///< 12/31/2024
+    year, ///< 2024: a fiscal year, ending in the source's fiscal_year_end month
 };
 
 /// Parses "iso", "dd/mm/yyyy", "mm/dd/yyyy", "yyyy"; nullopt for anything else.
