@@ -641,7 +641,7 @@ TEST_CASE("diagnostics: closest_match and did_you_mean suggest likely typos only
 TEST_CASE("diagnostics: to_string writes file:line:col, severity, message and hint",
           "[config][diagnostics]") {
     sfp::Diagnostic diagnostic{
-        sfp::Severity::error, {"file", 3, 7}, "message", "did you mean 'x'?"};
+        sfp::Severity::error, {"file", 3, 7}, "message", "did you mean 'x'?", ""};
     CHECK(sfp::to_string(diagnostic) == "file:3:7: error: message\n  hint: did you mean 'x'?");
     diagnostic.hint.clear();
     CHECK(sfp::to_string(diagnostic) == "file:3:7: error: message");
@@ -661,7 +661,7 @@ TEST_CASE("diagnostics: the collection counts errors, not warnings", "[config][d
     CHECK_FALSE(diagnostics.has_errors());
     CHECK(diagnostics.error_count() == 0);
     diagnostics.error({"a", 2, 1}, "e1", "h");
-    diagnostics.add({sfp::Severity::error, {"b", 0, 0}, "e2", ""});
+    diagnostics.add({sfp::Severity::error, {"b", 0, 0}, "e2", "", ""});
     CHECK(diagnostics.has_errors());
     CHECK(diagnostics.error_count() == 2);
     REQUIRE(diagnostics.items().size() == 3);

@@ -242,7 +242,8 @@ inline CsvReader::FieldEnd CsvReader::read_field(std::string& field, long column
             diagnostics.error({path_, record.row, column},
                               "unterminated quoted field: expected a closing '\"' before the "
                               "end of the file",
-                              fmt::format("the field starts on line {}", record.line));
+                              fmt::format("the field starts on line {}", record.line),
+                              "csv-syntax");
             return FieldEnd::file;
         }
         if (!fill()) {
@@ -253,7 +254,8 @@ inline CsvReader::FieldEnd CsvReader::read_field(std::string& field, long column
             diagnostics.warning({path_, record.row, column},
                                 fmt::format("unexpected {} after a closing quote: expected a "
                                             "delimiter or the end of the record",
-                                            describe_byte(c)));
+                                            describe_byte(c)),
+                                {}, "csv-syntax");
             warned = true;
         }
         // Whatever follows the closing quote is unquoted data up to the field's end.
@@ -328,7 +330,8 @@ void CsvReader::decode(std::string& field, long row, long column, Diagnostics& d
     case Encoding::utf8:
         diagnostics.error({path_, row, column},
                           fmt::format("invalid UTF-8 byte 0x{:02X} {}", error->byte, where),
-                          "declare the file's encoding in [[source]], e.g. encoding = \"cp850\"");
+                          "declare the file's encoding in [[source]], e.g. encoding = \"cp850\"",
+                          "invalid-encoding");
         return;
     case Encoding::latin1:
     case Encoding::windows1252:
@@ -337,7 +340,8 @@ void CsvReader::decode(std::string& field, long row, long column, Diagnostics& d
         const auto name = encoding_name(options_.encoding);
         diagnostics.error({path_, row, column},
                           fmt::format("invalid {} byte 0x{:02X} {}", name, error->byte, where),
-                          fmt::format("byte 0x{:02X} has no character in {}", error->byte, name));
+                          fmt::format("byte 0x{:02X} has no character in {}", error->byte, name),
+                          "invalid-encoding");
         return;
     }
     }

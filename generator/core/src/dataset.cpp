@@ -13,8 +13,11 @@
 namespace sfp {
 
 std::string to_string(const QualityIssue& issue) {
-    std::string text = to_string(Diagnostic{
-        issue.severity, issue.where, fmt::format("[{}] {}", issue.code, issue.problem), {}});
+    std::string text = to_string(Diagnostic{issue.severity,
+                                            issue.where,
+                                            fmt::format("[{}] {}", issue.code, issue.problem),
+                                            {},
+                                            issue.code});
     if (!issue.field.empty()) {
         text += fmt::format("\n  field {} = '{}'", issue.field, issue.value);
     }
@@ -167,8 +170,7 @@ public:
             // Problems of the reader itself (an unterminated quote, undecodable bytes) are
             // issues of this row too.
             for (const auto& problem : row_problems.items()) {
-                const bool encoding = problem.message.find(" byte 0x") != std::string::npos;
-                data_.issues.push_back({encoding ? "invalid-encoding" : "csv-syntax",
+                data_.issues.push_back({problem.code.empty() ? "csv-syntax" : problem.code,
                                         problem.severity, problem.where, "", "", problem.message});
             }
             row_problems = Diagnostics{};

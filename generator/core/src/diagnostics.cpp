@@ -27,12 +27,15 @@ std::string to_string(const Diagnostic& diagnostic) {
     return out;
 }
 
-void Diagnostics::error(SourcePos where, std::string message, std::string hint) {
-    items_.push_back({Severity::error, std::move(where), std::move(message), std::move(hint)});
+void Diagnostics::error(SourcePos where, std::string message, std::string hint, std::string code) {
+    items_.push_back(
+        {Severity::error, std::move(where), std::move(message), std::move(hint), std::move(code)});
 }
 
-void Diagnostics::warning(SourcePos where, std::string message, std::string hint) {
-    items_.push_back({Severity::warning, std::move(where), std::move(message), std::move(hint)});
+void Diagnostics::warning(SourcePos where, std::string message, std::string hint,
+                          std::string code) {
+    items_.push_back({Severity::warning, std::move(where), std::move(message), std::move(hint),
+                      std::move(code)});
 }
 
 bool Diagnostics::has_errors() const {

@@ -55,6 +55,7 @@ public:
     /// The file name given to open() or from_stream().
     [[nodiscard]] const std::string& path() const { return path_; }
 
+    /// Closes the file.
     ~CsvReader();
     CsvReader(const CsvReader&) = delete;
     CsvReader& operator=(const CsvReader&) = delete;

@@ -22,6 +22,7 @@ struct Diagnostic {
     SourcePos where;
     std::string message; ///< lowercase, no final period: "unknown column 'revnue' in source 'mfi'"
     std::string hint;    ///< optional: "did you mean 'revenue'?"
+    std::string code;    ///< optional stable code for data problems, e.g. "invalid-encoding"
 };
 
 /// Writes "file:line:col: error: message" and, when present, "  hint: ..." on a second line.
@@ -30,8 +31,9 @@ struct Diagnostic {
 /// An ordered collection of diagnostics from one run.
 class Diagnostics {
 public:
-    void error(SourcePos where, std::string message, std::string hint = {});
-    void warning(SourcePos where, std::string message, std::string hint = {});
+    void error(SourcePos where, std::string message, std::string hint = {}, std::string code = {});
+    void warning(SourcePos where, std::string message, std::string hint = {},
+                 std::string code = {});
     void add(Diagnostic diagnostic) { items_.push_back(std::move(diagnostic)); }
 
     [[nodiscard]] bool has_errors() const;
