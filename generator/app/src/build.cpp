@@ -102,12 +102,7 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     }
     const auto data = load_all_sources(*spec, diagnostics);
     if (!data) {
-        // Column names that do not bind are configuration errors; unreadable files are data.
-        const bool config_error = std::any_of(
-            diagnostics.items().begin(), diagnostics.items().end(), [&](const Diagnostic& d) {
-                return d.severity == Severity::error && d.where.file == spec->config_path;
-            });
-        result.code = config_error ? ExitCode::config : ExitCode::data;
+        result.code = load_failure_code(*spec, diagnostics);
         return result;
     }
     result.issues = data->issues;

@@ -3,6 +3,7 @@
 #include "sfp/reference.hpp"
 #include "sfp/store.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <memory>
 
@@ -32,6 +33,14 @@ std::optional<CountryResolver> country_resolver(const std::string& path, Diagnos
             }
             return CountryMatch{country->iso3, country->wb_region};
         }};
+}
+
+ExitCode load_failure_code(const ReportSpec& spec, const Diagnostics& diagnostics) {
+    const bool config_error = std::any_of(
+        diagnostics.items().begin(), diagnostics.items().end(), [&](const Diagnostic& d) {
+            return d.severity == Severity::error && d.where.file == spec.config_path;
+        });
+    return config_error ? ExitCode::config : ExitCode::data;
 }
 
 namespace {

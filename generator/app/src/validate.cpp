@@ -96,11 +96,7 @@ ValidateResult validate_config(const ValidateOptions& options, Diagnostics& diag
     }
     const auto data = load_all_sources(*spec, diagnostics);
     if (!data) {
-        const bool config_error = std::any_of(
-            diagnostics.items().begin(), diagnostics.items().end(), [&](const Diagnostic& d) {
-                return d.severity == Severity::error && d.where.file == spec->config_path;
-            });
-        result.code = config_error ? ExitCode::config : ExitCode::data;
+        result.code = load_failure_code(*spec, diagnostics);
         return result;
     }
     result.report = options.json ? issues_to_json(*data, options.strict)

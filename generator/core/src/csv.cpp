@@ -13,6 +13,15 @@
 
 namespace sfp {
 
+std::string_view trim_blanks(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return text.substr(first, last - first + 1);
+}
+
 namespace {
 
 constexpr std::size_t min_buffer_size = 4; // room for a byte order mark and one more byte

@@ -80,15 +80,6 @@ std::optional<double> parse_number(std::string_view text, const NumberStyle& sty
 
 namespace {
 
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) ==
@@ -174,7 +165,7 @@ public:
                                         problem.severity, problem.where, "", "", problem.message});
             }
             row_problems = Diagnostics{};
-            if (record.fields.size() == 1 && trim(record.fields[0]).empty()) {
+            if (record.fields.size() == 1 && trim_blanks(record.fields[0]).empty()) {
                 continue; // a blank line
             }
             ++stats_.rows_read;
@@ -204,7 +195,7 @@ private:
     bool bind() {
         std::set<std::string> seen;
         for (std::size_t i = 0; i < header_.size(); ++i) {
-            header_[i] = std::string(trim(header_[i]));
+            header_[i] = std::string(trim_blanks(header_[i]));
             const std::string& name = header_[i];
             if (name.empty()) {
                 // An R row index or a stray delimiter: usable only if nothing maps it.
@@ -337,7 +328,7 @@ private:
         }
         RowValues row;
         for (const auto& column : columns_) {
-            const std::string_view text = trim(record.fields[column.index]);
+            const std::string_view text = trim_blanks(record.fields[column.index]);
             const std::string field(column.field->name);
             row.column_of[field] = column.index;
             const auto col = static_cast<long>(column.index) + 1;
@@ -498,9 +489,10 @@ private:
             const auto& whole_value = row.numbers[whole];
             if (part_value && whole_value && *part_value > *whole_value) {
                 const std::size_t column = row.column_of[part];
-                issue(code, Severity::warning, record, column, part, trim(record.fields[column]),
+                issue(code, Severity::warning, record, column, part,
+                      trim_blanks(record.fields[column]),
                       fmt::format("impossible value: larger than {} ('{}'); treated as missing",
-                                  whole, trim(record.fields[row.column_of[whole]])));
+                                  whole, trim_blanks(record.fields[row.column_of[whole]])));
                 part_value.reset();
             }
         };
@@ -516,7 +508,7 @@ private:
             const auto& value = row.numbers[field];
             if (value && *value == 0.0) {
                 issue("zero-denominator", Severity::warning, record, row.column_of[field], field,
-                      trim(record.fields[row.column_of[field]]),
+                      trim_blanks(record.fields[row.column_of[field]]),
                       "zero: ratios over this field are missing for this record");
             }
         }

@@ -163,15 +163,6 @@ std::string collapse_words(std::string_view text) {
     return out;
 }
 
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
-}
-
 bool is_upper_code(std::string_view text, std::size_t length) {
     return text.size() == length &&
            std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
@@ -201,14 +192,14 @@ bool is_user_assigned(std::string_view iso2) {
 /// Splits a '|' list; entries are trimmed, empty entries kept (the caller reports them).
 std::vector<std::string> split_alt_names(std::string_view text) {
     std::vector<std::string> out;
-    if (trim(text).empty()) {
+    if (trim_blanks(text).empty()) {
         return out;
     }
     std::size_t pos = 0;
     for (;;) {
         const std::size_t bar = text.find('|', pos);
         out.emplace_back(
-            trim(text.substr(pos, bar == std::string_view::npos ? text.npos : bar - pos)));
+            trim_blanks(text.substr(pos, bar == std::string_view::npos ? text.npos : bar - pos)));
         if (bar == std::string_view::npos) {
             return out;
         }
@@ -228,7 +219,7 @@ bool check_header(const CsvRecord& header, const std::string& path, Diagnostics&
                 fmt::format("the header must be: {}", expected));
             return false;
         }
-        if (trim(header.fields[i]) != columns[i]) {
+        if (trim_blanks(header.fields[i]) != columns[i]) {
             diagnostics.error({path, header.row, column},
                               fmt::format("expected column '{}' in the country table header, "
                                           "found '{}'",
@@ -260,7 +251,7 @@ std::optional<Country> parse_row(const CsvRecord& record, const std::string& pat
         return std::nullopt;
     }
     const auto field = [&](long column) {
-        return std::string(trim(fields[static_cast<std::size_t>(column - 1)]));
+        return std::string(trim_blanks(fields[static_cast<std::size_t>(column - 1)]));
     };
     Country country;
     country.iso3 = field(col_iso3);
@@ -440,7 +431,7 @@ std::optional<CountryTable> CountryTable::load(const std::string& path, Diagnost
     };
 
     while (reader->next(record, diagnostics)) {
-        if (record.fields.size() == 1 && trim(record.fields[0]).empty()) {
+        if (record.fields.size() == 1 && trim_blanks(record.fields[0]).empty()) {
             continue; // a blank line
         }
         auto country = parse_row(record, path, diagnostics);
@@ -528,7 +519,7 @@ const Country* CountryTable::by_iso2(std::string_view code) const {
 }
 
 const Country* CountryTable::resolve(std::string_view text) const {
-    const std::string_view trimmed = trim(text);
+    const std::string_view trimmed = trim_blanks(text);
     if (is_alpha_code(trimmed)) {
         const Country* by_code = trimmed.size() == 2 ? by_iso2(trimmed) : by_iso3(trimmed);
         if (by_code != nullptr) {

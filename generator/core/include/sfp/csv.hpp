@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sfp {
@@ -23,6 +24,9 @@ struct CsvRecord {
 };
 
 /// How to read a file. `CsvOptions{'\t'}` still means "TAB-delimited, UTF-8".
+/// `text` without blanks (space, TAB, CR, LF) at either end: how cells are compared.
+[[nodiscard]] std::string_view trim_blanks(std::string_view text);
+
 struct CsvOptions {
     char delimiter = ',';               ///< an ASCII byte other than '"', CR and LF
     Encoding encoding = Encoding::utf8; ///< every field is decoded from it to UTF-8
