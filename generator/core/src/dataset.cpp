@@ -131,13 +131,67 @@ struct BoundColumn {
     std::size_t index; ///< position in the file's records
 };
 
-/// The values of one record before they enter the dataset.
-struct RowValues {
-    std::map<std::string, std::string> texts;
-    std::map<std::string, std::optional<double>> numbers;
-    std::map<std::string, std::optional<Date>> dates;
-    std::map<std::string, std::size_t> column_of; ///< field -> file column index
+/// The values of one record before they enter the dataset: one slot per mapped column, reused
+/// from row to row so that reading a row allocates nothing once the strings have grown.
+class RowValues {
+public:
+    /// Slot k holds the values of columns[k].
+    void bind(const std::vector<BoundColumn>& columns) {
+        for (std::size_t k = 0; k < columns.size(); ++k) {
+            slots_.emplace(std::string(columns[k].field->name), k);
+            file_columns_.push_back(columns[k].index);
+        }
+        texts_.resize(columns.size());
+        numbers_.resize(columns.size());
+        dates_.resize(columns.size());
+    }
+    void reset() {
+        for (auto& text : texts_) {
+            text.clear();
+        }
+        std::fill(numbers_.begin(), numbers_.end(), std::nullopt);
+        std::fill(dates_.begin(), dates_.end(), std::nullopt);
+        fiscal_year.reset();
+    }
+    /// The value of a field; an empty value for a field the source does not map.
+    std::string& text(std::string_view field) {
+        const auto slot = slot_of(field);
+        return slot ? texts_[*slot] : (empty_text_.clear(), empty_text_);
+    }
+    std::optional<double>& number(std::string_view field) {
+        const auto slot = slot_of(field);
+        return slot ? numbers_[*slot] : (empty_number_.reset(), empty_number_);
+    }
+    std::optional<Date>& date(std::string_view field) {
+        const auto slot = slot_of(field);
+        return slot ? dates_[*slot] : (empty_date_.reset(), empty_date_);
+    }
+    std::string& text_at(std::size_t slot) { return texts_[slot]; }
+    std::optional<double>& number_at(std::size_t slot) { return numbers_[slot]; }
+    std::optional<Date>& date_at(std::size_t slot) { return dates_[slot]; }
+    /// The file column (0-based) of a mapped field; 0 when unmapped.
+    [[nodiscard]] std::size_t column_of(std::string_view field) const {
+        const auto slot = slot_of(field);
+        return slot ? file_columns_[*slot] : 0;
+    }
+    [[nodiscard]] bool mapped(std::string_view field) const { return slot_of(field).has_value(); }
+
     std::optional<int> fiscal_year;
+
+private:
+    [[nodiscard]] std::optional<std::size_t> slot_of(std::string_view field) const {
+        const auto found = slots_.find(field);
+        return found == slots_.end() ? std::nullopt : std::optional<std::size_t>{found->second};
+    }
+
+    std::map<std::string, std::size_t, std::less<>> slots_;
+    std::vector<std::size_t> file_columns_;
+    std::vector<std::string> texts_;
+    std::vector<std::optional<double>> numbers_;
+    std::vector<std::optional<Date>> dates_;
+    std::string empty_text_;
+    std::optional<double> empty_number_;
+    std::optional<Date> empty_date_;
 };
 
 class SourceLoader {
@@ -248,6 +302,7 @@ private:
         // Derived values are computed in mapping order; a fraction needs its whole first.
         std::stable_partition(columns_.begin(), columns_.end(),
                               [](const BoundColumn& c) { return c.mapping->fraction_of.empty(); });
+        row_.bind(columns_);
         return ok;
     }
 
@@ -305,7 +360,7 @@ private:
                                   column.mapping->fraction_of));
                 return std::nullopt;
             }
-            const auto& whole = row.numbers[column.mapping->fraction_of];
+            const auto& whole = row.number(column.mapping->fraction_of);
             if (!whole) {
                 return std::nullopt; // the whole is missing, so is the part
             }
@@ -326,18 +381,21 @@ private:
                                record.fields.size()));
             return false;
         }
-        RowValues row;
-        for (const auto& column : columns_) {
+        RowValues& row = row_;
+        row.reset();
+        for (std::size_t slot = 0; slot < columns_.size(); ++slot) {
+            const BoundColumn& column = columns_[slot];
             const std::string_view text = trim_blanks(record.fields[column.index]);
-            const std::string field(column.field->name);
-            row.column_of[field] = column.index;
+            const std::string_view field = column.field->name;
             const auto col = static_cast<long>(column.index) + 1;
             switch (column.field->kind) {
             case FieldKind::text:
                 if (!is_missing(text)) {
-                    row.texts[field] = field == "institution_id" || field == "loan_id"
-                                           ? normalise_id(text)
-                                           : std::string(text);
+                    if (field == "institution_id" || field == "loan_id") {
+                        row.text_at(slot) = normalise_id(text);
+                    } else {
+                        row.text_at(slot).assign(text);
+                    }
                 }
                 break;
             case FieldKind::year: {
@@ -366,18 +424,18 @@ private:
                             fmt::format("'{}' is not a valid date in the column's format", text));
                         return false;
                     }
-                    issue("bad-date", Severity::warning, record, column.index, field, text,
-                          "not a valid date in the column's format; treated as missing");
+                    issue("bad-date", Severity::warning, record, column.index, std::string(field),
+                          text, "not a valid date in the column's format; treated as missing");
                     break;
                 }
-                row.dates[field] = date;
+                row.date_at(slot) = date;
                 break;
             }
             case FieldKind::amount:
             case FieldKind::count:
             case FieldKind::fraction:
             case FieldKind::number:
-                row.numbers[field] =
+                row.number_at(slot) =
                     is_missing(text) ? std::nullopt : parse_value(record, column, text, row);
                 break;
             }
@@ -388,14 +446,14 @@ private:
     bool finish_record(const CsvRecord& record, RowValues& row) {
         const bool loans = source_.record == RecordKind::loan;
         const std::string key_field = loans ? "loan_id" : "institution_id";
-        const std::string key = row.texts[key_field];
+        const std::string key = row.text(key_field);
         if (key.empty()) {
-            reject(record, static_cast<long>(row.column_of[key_field]) + 1, "missing-key",
+            reject(record, static_cast<long>(row.column_of(key_field)) + 1, "missing-key",
                    fmt::format("required field '{}' is missing", key_field));
             return false;
         }
         // The period: a fiscal year, a period end, or both (they must agree).
-        std::optional<Date> period_end = row.dates["period_end"];
+        std::optional<Date> period_end = row.date("period_end");
         int fiscal_year = row.fiscal_year.value_or(0);
         if (!loans) {
             if (!row.fiscal_year && !period_end) {
@@ -410,13 +468,13 @@ private:
         }
         // Annual figures only, for now: the indicator engine annualises flows later, and a
         // quarter mixed into an annual panel would otherwise be summed as a year.
-        if (!loans && period_end && row.dates["period_start"]) {
-            const long days = period_end->days() - row.dates["period_start"]->days() + 1;
+        if (!loans && period_end && row.date("period_start")) {
+            const long days = period_end->days() - row.date("period_start")->days() + 1;
             if (days < 360 || days > 371) {
-                reject(record, static_cast<long>(row.column_of["period_start"]) + 1,
+                reject(record, static_cast<long>(row.column_of("period_start")) + 1,
                        "non-annual-period",
                        fmt::format("the period {} to {} is {} days, not a year",
-                                   row.dates["period_start"]->iso(), period_end->iso(), days));
+                                   row.date("period_start")->iso(), period_end->iso(), days));
                 return false;
             }
         }
@@ -429,8 +487,8 @@ private:
                                        key, fiscal_year));
             return false;
         }
-        std::string country = row.texts["country_iso3"];
-        std::string region = row.texts["region"];
+        std::string country = row.text("country_iso3");
+        std::string region = row.text("region");
         if (!country.empty() && countries_ != nullptr && *countries_) {
             const ColumnMapping* mapping = source_.mapping("country_iso3");
             const std::string code = mapping != nullptr ? mapping->code : "iso3";
@@ -440,15 +498,14 @@ private:
                     region = match->region;
                 }
             } else {
-                issue("unknown-country", Severity::warning, record, row.column_of["country_iso3"],
+                issue("unknown-country", Severity::warning, record, row.column_of("country_iso3"),
                       "country_iso3", country,
                       fmt::format("not a country of the reference table (as {})", code));
             }
         }
         if (!loans && region.empty()) {
-            const long column = row.column_of.count("region") != 0
-                                    ? static_cast<long>(row.column_of["region"]) + 1
-                                    : 0;
+            const long column =
+                row.mapped("region") ? static_cast<long>(row.column_of("region")) + 1 : 0;
             data_.issues.push_back({"missing-region",
                                     Severity::warning,
                                     {reader_.origin(), record.row, column},
@@ -459,24 +516,24 @@ private:
         }
         check_consistency(record, row);
 
-        data_.institution_id.push_back(loans ? row.texts["institution_id"] : key);
-        data_.institution_name.push_back(row.texts["institution_name"]);
+        data_.institution_id.push_back(loans ? row.text("institution_id") : key);
+        data_.institution_name.push_back(row.text("institution_name"));
         data_.country_iso3.push_back(std::move(country));
         data_.region.push_back(std::move(region));
-        data_.currency.push_back(row.texts["currency"].empty() ? source_.currency
-                                                               : row.texts["currency"]);
+        data_.currency.push_back(row.text("currency").empty() ? source_.currency
+                                                              : row.text("currency"));
         data_.fiscal_year.push_back(fiscal_year);
-        data_.period_start.push_back(row.dates["period_start"]);
+        data_.period_start.push_back(row.date("period_start"));
         data_.period_end.push_back(period_end);
         data_.origin.push_back({reader_.origin(), record.row, 0});
         for (auto& [field, column] : data_.numbers) {
-            column.push_back(row.numbers[field]);
+            column.push_back(row.number(field));
         }
         for (auto& [field, column] : data_.texts) {
-            column.push_back(row.texts[field]);
+            column.push_back(row.text(field));
         }
         for (auto& [field, column] : data_.dates) {
-            column.push_back(row.dates[field]);
+            column.push_back(row.date(field));
         }
         return true;
     }
@@ -485,14 +542,14 @@ private:
     void check_consistency(const CsvRecord& record, RowValues& row) {
         const auto rule = [&](const std::string& code, const std::string& part,
                               const std::string& whole) {
-            auto& part_value = row.numbers[part];
-            const auto& whole_value = row.numbers[whole];
+            auto& part_value = row.number(part);
+            const auto& whole_value = row.number(whole);
             if (part_value && whole_value && *part_value > *whole_value) {
-                const std::size_t column = row.column_of[part];
+                const std::size_t column = row.column_of(part);
                 issue(code, Severity::warning, record, column, part,
                       trim_blanks(record.fields[column]),
                       fmt::format("impossible value: larger than {} ('{}'); treated as missing",
-                                  whole, trim_blanks(record.fields[row.column_of[whole]])));
+                                  whole, trim_blanks(record.fields[row.column_of(whole)])));
                 part_value.reset();
             }
         };
@@ -505,10 +562,10 @@ private:
         rule("funded-above-loan", "funded_amount", "loan_amount");
         // Zero denominators: legal values, but every ratio over them will be missing.
         for (const char* field : {"gross_loan_portfolio", "active_borrowers"}) {
-            const auto& value = row.numbers[field];
+            const auto& value = row.number(field);
             if (value && *value == 0.0) {
-                issue("zero-denominator", Severity::warning, record, row.column_of[field], field,
-                      trim_blanks(record.fields[row.column_of[field]]),
+                issue("zero-denominator", Severity::warning, record, row.column_of(field), field,
+                      trim_blanks(record.fields[row.column_of(field)]),
                       "zero: ratios over this field are missing for this record");
             }
         }
@@ -523,6 +580,7 @@ private:
     SourceStats stats_;
     std::vector<std::string> header_;
     std::vector<BoundColumn> columns_;
+    RowValues row_;
     std::set<std::pair<std::string, int>> keys_;
 };
 
