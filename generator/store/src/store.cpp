@@ -882,6 +882,18 @@ private:
         upsert_institution_.run();
     }
 
+    /// Binds what the period update and insert share, from parameter `first` on: name, country,
+    /// region, currency, then the submission and the source row.
+    void bind_period_details(Statement& statement, int first, std::size_t index,
+                             const SourcePos& where) {
+        statement.bind_text_or_null(first, value_at(data_.institution_name, index));
+        statement.bind_text_or_null(first + 1, value_at(data_.country_iso3, index));
+        statement.bind_text_or_null(first + 2, value_at(data_.region, index));
+        statement.bind_text_or_null(first + 3, value_at(data_.currency, index));
+        statement.bind(first + 4, submission_);
+        statement.bind(first + 5, where.line);
+    }
+
     /// Finds the period of record `index`, or creates it, and records it as last reported by
     /// this submission. A record without a period end matches the only period of its fiscal
     /// year; one with an end matches the only period of its year that has none (and sets it).
@@ -921,12 +933,7 @@ private:
             update_period_.bind(1, *found);
             update_period_.bind(2, start_text);
             update_period_.bind(3, end_value);
-            update_period_.bind_text_or_null(4, value_at(data_.institution_name, index));
-            update_period_.bind_text_or_null(5, value_at(data_.country_iso3, index));
-            update_period_.bind_text_or_null(6, value_at(data_.region, index));
-            update_period_.bind_text_or_null(7, value_at(data_.currency, index));
-            update_period_.bind(8, submission_);
-            update_period_.bind(9, where.line);
+            bind_period_details(update_period_, 4, index, where);
             update_period_.run();
             return {*found, false};
         }
@@ -934,12 +941,7 @@ private:
         insert_period_.bind(2, year);
         insert_period_.bind(3, start_text);
         insert_period_.bind(4, end_value);
-        insert_period_.bind_text_or_null(5, value_at(data_.institution_name, index));
-        insert_period_.bind_text_or_null(6, value_at(data_.country_iso3, index));
-        insert_period_.bind_text_or_null(7, value_at(data_.region, index));
-        insert_period_.bind_text_or_null(8, value_at(data_.currency, index));
-        insert_period_.bind(9, submission_);
-        insert_period_.bind(10, where.line);
+        bind_period_details(insert_period_, 5, index, where);
         insert_period_.run();
         return {sqlite3_last_insert_rowid(sqlite3_db_handle(insert_period_.get())), true};
     }
