@@ -39,7 +39,7 @@ int run_build(const std::vector<std::string>& args) {
         "output,o", po::value<std::string>(&options.output_dir)->default_value("output"),
         "folder to write outputs into (created if missing)")(
         "format,f", po::value<std::string>(&formats)->default_value("pdf,xlsx"),
-        "comma-separated outputs: pdf, xlsx, json (json: <name>.results.json)");
+        "comma-separated outputs: pdf, xlsx, json, csv (<name>.results.json / .results.csv)");
     if (const auto stop = sfp::cli::parse_command_line(
             args, "build", visible, "config", options.config_path,
             "\nSOURCE_DATE_EPOCH, when set, gives the documents' creation date (seconds since "

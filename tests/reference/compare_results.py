@@ -1,15 +1,21 @@
 #!/usr/bin/python3
 """Compare the C++ program's results file with the independent reference (stdlib only).
 
-Usage: tests/reference/compare_results.py DATA.csv RESULTS.json
+Usage: tests/reference/compare_results.py [--config REPORT.toml] DATA.csv RESULTS.json
 
-Runs reference.py's computation on DATA.csv and checks RESULTS.json, whose "results" list holds
-entries {"indicator", "scope", "period", "value", "missing", "n", "unit"} (other top-level keys
-are ignored). For every reference entry, RESULTS must hold an entry with the same
-(indicator, scope, period), the same n, the same missing reason (null, or the identical string)
-and a value equal within relative 1e-9 (both null, or both numbers). Entries in RESULTS that the
-reference does not produce, and duplicate keys in RESULTS, are mismatches too. Units are not
-compared (a differing unit is printed as a note only).
+Runs reference.py's computation (every statistic of every indicator in the config's
+[indicators] show; default config templates/gb-progress/report.toml, its source read from
+DATA.csv) and checks RESULTS.json, whose "results" list holds entries {"indicator",
+"statistic", "scope", "period", "value", "missing", "n", "p25", "p75", ...} (other keys and
+other top-level keys are ignored). For every reference entry, RESULTS must hold an entry with
+the same (indicator, statistic, scope, period) and:
+  - the same n;
+  - the same missing reason (null, or the identical string);
+  - a value equal within relative 1e-9 (both null, or both numbers);
+  - for "median": p25 and p75 equal within relative 1e-9 (or both null);
+  - the same contributing institutions, when RESULTS lists them.
+Entries in RESULTS that the reference does not produce, and duplicate keys in RESULTS, are
+mismatches too. Units and flags are not compared (a differing unit is printed as a note).
 
 Exit status: 0 when everything matches ("compare_results: N results match"), 1 on any
 mismatch (each printed on its own line), 2 on usage or input errors.
@@ -26,6 +32,7 @@ import reference  # noqa: E402
 reference.VERBOSE = False
 
 REL_TOL = 1e-9
+ABS_TOL = 1e-12  # values that should be 0 may differ by rounding noise
 
 
 def norm_period(p):
@@ -55,19 +62,29 @@ def values_equal(a, b):
         return False
     if a == b:
         return True
-    return abs(a - b) <= REL_TOL * max(abs(a), abs(b))
+    return abs(a - b) <= max(REL_TOL * max(abs(a), abs(b)), ABS_TOL)
 
 
 def key_str(k):
-    return "%s %s %s" % k
+    return "%s %s %s %s" % k
 
 
-def main():
-    if len(sys.argv) != 3:
-        print("usage: compare_results.py DATA.csv RESULTS.json", file=sys.stderr)
+def main(argv):
+    args = list(argv[1:])
+    config = reference.DEFAULT_CONFIG
+    if len(args) >= 2 and args[0] == "--config":
+        config = args[1]
+        args = args[2:]
+    if len(args) != 2:
+        print("usage: compare_results.py [--config REPORT.toml] DATA.csv RESULTS.json",
+              file=sys.stderr)
         return 2
-    data_path, results_path = sys.argv[1], sys.argv[2]
-    expected = reference.compute(data_path)["results"]
+    data_path, results_path = args
+    try:
+        expected = reference.compute(config, data_path, "all")["results"]
+    except (reference.ReferenceError, OSError, KeyError) as e:
+        print("compare_results: reference: %s" % e, file=sys.stderr)
+        return 2
     try:
         with open(results_path, encoding="utf-8") as f:
             actual_doc = json.load(f)
@@ -85,7 +102,7 @@ def main():
         if not isinstance(e, dict):
             mismatches.append("results[%d]: not an object: %r" % (i, e))
             continue
-        k = (e.get("indicator"), e.get("scope"), norm_period(e.get("period")))
+        k = (e.get("indicator"), e.get("statistic"), e.get("scope"), norm_period(e.get("period")))
         if k in actual:
             mismatches.append("%s: duplicate entry in RESULTS (results[%d])" % (key_str(k), i))
             continue
@@ -93,7 +110,7 @@ def main():
 
     notes = []
     for x in expected:
-        k = (x["indicator"], x["scope"], x["period"])
+        k = (x["indicator"], x["statistic"], x["scope"], x["period"])
         a = actual.pop(k, None)
         if a is None:
             mismatches.append("%s: missing from RESULTS (expected value=%r missing=%r n=%d)"
@@ -107,6 +124,14 @@ def main():
             problems.append("missing %r != expected %r" % (a.get("missing"), x["missing"]))
         if not values_equal(a.get("value"), x["value"]):
             problems.append("value %r != expected %r" % (a.get("value"), x["value"]))
+        if x["statistic"] == "median":
+            for q in ("p25", "p75"):
+                if not values_equal(a.get(q), x[q]):
+                    problems.append("%s %r != expected %r" % (q, a.get(q), x[q]))
+        if "institutions" in a and sorted(a["institutions"] or []) != x["institutions"]:
+            got, want = set(a["institutions"] or []), set(x["institutions"])
+            problems.append("institutions differ: extra %s, lacking %s"
+                            % (sorted(got - want), sorted(want - got)))
         if problems:
             mismatches.append("%s: %s" % (key_str(k), "; ".join(problems)))
         if "unit" in a and a["unit"] != x["unit"]:
@@ -130,4 +155,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))

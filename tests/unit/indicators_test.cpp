@@ -202,8 +202,9 @@ TEST_CASE("indicators: scopes are the sorted groups then all, periods the report
     CHECK(run.results.scopes.back().label == "All regions");
     CHECK(run.results.all_scope() == 4);
     CHECK(run.results.periods == std::vector<int>{2020, 2021, 2022});
-    // 5 indicators x 5 scopes x 3 periods.
-    CHECK(run.results.items.size() == 75);
+    // 8 statistics (OUT-01 and OUT-03 sums; ratio and median of OUT-06, PQ-01, FIN-01)
+    // x 5 scopes x 3 periods.
+    CHECK(run.results.items.size() == 120);
     // Institutions with a record in (scope, period), whatever their values.
     CHECK(run.results.reporting_count(run.scope("region:Africa"), 2020) == 2);
     CHECK(run.results.reporting_count(run.scope("region:Africa"), 2021) == 0);
@@ -223,19 +224,19 @@ TEST_CASE("indicators: SUM adds the values present and counts the contributors",
     CHECK(*africa.value == 1000.0);
     CHECK_FALSE(africa.missing.has_value());
     CHECK(africa.n == 2);
-    CHECK(africa.institutions == Ids{"A1", "A2"});
+    CHECK(run.results.institutions(africa) == Ids{"A1", "A2"});
     // OUT-03 gross loan portfolio, all 2020: 1000 + 9000 + 500 (B1 has a portfolio).
     const auto& glp = run.get("OUT-03", "all", 2020);
     REQUIRE(glp.value.has_value());
     CHECK(*glp.value == 10500.0);
     CHECK(glp.n == 3);
-    CHECK(glp.institutions == Ids{"A1", "A2", "B1"});
+    CHECK(run.results.institutions(glp) == Ids{"A1", "A2", "B1"});
     // OUT-01, all 2021: B1 (50) + C1 (400).
     const auto& all2021 = run.get("OUT-01", "all", 2021);
     REQUIRE(all2021.value.has_value());
     CHECK(*all2021.value == 450.0);
     CHECK(all2021.n == 2);
-    CHECK(all2021.institutions == Ids{"B1", "C1"});
+    CHECK(run.results.institutions(all2021) == Ids{"B1", "C1"});
     // OUT-01, all 2020: B1's missing borrowers do not count, as 0 or otherwise.
     const auto& all2020 = run.get("OUT-01", "all", 2020);
     REQUIRE(all2020.value.has_value());
@@ -281,7 +282,7 @@ TEST_CASE("indicators: the all scope adds every group and only the report's year
     REQUIRE(par.value.has_value());
     CHECK(*par.value == Approx(0.1).epsilon(1e-12));
     CHECK(par.n == 1);
-    CHECK(par.institutions == Ids{"C1"});
+    CHECK(run.results.institutions(par) == Ids{"C1"});
     // D1 reports 2019 only: its group exists as a scope but has no result in any period, and
     // it is not part of "all".
     for (const int year : {2020, 2021, 2022}) {
@@ -307,21 +308,22 @@ TEST_CASE("indicators: a scope and year with no data has no value, reason no-dat
         REQUIRE(africa.missing.has_value());
         CHECK(*africa.missing == sfp::MissingReason::no_data);
         CHECK(africa.n == 0);
-        CHECK(africa.institutions.empty());
+        CHECK(run.results.institutions(africa).empty());
         const auto& all2022 = run.get(id, "all", 2022);
         CHECK_FALSE(all2022.value.has_value());
         REQUIRE(all2022.missing.has_value());
         CHECK(*all2022.missing == sfp::MissingReason::no_data);
     }
-    // Asia 2020 has a record, but its borrowers and par30 are missing: no data, not 0.
+    // Asia 2020 has a record, but its borrowers and par30 are missing: the input is named.
     const auto& borrowers = run.get("OUT-01", "region:Asia", 2020);
     CHECK_FALSE(borrowers.value.has_value());
     REQUIRE(borrowers.missing.has_value());
-    CHECK(*borrowers.missing == sfp::MissingReason::no_data);
+    CHECK(*borrowers.missing == sfp::MissingReason::missing_input);
+    CHECK(borrowers.reason_text() == "missing-input: active_borrowers");
     const auto& par = run.get("PQ-01", "region:Asia", 2020);
     CHECK_FALSE(par.value.has_value());
     REQUIRE(par.missing.has_value());
-    CHECK(*par.missing == sfp::MissingReason::no_data);
+    CHECK(par.reason_text() == "missing-input: par30_balance");
     CHECK(sfp::reason_name(sfp::MissingReason::no_data) == "no-data");
     CHECK(sfp::reason_name(sfp::MissingReason::zero_denominator) == "zero-denominator");
 }
@@ -336,7 +338,7 @@ TEST_CASE("indicators: a zero denominator gives no value, reason zero-denominato
     REQUIRE(oss.missing.has_value());
     CHECK(*oss.missing == sfp::MissingReason::zero_denominator);
     CHECK(oss.n == 1);
-    CHECK(oss.institutions == Ids{"B1"});
+    CHECK(run.results.institutions(oss) == Ids{"B1"});
 }
 
 TEST_CASE("indicators: missing tokens (NA, empty, ..) stay missing and are never 0",
@@ -421,13 +423,19 @@ TEST_CASE("indicators: impossible values are rejected with a quality issue, the 
     CHECK((*data.column("active_borrowers"))[row] == 50.0);
     CHECK((*data.column("gross_loan_portfolio"))[row] == 800.0);
 
-    // So every indicator that needs a rejected value has no data in Asia 2021.
-    for (const auto& id : {"PQ-01", "OUT-06", "FIN-01"}) {
+    // So every indicator that needs a rejected value has no value in Asia 2021, and says
+    // which data-quality rule excluded its input.
+    const std::vector<std::pair<std::string, std::string>> expected{
+        {"PQ-01", "excluded: par30-above-portfolio"},
+        {"OUT-06", "excluded: women-above-borrowers"},
+        {"FIN-01", "excluded: negative-value"}};
+    for (const auto& [id, reason] : expected) {
         INFO(id);
         const auto& result = run.get(id, "region:Asia", 2021);
         CHECK_FALSE(result.value.has_value());
         REQUIRE(result.missing.has_value());
-        CHECK(*result.missing == sfp::MissingReason::no_data);
+        CHECK(*result.missing == sfp::MissingReason::excluded);
+        CHECK(result.reason_text() == reason);
     }
     const auto& borrowers = run.get("OUT-01", "region:Asia", 2021);
     REQUIRE(borrowers.value.has_value());
@@ -609,10 +617,14 @@ TEST_CASE("indicators: results_to_json writes no-data as null with a reason, nev
 
     // The empty scope-year: OUT-01 in Africa 2021.
     const std::string africa = lines_with(
-        json, "{\"indicator\": \"OUT-01\", \"scope\": \"region:Africa\", \"period\": 2021,");
-    CHECK(africa == "    {\"indicator\": \"OUT-01\", \"scope\": \"region:Africa\", \"period\": "
-                    "2021, \"value\": null, \"missing\": \"no-data\", \"n\": 0, \"unit\": "
-                    "\"count\", \"institutions\": []},\n");
+        json, "{\"indicator\": \"OUT-01\", \"statistic\": \"sum\", \"scope\": "
+              "\"region:Africa\", \"period\": 2021,");
+    CHECK(africa ==
+          "    {\"indicator\": \"OUT-01\", \"statistic\": \"sum\", \"scope\": \"region:Africa\", "
+          "\"period\": 2021, \"value\": null, \"missing\": \"no-data\", \"n\": 0, \"p25\": "
+          "null, \"p75\": null, \"numerator\": null, \"denominator\": null, \"unit\": "
+          "\"count\", \"status\": null, \"flags\": {}, \"institutions\": [], \"records\": "
+          "[]},\n");
 
     // Every no-data entry has a null value, never 0.
     const std::string no_data = lines_with(json, "\"missing\": \"no-data\"");
@@ -622,15 +634,16 @@ TEST_CASE("indicators: results_to_json writes no-data as null with a reason, nev
     for (std::string line; std::getline(in, line); ++count) {
         CHECK_THAT(line, Catch::Contains("\"value\": null"));
     }
-    // No data: Africa 2021-2022, Asia 2020 OUT-01/OUT-06/PQ-01 (3), Asia 2021 OUT-06/PQ-01/
-    // FIN-01 (3), Asia 2022, Europe 2020 and 2022, Latin America 2020-2022, all 2022.
-    // Per indicator: Africa 2 + Asia 1 + Europe 2 + Latin America 3 + all 1 = 9, x 5 = 45,
-    // plus 6 from Asia 2020-2021.
-    CHECK(count == 45 + 6);
+    // No data (no record in the scope and year): Africa 2021-2022, Asia 2022, Europe 2020
+    // and 2022, Latin America 2020-2022, all 2022: 9 per statistic, x 8 statistics (the sums
+    // of OUT-01 and OUT-03, ratio and median of OUT-06, PQ-01 and FIN-01) = 72. Asia 2020-2021
+    // have records with missing or excluded inputs: their reasons name the input instead.
+    CHECK(count == 9 * 8);
 
     // Values are written in the shortest round-trip form.
     const std::string africa2020 = lines_with(
-        json, "{\"indicator\": \"PQ-01\", \"scope\": \"region:Africa\", \"period\": 2020,");
+        json, "{\"indicator\": \"PQ-01\", \"statistic\": \"ratio\", \"scope\": "
+              "\"region:Africa\", \"period\": 2020,");
     CHECK_THAT(africa2020, Catch::Contains("\"value\": 0.019, \"missing\": null, \"n\": 2"));
     CHECK_THAT(africa2020, Catch::Contains("\"institutions\": [\"A1\", \"A2\"]"));
 

@@ -4,6 +4,7 @@
 #include "sfp/config.hpp"
 #include "sfp/dataset.hpp"
 #include "sfp/document.hpp"
+#include "sfp/evaluate.hpp"
 #include "sfp/indicators.hpp"
 #include "sfp/output.hpp"
 #include "sfp/render_pdf.hpp"
@@ -34,12 +35,14 @@ std::optional<std::vector<OutputFormat>> parse_formats(const std::string& text,
             formats.push_back(OutputFormat::xlsx);
         } else if (name == "json") {
             formats.push_back(OutputFormat::json);
+        } else if (name == "csv") {
+            formats.push_back(OutputFormat::csv);
         } else {
             diagnostics.error({},
                               fmt::format("--format: expected a comma-separated list of pdf, "
-                                          "xlsx, json; found '{}'",
+                                          "xlsx, json, csv; found '{}'",
                                           name),
-                              did_you_mean(name, {"pdf", "xlsx", "json"}));
+                              did_you_mean(name, {"pdf", "xlsx", "json", "csv"}));
             return std::nullopt;
         }
         if (comma == std::string::npos) {
@@ -95,19 +98,23 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
         result.code = ExitCode::config;
         return result;
     }
-    const auto catalogue = load_catalogue(spec->catalogue_path, diagnostics);
-    if (!catalogue || !bind_indicators(*spec, *catalogue, diagnostics)) {
-        result.code = ExitCode::config;
+    ExitCode definitions_code = ExitCode::ok;
+    const auto definitions = load_definitions(*spec, diagnostics, definitions_code);
+    if (!definitions) {
+        result.code = definitions_code;
         return result;
     }
+    const Catalogue* catalogue = &definitions->catalogue;
     const auto data = load_all_sources(*spec, diagnostics);
     if (!data) {
         result.code = load_failure_code(*spec, diagnostics);
         return result;
     }
     result.issues = data->issues;
-    const Results results = compute_indicators(*data, *catalogue, *spec);
-    const Document document = build_document(*spec, *catalogue, *data, results);
+    const Evaluation evaluation = evaluate(*definitions, *data);
+    const Results& results = evaluation.results;
+    const Document document =
+        build_document(*spec, *catalogue, *data, results, evaluation.assessment);
     const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec->date));
 
     if (!prepare_output_dir(options.output_dir, diagnostics)) {
@@ -137,7 +144,18 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     }
     if (wants(options, OutputFormat::json)) {
         const std::string path = base.string() + ".results.json";
-        if (write_file_atomically(path, results_to_json(*spec, *catalogue, *data, results),
+        if (write_file_atomically(
+                path, results_to_json(*spec, *catalogue, *data, results, evaluation.assessment),
+                diagnostics)) {
+            result.outputs.push_back(path);
+        } else {
+            ok = false;
+        }
+    }
+    if (wants(options, OutputFormat::csv)) {
+        const std::string path = base.string() + ".results.csv";
+        if (write_file_atomically(path,
+                                  results_to_csv(*catalogue, results, evaluation.assessment),
                                   diagnostics)) {
             result.outputs.push_back(path);
         } else {

@@ -80,17 +80,61 @@ void parse_report(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
 }
 
 void parse_indicators(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics) {
-    reader.reject_unknown_keys({"catalogue", "show", "group_by", "first_year", "last_year"});
+    reader.reject_unknown_keys({"catalogue", "show", "group_by", "first_year", "last_year",
+                                "single_balance", "min_n", "targets"});
     if (auto catalogue = reader.string("catalogue", true)) {
         spec.catalogue_path = resolve(spec.config_path, *catalogue);
     }
     spec.indicators = reader.strings("show", true, &spec.indicator_pos);
-    spec.group_by = reader.string("group_by", false).value_or("region");
-    if (spec.group_by != "region" && spec.group_by != "country_iso3") {
-        diagnostics.error(reader.where("group_by"),
-                          fmt::format("'group_by' in [indicators]: expected 'region' or "
-                                      "'country_iso3', found '{}'",
-                                      spec.group_by));
+    spec.groupings = reader.strings("group_by", false);
+    spec.group_by_pos = reader.where("group_by");
+    if (spec.groupings.empty()) {
+        spec.groupings.emplace_back("region");
+    }
+    static const std::vector<std::string> dimensions{"region", "country", "legal_form",
+                                                     "institution"};
+    for (auto& grouping : spec.groupings) {
+        std::string normalised;
+        std::size_t start = 0;
+        while (start <= grouping.size()) {
+            const auto end = std::min(grouping.find('+', start), grouping.size());
+            std::string part = grouping.substr(start, end - start);
+            if (part == "country_iso3") {
+                part = "country"; // the name used before groupings could be combined
+            }
+            const bool named = (part.rfind("peer:", 0) == 0 && part.size() > 5) ||
+                               (part.rfind("custom:", 0) == 0 && part.size() > 7);
+            if (!named && std::find(dimensions.begin(), dimensions.end(), part) ==
+                              dimensions.end()) {
+                diagnostics.error(
+                    reader.where("group_by"),
+                    fmt::format("'group_by' in [indicators]: unknown dimension '{}' in '{}' "
+                                "(expected region, country, legal_form, institution, "
+                                "peer:<name> or custom:<name>, joined with '+')",
+                                part, grouping),
+                    did_you_mean(part, dimensions));
+            }
+            normalised += (normalised.empty() ? "" : "+") + part;
+            start = end + 1;
+        }
+        grouping = normalised;
+    }
+    spec.group_by = spec.groupings.front();
+    spec.single_balance = reader.string("single_balance", false).value_or("flag");
+    if (spec.single_balance != "flag" && spec.single_balance != "missing") {
+        diagnostics.error(reader.where("single_balance"),
+                          fmt::format("'single_balance' in [indicators]: expected 'flag' or "
+                                      "'missing', found '{}'",
+                                      spec.single_balance));
+    }
+    spec.min_n = reader.integer("min_n", false).value_or(3);
+    if (spec.min_n < 1 || spec.min_n > 1000) {
+        diagnostics.error(reader.where("min_n"),
+                          fmt::format("'min_n' in [indicators]: expected 1 to 1000, found {}",
+                                      spec.min_n));
+    }
+    for (const auto& file : reader.strings("targets", false)) {
+        spec.targets_paths.push_back(resolve(spec.config_path, file));
     }
     const auto first = reader.integer("first_year", true);
     const auto last = reader.integer("last_year", true);
@@ -104,6 +148,40 @@ void parse_indicators(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnos
         spec.first_year = static_cast<int>(*first);
         spec.last_year = static_cast<int>(*last);
     }
+}
+
+void parse_parameters(const toml::table& table, const std::string& path, ReportSpec& spec,
+                      Diagnostics& diagnostics) {
+    for (const auto& [key, node] : table) {
+        if (const auto value = node.value<double>(); value && node.is_number()) {
+            spec.parameters[std::string(key.str())] = *value;
+        } else {
+            diagnostics.error(detail::position(path, node),
+                              fmt::format("'{}' in [parameters]: expected a number", key.str()));
+        }
+    }
+}
+
+void parse_grouping(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics) {
+    reader.reject_unknown_keys({"name", "of", "map", "otherwise"});
+    CustomGrouping grouping;
+    grouping.where = reader.where();
+    grouping.name = reader.string("name", true).value_or("");
+    grouping.of = reader.string("of", false).value_or("institution_id");
+    grouping.otherwise = reader.string("otherwise", false).value_or("");
+    if (const toml::table* map = reader.table("map", true)) {
+        for (const auto& [key, node] : *map) {
+            if (const auto* label = node.as_string()) {
+                grouping.map[std::string(key.str())] = label->get();
+            } else {
+                diagnostics.error(detail::position(reader.file(), node),
+                                  fmt::format("'{}' in [[grouping]] map: expected a group label "
+                                              "(a string)",
+                                              key.str()));
+            }
+        }
+    }
+    spec.custom_groupings.push_back(std::move(grouping));
 }
 
 std::optional<char> single_char(TomlReader& reader, std::string_view key, std::string_view allowed,
@@ -428,8 +506,11 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
     ReportSpec spec;
     spec.config_path = path;
     TomlReader root(*document, path, "the configuration", diagnostics);
+    // [[indicator]], [[derived]], [[peer_group]] extend the catalogue (extend_catalogue) and
+    // [[target]], [[guard_rail]] are read by load_targets; both check their own keys.
     root.reject_unknown_keys({"report", "cover", "text", "indicators", "source", "chart",
-                              "database", "reference", "data"});
+                              "database", "reference", "data", "parameters", "grouping",
+                              "indicator", "derived", "peer_group", "target", "guard_rail"});
 
     // Tables that sources depend on come first.
     if (const toml::table* database = root.table("database", false)) {
@@ -441,9 +522,18 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
     }
     if (const toml::table* reference = root.table("reference", false)) {
         TomlReader reader(*reference, path, "[reference]", diagnostics);
-        reader.reject_unknown_keys({"countries"});
-        if (auto countries = reader.string("countries", true)) {
+        reader.reject_unknown_keys({"countries", "exchange_rates", "gni_per_capita", "inflation"});
+        if (auto countries = reader.string("countries", false)) {
             spec.countries_path = resolve(path, *countries);
+        }
+        if (auto rates = reader.string("exchange_rates", false)) {
+            spec.exchange_rates_path = resolve(path, *rates);
+        }
+        if (auto gni = reader.string("gni_per_capita", false)) {
+            spec.gni_path = resolve(path, *gni);
+        }
+        if (auto inflation = reader.string("inflation", false)) {
+            spec.inflation_path = resolve(path, *inflation);
         }
     }
     if (const toml::table* data = root.table("data", false)) {
@@ -487,6 +577,11 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
     }
     each_table_in_array(root, "chart", "[[chart]]", diagnostics,
                         [&](TomlReader& reader) { parse_chart(reader, spec, diagnostics); });
+    if (const toml::table* parameters = root.table("parameters", false)) {
+        parse_parameters(*parameters, path, spec, diagnostics);
+    }
+    each_table_in_array(root, "grouping", "[[grouping]]", diagnostics,
+                        [&](TomlReader& reader) { parse_grouping(reader, spec, diagnostics); });
 
     if (diagnostics.error_count() > errors_before) {
         return std::nullopt;

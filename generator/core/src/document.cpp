@@ -3,6 +3,9 @@
 #include "charts/scale.hpp"
 
 #include <array>
+#include <cctype>
+#include <cmath>
+#include <map>
 #include <fmt/format.h>
 #include <set>
 
@@ -15,7 +18,14 @@ std::string format_indicator(double value, const IndicatorDef& def) {
     case Unit::count:
         return charts::group_thousands(value, def.decimals);
     case Unit::usd:
+        if (def.decimals == 0 || std::fabs(value) < 1e5) {
+            return charts::group_thousands(value, def.decimals); // per-client amounts
+        }
         return charts::group_thousands(value / 1e6, def.decimals);
+    case Unit::multiple:
+        return charts::group_thousands(value, def.decimals) + "x";
+    case Unit::number:
+        return charts::group_thousands(value, def.decimals);
     }
     return charts::group_thousands(value, def.decimals);
 }
@@ -29,7 +39,14 @@ std::string excel_format(const IndicatorDef& def) {
     case Unit::count:
         return "#,##0" + decimals;
     case Unit::usd:
+        if (def.decimals == 0) {
+            return "#,##0"; // per-client amounts in USD
+        }
         return "#,##0" + decimals + ",,"; // each trailing comma divides by 1,000
+    case Unit::multiple:
+        return "0" + decimals + "\"x\"";
+    case Unit::number:
+        return "#,##0" + decimals;
     }
     return "General";
 }
@@ -48,6 +65,10 @@ charts::ValueFormat chart_format(const IndicatorDef& def) {
     case Unit::usd:
         format.kind = charts::ValueKind::currency;
         format.compact = true;
+        break;
+    case Unit::multiple:
+    case Unit::number:
+        format.kind = charts::ValueKind::number;
         break;
     }
     return format;
@@ -73,8 +94,16 @@ std::string_view missing_text(MissingReason reason) {
     switch (reason) {
     case MissingReason::no_data:
         return "no data";
+    case MissingReason::missing_input:
+        return "input missing";
+    case MissingReason::excluded:
+        return "set aside";
     case MissingReason::zero_denominator:
         return "zero denominator";
+    case MissingReason::no_previous_period:
+        return "no previous year";
+    case MissingReason::suppressed:
+        return "n < 3";
     }
     return "no data";
 }
@@ -118,16 +147,30 @@ std::string column_title(const IndicatorDef& def) {
 }
 
 std::string missing_note() {
-    return "'..' = no data: no institution in scope reported every input of the indicator "
-           "(the reason is given under the cell). n = institutions whose figures enter the "
-           "aggregate. Ratios are weighted: sum of numerators over sum of denominators.";
+    return "'..' = not available; the reason is given under the cell (no data, an input missing "
+           "or set aside as impossible, a zero denominator, no previous year, or fewer than 3 "
+           "institutions for a median). n = institutions whose figures enter the aggregate. "
+           "Ratios are weighted: sum of numerators over sum of denominators. Amounts in USD "
+           "(flows at the year's average rate, balances at the year-end rate).";
+}
+
+/// "12.3% (9.8-15.1)": a median with its quartiles, or ".." with the reason.
+Cell median_cell(const IndicatorResult* result, const IndicatorDef& def) {
+    Cell cell = result_cell(result, def);
+    if (result != nullptr && result->value && result->p25 && result->p75) {
+        cell.text = fmt::format("{} ({} to {})", format_indicator(*result->value, def),
+                                format_indicator(*result->p25, def),
+                                format_indicator(*result->p75, def));
+    }
+    return cell;
 }
 
 class Builder {
 public:
     Builder(const ReportSpec& spec, const Catalogue& catalogue, const Dataset& data,
-            const Results& results)
+            const Results& results, const Assessment& assessment)
         : spec_(spec), catalogue_(catalogue), data_(data), results_(results),
+          assessment_(assessment),
           last_(results.periods.back()) {}
 
     Document build() {
@@ -162,6 +205,24 @@ public:
         paragraph(trend_sentence());
         doc.blocks.emplace_back(trend_table());
 
+        int section = 4;
+        if (!assessment_.targets.empty()) {
+            heading(fmt::format("{}", section++), "Progress against targets");
+            paragraph(targets_sentence());
+            doc.blocks.emplace_back(targets_table());
+        }
+        if (!assessment_.guard_rails.empty()) {
+            paragraph(guard_rail_sentence());
+        }
+        if (results_.groupings.size() > 1) {
+            heading(fmt::format("{}", section++),
+                    fmt::format("Sustainability benchmarks by peer group, {}", last_));
+            paragraph(benchmark_sentence());
+            for (std::size_t g = 1; g < results_.groupings.size(); ++g) {
+                doc.blocks.emplace_back(benchmark_table(g));
+            }
+        }
+
         doc.blocks.emplace_back(PageBreak{});
         heading("", fmt::format("Annex A. Results by {} and year", group_word()));
         doc.blocks.emplace_back(annex_table());
@@ -186,6 +247,194 @@ private:
     }
 
     std::string group_word() const { return spec_.group_by == "region" ? "region" : "country"; }
+
+    /// The scopes of the primary grouping, then "all".
+    std::vector<std::size_t> primary_scopes() const {
+        auto scopes = results_.group_scopes(0);
+        scopes.push_back(results_.all_scope());
+        return scopes;
+    }
+
+    std::string targets_sentence() const {
+        std::map<Status, long> counts;
+        long total = 0;
+        for (const auto& target : assessment_.targets) {
+            if (target.year == last_) {
+                ++counts[target.status];
+                ++total;
+            }
+        }
+        std::vector<std::string> parts;
+        for (const Status status : {Status::on_track, Status::at_risk, Status::off_track,
+                                    Status::no_data, Status::not_started}) {
+            if (counts[status] > 0) {
+                parts.push_back(
+                    fmt::format("{} {}", counts[status], status_word(status, spec_.language)));
+            }
+        }
+        return fmt::format(
+            "Table 3 compares the {} results with the targets set for them: {} of {} targets "
+            "assessed ({}). The expected value for a year lies on the straight line from the "
+            "baseline through any milestone to the target; progress is the share of the "
+            "expected improvement achieved since the baseline. A target is on track when "
+            "progress reaches 100% or the target is met, at risk within the tolerance band "
+            "below it, and off track beyond the band.",
+            last_, total, assessment_.set.targets.size(), fmt::join(parts, ", "));
+    }
+
+    Table targets_table() const {
+        Table table;
+        table.caption = fmt::format("Table 3. Progress against targets, {}", last_);
+        table.sheet_name = "Targets";
+        table.header = {"Indicator", "Scope",    "Baseline", "Target",
+                        "Expected",  "Actual",   "Progress", "Status"};
+        table.widths = {2.4, 1.6, 1.3, 1.3, 1.0, 1.0, 1.0, 1.1};
+        for (const auto& target : assessment_.targets) {
+            if (target.year != last_) {
+                continue;
+            }
+            const TargetSpec& spec = assessment_.set.targets.at(target.target);
+            const IndicatorDef& def = *catalogue_.find(target.indicator);
+            const auto scope = results_.scope_index(target.scope);
+            auto value_cell = [&](std::optional<double> value) {
+                Cell cell;
+                cell.align = Align::right;
+                cell.excel_format = excel_format(def);
+                if (value) {
+                    cell.number = value;
+                    cell.text = format_indicator(*value, def);
+                } else {
+                    cell.text = "..";
+                    cell.missing = true;
+                }
+                return cell;
+            };
+            Cell baseline = value_cell(spec.baseline);
+            baseline.subtext = fmt::format("{}", spec.baseline_year);
+            Cell goal = value_cell(spec.target);
+            goal.subtext = fmt::format("{}", spec.target_year);
+            Cell actual = value_cell(target.actual);
+            if (const auto* found = scope ? result(target.indicator, *scope, last_) : nullptr) {
+                actual.subtext = found->value ? fmt::format("n={}", found->n)
+                                              : std::string(found->missing
+                                                                ? missing_text(*found->missing)
+                                                                : "no data");
+            }
+            Cell progress;
+            progress.align = Align::right;
+            progress.excel_format = "0%";
+            if (target.progress) {
+                progress.number = target.progress;
+                progress.text = charts::group_thousands(*target.progress * 100.0, 0) + "%";
+            } else {
+                progress.text = "..";
+                progress.missing = true;
+            }
+            Cell status = text_cell(std::string(status_word(target.status, spec_.language)));
+            status.status = std::string(status_name(target.status));
+            table.rows.push_back({text_cell(indicator_label(def)),
+                                  text_cell(scope ? results_.scopes[*scope].label : target.scope),
+                                  baseline, goal, value_cell(target.expected), actual, progress,
+                                  status});
+        }
+        table.note = "Baseline and target years under the values. Status words, not colours "
+                     "alone, carry the assessment. Targets: " +
+                     targets_source() + ".";
+        return table;
+    }
+
+    std::string targets_source() const {
+        std::set<std::string> files;
+        for (const auto& target : assessment_.set.targets) {
+            files.insert(display_path(target.where.file));
+        }
+        return fmt::format("{}", fmt::join(files, ", "));
+    }
+
+    std::string guard_rail_sentence() const {
+        std::vector<std::string> parts;
+        for (const auto& rail : assessment_.guard_rails) {
+            if (rail.year != last_ || rail.scope != "all") {
+                continue;
+            }
+            const GuardRail& spec = assessment_.set.guard_rails.at(rail.rail);
+            const IndicatorDef& def = *catalogue_.find(rail.indicator);
+            const double threshold = spec.below ? *spec.below : spec.above.value_or(0);
+            parts.push_back(fmt::format(
+                "{} of {} institutions had {} {} {} ({}); the aggregate of {} {}",
+                rail.institutions_breaching, rail.institutions, def.short_name,
+                spec.below ? "below" : "above", format_indicator(threshold, def), spec.label,
+                format_indicator(rail.value, def), rail.breached ? "is beyond the threshold"
+                                                                 : "is within it"));
+        }
+        if (parts.empty()) {
+            return "No guard rail applies to the latest year.";
+        }
+        return fmt::format("Guard rails, shown whatever the targets, for {}: {}.", last_,
+                           fmt::join(parts, "; "));
+    }
+
+    std::string benchmark_sentence() const {
+        return "Peer groups follow the MicroBanking Bulletin conventions (age since the start "
+               "of lending, scale of the loan portfolio with region-specific thresholds, "
+               "charter). Each cell gives the median institution with the interquartile range "
+               "(P25 to P75) in brackets and n below; medians of fewer than three institutions "
+               "are not shown, so that no single institution can be identified.";
+    }
+
+    Table benchmark_table(std::size_t grouping) const {
+        Table table;
+        const std::string& name = results_.groupings[grouping].name;
+        table.caption = fmt::format("Table {}. Medians by {}, {}", benchmark_number_ + 4,
+                                    grouping_title(name), last_);
+        ++benchmark_number_;
+        table.sheet_name = fmt::format("Peers {}", benchmark_number_);
+        table.header = {grouping_title(name), "Institutions"};
+        table.widths = {2.2, 1.0};
+        std::vector<std::string> ids;
+        for (const auto& id : spec_.indicators) {
+            if (catalogue_.find(id)->has(Statistic::median)) {
+                ids.push_back(id);
+                table.header.push_back(column_title(*catalogue_.find(id)));
+                table.widths.push_back(1.5);
+            }
+        }
+        auto scopes = results_.group_scopes(grouping);
+        scopes.push_back(results_.all_scope());
+        for (const std::size_t scope : scopes) {
+            std::vector<Cell> row{text_cell(results_.scopes[scope].label),
+                                  count_cell(results_.reporting_count(scope, last_))};
+            for (const auto& id : ids) {
+                row.push_back(median_cell(results_.find(id, scope, last_, Statistic::median),
+                                          *catalogue_.find(id)));
+            }
+            table.rows.push_back(std::move(row));
+        }
+        table.note = "Median (P25 to P75) of institution values; n below. " + missing_note();
+        return table;
+    }
+
+    std::string grouping_title(const std::string& name) const {
+        std::vector<std::string> parts;
+        std::size_t start = 0;
+        while (start <= name.size()) {
+            const auto end = std::min(name.find('+', start), name.size());
+            std::string part = name.substr(start, end - start);
+            if (part.rfind("peer:", 0) == 0) {
+                const auto* peer = catalogue_.find_peer_group(part.substr(5));
+                part = peer != nullptr ? peer->label.get(spec_.language) : part.substr(5);
+            } else if (part.rfind("custom:", 0) == 0) {
+                part = part.substr(7);
+            } else if (part == "legal_form") {
+                part = "Charter";
+            } else if (!part.empty()) {
+                part[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(part[0])));
+            }
+            parts.push_back(part);
+            start = end + 1;
+        }
+        return fmt::format("{}", fmt::join(parts, " and "));
+    }
 
     const IndicatorResult* result(const std::string& id, std::size_t scope, int period) const {
         return results_.find(id, scope, period);
@@ -217,7 +466,7 @@ private:
             "an aggregate of the institutions that reported all of its inputs; their number (n) "
             "is given with each figure.",
             spec_.first_year, spec_.last_year, last_, results_.reporting_count(all, last_),
-            results_.scopes.size() - 1, group_word(),
+            results_.group_scopes(0).size(), group_word(),
             results_.reporting_count(all, spec_.first_year), spec_.first_year, rows_read, rows_used,
             data_.issues.size());
     }
@@ -283,7 +532,7 @@ private:
             table.header.push_back(column_title(*catalogue_.find(id)));
             table.widths.push_back(1.2);
         }
-        for (std::size_t scope = 0; scope < results_.scopes.size(); ++scope) {
+        for (const std::size_t scope : primary_scopes()) {
             std::vector<Cell> row{text_cell(results_.scopes[scope].label),
                                   count_cell(results_.reporting_count(scope, last_))};
             for (const auto& id : spec_.indicators) {
@@ -321,7 +570,7 @@ private:
 
     std::string indicator_label(const IndicatorDef& def) const {
         std::string label = fmt::format("{} {}", def.id, def.name);
-        if (def.unit == Unit::usd) {
+        if (def.unit == Unit::usd && def.decimals > 0) {
             label += " (USD m)";
         }
         return label;
@@ -339,7 +588,7 @@ private:
         }
         for (const auto& id : spec_.indicators) {
             const IndicatorDef& def = *catalogue_.find(id);
-            for (std::size_t scope = 0; scope < results_.scopes.size(); ++scope) {
+            for (const std::size_t scope : primary_scopes()) {
                 std::vector<Cell> row{text_cell(indicator_label(def)),
                                       text_cell(results_.scopes[scope].label)};
                 for (const int year : results_.periods) {
@@ -420,15 +669,39 @@ private:
         table.widths = {0.8, 1.8, 2.8, 1.4, 2.0};
         for (const auto& id : spec_.indicators) {
             const IndicatorDef& def = *catalogue_.find(id);
-            std::string formula = fmt::format("{}", fmt::join(def.numerator, " + "));
-            std::string aggregation = "sum over institutions";
-            if (def.aggregate == Aggregate::ratio) {
-                formula = fmt::format("{} / ({})", formula, fmt::join(def.denominator, " + "));
-                aggregation = "weighted ratio: sum / sum";
+            std::vector<std::string> aggregation;
+            for (const Statistic statistic : def.statistics) {
+                switch (statistic) {
+                case Statistic::sum:
+                    aggregation.emplace_back("sum over institutions");
+                    break;
+                case Statistic::ratio:
+                    aggregation.emplace_back("weighted ratio: sum / sum");
+                    break;
+                case Statistic::median:
+                    aggregation.emplace_back("median with P25-P75 (n >= 3)");
+                    break;
+                case Statistic::bwm:
+                    aggregation.push_back("mean weighted by " + def.weight);
+                    break;
+                case Statistic::trimmed_mean:
+                    aggregation.push_back(fmt::format("trimmed mean ({:g}% each end)",
+                                                      def.trim * 100));
+                    break;
+                }
             }
-            table.rows.push_back({text_cell(def.id), text_cell(def.name), text_cell(formula),
-                                  text_cell(aggregation), text_cell(def.source)});
+            std::string standard = def.source;
+            if (!def.version.empty()) {
+                standard += "; " + def.version;
+            }
+            table.rows.push_back({text_cell(def.id), text_cell(def.name),
+                                  text_cell(def.formula_text),
+                                  text_cell(fmt::format("{}", fmt::join(aggregation, "; "))),
+                                  text_cell(standard)});
         }
+        table.note = "avg(x): mean of the opening and closing balance of x; prev(x): x in the "
+                     "previous fiscal year of the same institution (gaps are not bridged). "
+                     "Flows are annualised for periods other than 12 months.";
         return table;
     }
 
@@ -438,18 +711,35 @@ private:
         table.caption = "All results";
         table.sheet_name = "Results";
         table.in_pdf = false;
-        table.header = {"Indicator", "Name", "Scope", "Period",
-                        "Value",     "Unit", "n",     "Missing reason"};
+        table.header = {"Indicator", "Name", "Statistic", "Scope", "Period", "Value",
+                        "P25",       "P75",  "Unit",      "n",     "Missing reason", "Flags"};
         for (const auto& item : results_.items) {
             const IndicatorDef& def = *catalogue_.find(item.indicator);
             Cell value = result_cell(&item, def);
             value.subtext.clear();
+            auto quartile = [&](std::optional<double> q) {
+                Cell cell;
+                cell.align = Align::right;
+                cell.excel_format = excel_format(def);
+                if (q) {
+                    cell.number = q;
+                    cell.text = format_indicator(*q, def);
+                }
+                return cell;
+            };
+            std::vector<std::string> flags;
+            for (const auto& flag : item.flags) {
+                flags.push_back(fmt::format("{} ({})", flag.flag, flag.count));
+            }
             table.rows.push_back(
                 {text_cell(item.indicator), text_cell(def.name),
+                 text_cell(std::string(statistic_name(item.statistic))),
                  text_cell(results_.scopes[item.scope].key), count_cell(item.period), value,
+                 quartile(item.p25), quartile(item.p75),
                  text_cell(std::string(unit_name(def.unit))), count_cell(item.n),
-                 text_cell(item.missing ? std::string(reason_name(*item.missing)) : "")});
-            table.rows.back()[3].excel_format = "0";
+                 text_cell(item.reason_text()),
+                 text_cell(fmt::format("{}", fmt::join(flags, "; ")))});
+            table.rows.back()[4].excel_format = "0";
         }
         return table;
     }
@@ -461,16 +751,16 @@ private:
         chart.format = chart_format(def);
         chart.title = request.title.empty() ? def.name : request.title;
         chart.source_note = "Source: " + source_names() + ". Gaps and 'n/a' mark missing data.";
-        const std::size_t groups = results_.scopes.size() - 1;
+        const auto groups = results_.group_scopes(0);
         ++figure_number_;
         if (request.kind == "column") {
             chart.kind = charts::ChartKind::column;
             chart.subtitle = fmt::format("{}, by {}", last_, group_word());
-            for (std::size_t scope = 0; scope < groups; ++scope) {
+            for (const std::size_t scope : groups) {
                 chart.categories.push_back(results_.scopes[scope].label);
             }
             charts::Series series{def.short_name, {}};
-            for (std::size_t scope = 0; scope < groups; ++scope) {
+            for (const std::size_t scope : groups) {
                 const auto* found = result(def.id, scope, last_);
                 series.values.push_back(found != nullptr ? found->value : std::nullopt);
             }
@@ -482,7 +772,7 @@ private:
             for (const int year : results_.periods) {
                 chart.categories.push_back(fmt::format("{}", year));
             }
-            for (std::size_t scope = 0; scope <= groups; ++scope) {
+            for (const std::size_t scope : primary_scopes()) {
                 charts::Series series{results_.scopes[scope].label, {}};
                 for (const int year : results_.periods) {
                     const auto* found = result(def.id, scope, year);
@@ -501,7 +791,9 @@ private:
     const Catalogue& catalogue_;
     const Dataset& data_;
     const Results& results_;
+    const Assessment& assessment_;
     int last_;
+    mutable int benchmark_number_ = 0;
     std::vector<Block>* blocks_ = nullptr;
     int paragraph_number_ = 0;
     mutable int figure_number_ = 0;
@@ -510,8 +802,8 @@ private:
 } // namespace
 
 Document build_document(const ReportSpec& spec, const Catalogue& catalogue, const Dataset& data,
-                        const Results& results) {
-    return Builder(spec, catalogue, data, results).build();
+                        const Results& results, const Assessment& assessment) {
+    return Builder(spec, catalogue, data, results, assessment).build();
 }
 
 } // namespace sfp

@@ -1,6 +1,7 @@
 #include "sfp/fields.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace sfp {
 
@@ -122,6 +123,10 @@ const std::vector<FieldInfo>& canonical_fields() {
          "social performance points achieved (SPI4)"},
         {"points_possible", K::number, S::institution_year, true,
          "social performance points possible (SPI4)"},
+        {"ppi_clients_sampled", K::count, S::institution_year, true,
+         "new clients sampled for the PPI poverty scorecard"},
+        {"ppi_poverty_likelihood_sum", K::number, S::institution_year, true,
+         "sum of the PPI poverty likelihoods (national line) of the sampled new clients"},
         // Loans
         {"loan_id", K::text, S::loan, false, "loan identifier (the key of a loan record)"},
         {"loan_amount", K::amount, S::loan, true, "amount lent"},
@@ -144,6 +149,17 @@ const FieldInfo* find_field(std::string_view name) {
     const auto found = std::find_if(fields.begin(), fields.end(),
                                     [&](const FieldInfo& field) { return field.name == name; });
     return found == fields.end() ? nullptr : &*found;
+}
+
+bool is_flow(std::string_view field) {
+    static constexpr std::array<std::string_view, 16> flows{
+        "write_offs",        "recoveries",         "loans_disbursed_n",
+        "loans_disbursed_value", "fin_revenue",    "portfolio_interest_fee_income",
+        "fin_expense",       "fin_expense_funding", "fin_expense_concessional",
+        "impairment_expense", "opex",              "net_operating_income",
+        "taxes",             "donations",          "inkind_subsidy",
+        "new_clients"};
+    return std::find(flows.begin(), flows.end(), field) != flows.end();
 }
 
 bool field_applies(const FieldInfo& field, RecordKind kind) {

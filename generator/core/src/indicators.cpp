@@ -1,10 +1,13 @@
 #include "sfp/indicators.hpp"
 
+#include "sfp/statistics.hpp"
+
 #include <algorithm>
-#include <array>
+#include <cmath>
 #include <fmt/format.h>
-#include <map>
+#include <limits>
 #include <set>
+#include <unordered_map>
 
 namespace sfp {
 
@@ -12,18 +15,64 @@ std::string_view reason_name(MissingReason reason) {
     switch (reason) {
     case MissingReason::no_data:
         return "no-data";
+    case MissingReason::missing_input:
+        return "missing-input";
+    case MissingReason::excluded:
+        return "excluded";
     case MissingReason::zero_denominator:
         return "zero-denominator";
+    case MissingReason::no_previous_period:
+        return "no-previous-period";
+    case MissingReason::suppressed:
+        return "suppressed";
     }
     return "no-data";
 }
 
+std::string IndicatorResult::reason_text() const {
+    if (!missing) {
+        return "";
+    }
+    if (missing_detail.empty()) {
+        return std::string(reason_name(*missing));
+    }
+    return fmt::format("{}: {}", reason_name(*missing), missing_detail);
+}
+
+bool IndicatorResult::has_flag(std::string_view flag) const {
+    return std::any_of(flags.begin(), flags.end(),
+                       [&](const FlagCount& f) { return f.flag == flag; });
+}
+
+namespace {
+
+std::string index_key(std::string_view indicator, Statistic statistic, std::size_t scope,
+                      int period) {
+    return fmt::format("{}|{}|{}|{}", indicator, statistic_name(statistic), scope, period);
+}
+
+} // namespace
+
+const IndicatorResult* Results::find(std::string_view indicator, std::size_t scope,
+                                     int period, Statistic statistic) const {
+    const auto found = index_.find(index_key(indicator, statistic, scope, period));
+    return found == index_.end() ? nullptr : &items[found->second];
+}
+
 const IndicatorResult* Results::find(std::string_view indicator, std::size_t scope,
                                      int period) const {
-    const auto found = std::find_if(items.begin(), items.end(), [&](const IndicatorResult& r) {
-        return r.indicator == indicator && r.scope == scope && r.period == period;
-    });
-    return found == items.end() ? nullptr : &*found;
+    const auto found = headline_.find(std::string(indicator));
+    if (found != headline_.end()) {
+        return find(indicator, scope, period, found->second);
+    }
+    // Results assembled without headlines (tests): the first statistic present.
+    for (const Statistic statistic : {Statistic::sum, Statistic::ratio, Statistic::bwm,
+                                      Statistic::median, Statistic::trimmed_mean}) {
+        if (const auto* result = find(indicator, scope, period, statistic)) {
+            return result;
+        }
+    }
+    return nullptr;
 }
 
 long Results::reporting_count(std::size_t scope, int period) const {
@@ -31,7 +80,39 @@ long Results::reporting_count(std::size_t scope, int period) const {
     if (p == periods.end() || scope >= scopes.size()) {
         return 0;
     }
-    return reporting.at(scope * periods.size() + static_cast<std::size_t>(p - periods.begin()));
+    return reporting_.at(scope * periods.size() + static_cast<std::size_t>(p - periods.begin()));
+}
+
+std::optional<std::size_t> Results::scope_index(std::string_view key) const {
+    for (std::size_t i = 0; i < scopes.size(); ++i) {
+        if (scopes[i].key == key) {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+std::vector<std::size_t> Results::group_scopes(std::size_t grouping) const {
+    std::vector<std::size_t> out;
+    if (grouping >= groupings.size()) {
+        return out;
+    }
+    for (const std::size_t scope : groupings[grouping].scopes) {
+        if (scope != all_) {
+            out.push_back(scope);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> Results::institutions(const IndicatorResult& item) const {
+    std::set<std::string> ids;
+    for (const std::uint32_t record : item.records) {
+        if (record < record_year.size() && record_year[record] == item.period) {
+            ids.insert(record_institution[record]);
+        }
+    }
+    return {ids.begin(), ids.end()};
 }
 
 bool bind_indicators(const ReportSpec& spec, const Catalogue& catalogue, Diagnostics& diagnostics) {
@@ -62,125 +143,1026 @@ bool bind_indicators(const ReportSpec& spec, const Catalogue& catalogue, Diagnos
 
 namespace {
 
-struct Accumulator {
-    double numerator = 0;
-    double denominator = 0;
-    long n = 0;
-    std::vector<std::string> institutions;
-};
+const std::vector<std::string>& plain_dimensions() {
+    static const std::vector<std::string> names{"region", "country", "legal_form", "institution"};
+    return names;
+}
 
-/// The sum of `fields` for record `row`, or nullopt when any of them is missing.
-std::optional<double> sum_fields(const Dataset& data, const std::vector<std::string>& fields,
-                                 std::size_t row) {
-    double total = 0;
-    for (const auto& field : fields) {
-        const auto* column = data.column(field);
-        if (column == nullptr || !(*column)[row]) {
-            return std::nullopt;
+std::vector<std::string> split(const std::string& text, char separator) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const auto end = text.find(separator, start);
+        parts.push_back(text.substr(start, end - start));
+        if (end == std::string::npos) {
+            return parts;
         }
-        total += *(*column)[row];
+        start = end + 1;
     }
-    return total;
 }
 
 } // namespace
 
-Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
-                           const ReportSpec& spec) {
-    Results results;
-    std::set<std::string> groups;
-    for (std::size_t row = 0; row < data.size(); ++row) {
-        if (!data.group_value(spec.group_by, row).empty()) {
-            groups.insert(data.group_value(spec.group_by, row));
+bool check_engine_options(const EngineOptions& options, const Catalogue& catalogue,
+                          Diagnostics& diagnostics) {
+    bool ok = true;
+    const SourcePos where{};
+    for (const auto& id : options.indicators) {
+        if (catalogue.find(id) == nullptr) {
+            diagnostics.error(where, fmt::format("unknown indicator '{}'", id),
+                              did_you_mean(id, catalogue.ids()));
+            ok = false;
         }
     }
-    const std::string prefix = spec.group_by + ":";
-    for (const auto& group : groups) {
-        results.scopes.push_back({prefix + group, group});
+    std::vector<std::string> known = plain_dimensions();
+    for (const auto& peer : catalogue.peer_groups) {
+        known.push_back("peer:" + peer.name);
     }
-    results.scopes.push_back({"all", spec.group_by == "region" ? "All regions" : "All countries"});
-    for (int year = spec.first_year; year <= spec.last_year; ++year) {
+    for (const auto& custom : options.custom) {
+        known.push_back("custom:" + custom.name);
+    }
+    for (const auto& grouping : options.groupings) {
+        for (const auto& dimension : split(grouping, '+')) {
+            if (std::find(known.begin(), known.end(), dimension) == known.end()) {
+                diagnostics.error(options.groupings_pos,
+                                  fmt::format("unknown grouping '{}' in '{}' (expected one of {})",
+                                              dimension, grouping, fmt::join(known, ", ")),
+                                  did_you_mean(dimension, known));
+                ok = false;
+            }
+        }
+    }
+    for (const auto& custom : options.custom) {
+        if (custom.of != "institution_id" && custom.of != "country_iso3" &&
+            custom.of != "region" && custom.of != "legal_form") {
+            diagnostics.error(custom.where,
+                              fmt::format("'of' in [[grouping]] '{}': expected institution_id, "
+                                          "country_iso3, region or legal_form, found '{}'",
+                                          custom.name, custom.of));
+            ok = false;
+        }
+    }
+    for (const auto& [name, value] : options.parameters) {
+        if (catalogue.parameters.find(name) == catalogue.parameters.end()) {
+            std::vector<std::string> names;
+            for (const auto& [known_name, unused] : catalogue.parameters) {
+                names.push_back(known_name);
+            }
+            diagnostics.error(options.parameters_pos,
+                              fmt::format("unknown parameter '{}' in [parameters]", name),
+                              did_you_mean(name, names));
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+namespace {
+
+constexpr std::uint32_t flag_single_balance = 1U << 0U;
+constexpr std::uint32_t flag_annualised = 1U << 1U;
+constexpr std::uint32_t flag_converted = 1U << 2U;
+constexpr std::uint32_t flag_previous = 1U << 3U; ///< internal: a previous record was read
+constexpr unsigned first_quality_bit = 4;
+constexpr unsigned flag_bits = 32;
+
+/// Values of one expression for every record: `why[r]` is 0 when `v[r]` is a value, else the
+/// id of the reason (Context::reason_text).
+struct Column {
+    std::vector<double> v;
+    std::vector<std::uint16_t> why;
+    std::vector<std::uint32_t> flags;
+
+    explicit Column(std::size_t n = 0) : v(n, 0.0), why(n, 0), flags(n, 0) {}
+    [[nodiscard]] bool ok(std::size_t r) const { return why[r] == 0; }
+};
+
+struct IndicatorColumns {
+    Column value;
+    Column numerator; ///< ratio formulas only
+    Column denominator;
+    bool ratio = false;
+};
+
+/// Everything the evaluation of formulas over one dataset needs, computed once and shared by
+/// every indicator: previous-period links, period lengths, exchange rates, quality flags, and
+/// memoised columns of fields, derived quantities and indicators.
+class Context {
+public:
+    Context(const Dataset& data, const Catalogue& catalogue, const ReferenceSeries& reference,
+            const EngineOptions& options)
+        : data_(data), catalogue_(catalogue), reference_(reference), options_(options),
+          n_(data.size()) {
+        reasons_.emplace_back();
+        flag_names_ = {"single-balance", "annualised", "converted", "previous"};
+        link_previous();
+        period_lengths();
+        exchange_rates();
+        quality();
+    }
+
+    [[nodiscard]] std::size_t size() const { return n_; }
+    [[nodiscard]] const std::string& reason_text(std::uint16_t id) const { return reasons_[id]; }
+    [[nodiscard]] const std::vector<std::string>& flag_names() const { return flag_names_; }
+    [[nodiscard]] long previous(std::size_t r) const { return previous_[r]; }
+
+    const IndicatorColumns& indicator(const std::string& id) {
+        const auto found = indicators_.find(id);
+        if (found != indicators_.end()) {
+            return found->second;
+        }
+        const IndicatorDef& def = *catalogue_.find(id);
+        IndicatorColumns columns;
+        if (const auto parts = def.formula.ratio_parts()) {
+            columns.ratio = true;
+            columns.numerator = eval(def.formula, parts->first);
+            columns.denominator = eval(def.formula, parts->second);
+            columns.value = columns.numerator;
+            divide(columns.value, columns.denominator);
+        } else {
+            columns.value = eval(def.formula, def.formula.root);
+        }
+        return indicators_.emplace(id, std::move(columns)).first->second;
+    }
+
+    Column evaluate(const formula::Expression& expression) {
+        return eval(expression, expression.root);
+    }
+
+    /// The value of a text dimension for record r ("" when absent).
+    [[nodiscard]] const std::string& text(const std::string& dimension, std::size_t r) const {
+        static const std::string empty;
+        if (dimension == "region") {
+            return data_.region[r];
+        }
+        if (dimension == "country" || dimension == "country_iso3") {
+            return data_.country_iso3[r];
+        }
+        if (dimension == "institution" || dimension == "institution_id") {
+            return data_.institution_id[r];
+        }
+        const auto* column = data_.text_column(dimension);
+        return column == nullptr ? empty : (*column)[r];
+    }
+
+    std::uint16_t intern(const std::string& text) {
+        const auto found = reason_ids_.find(text);
+        if (found != reason_ids_.end()) {
+            return found->second;
+        }
+        if (reasons_.size() >= std::numeric_limits<std::uint16_t>::max()) {
+            return intern("missing-input: (too many distinct reasons)");
+        }
+        reasons_.push_back(text);
+        const auto id = static_cast<std::uint16_t>(reasons_.size() - 1);
+        reason_ids_.emplace(text, id);
+        return id;
+    }
+
+private:
+    void link_previous() {
+        previous_.assign(n_, -1);
+        std::unordered_map<std::string, long> index;
+        index.reserve(n_);
+        auto key = [&](std::size_t r, int year) {
+            return fmt::format("{}\x1f{}", data_.institution_id[r], year);
+        };
+        for (std::size_t r = 0; r < n_; ++r) {
+            index.emplace(key(r, data_.fiscal_year[r]), static_cast<long>(r));
+        }
+        for (std::size_t r = 0; r < n_; ++r) {
+            const auto found = index.find(key(r, data_.fiscal_year[r] - 1));
+            if (found != index.end()) {
+                previous_[r] = found->second;
+            }
+        }
+    }
+
+    void period_lengths() {
+        months_.assign(n_, 12.0);
+        for (std::size_t r = 0; r < n_; ++r) {
+            if (r < data_.period_start.size() && r < data_.period_end.size() &&
+                data_.period_start[r] && data_.period_end[r]) {
+                const long days = data_.period_end[r]->days() - data_.period_start[r]->days() + 1;
+                const double months = std::round(static_cast<double>(days) / 30.4375);
+                if (months >= 1) {
+                    months_[r] = months;
+                }
+            }
+        }
+    }
+
+    void exchange_rates() {
+        rate_average_.assign(n_, 1.0);
+        rate_end_.assign(n_, 1.0);
+        rate_why_.assign(n_, 0);
+        for (std::size_t r = 0; r < n_; ++r) {
+            const std::string& currency = r < data_.currency.size() ? data_.currency[r] : "";
+            if (currency.empty() || currency == "USD") {
+                continue;
+            }
+            if (const auto rate = reference_.rate(currency, data_.fiscal_year[r]);
+                rate && rate->average > 0 && rate->end > 0) {
+                rate_average_[r] = rate->average;
+                rate_end_[r] = rate->end;
+            } else {
+                rate_why_[r] = intern(fmt::format("missing-input: exchange rate {} {}", currency,
+                                                  data_.fiscal_year[r]));
+            }
+        }
+    }
+
+    /// Issues on kept records: a value set aside makes its field "excluded: <code>" for the
+    /// record; any other issue on the record (or on one of its fields) becomes a flag.
+    void quality() {
+        row_flags_.assign(n_, 0);
+        std::unordered_map<std::string, std::size_t> rows;
+        rows.reserve(n_);
+        auto key = [](const SourcePos& where) {
+            return fmt::format("{}\x1f{}", where.file, where.line);
+        };
+        for (std::size_t r = 0; r < n_; ++r) {
+            rows.emplace(key(data_.origin[r]), r);
+        }
+        for (const QualityIssue& issue : data_.issues) {
+            const auto found = rows.find(key(issue.where));
+            if (found == rows.end()) {
+                continue; // a rejected row, or a file-level problem
+            }
+            const std::size_t r = found->second;
+            const auto* column = issue.field.empty() ? nullptr : data_.column(issue.field);
+            if (column != nullptr && !(*column)[r]) {
+                auto& excluded = excluded_[issue.field];
+                excluded.resize(n_, 0);
+                if (excluded[r] == 0) {
+                    excluded[r] = intern("excluded: " + issue.code);
+                }
+                continue;
+            }
+            const std::uint32_t bit = flag_bit(issue.code);
+            if (issue.field.empty()) {
+                row_flags_[r] |= bit;
+            } else {
+                auto& flags = field_flags_[issue.field];
+                flags.resize(n_, 0);
+                flags[r] |= bit;
+            }
+        }
+    }
+
+    std::uint32_t flag_bit(const std::string& name) {
+        for (std::size_t i = first_quality_bit; i < flag_names_.size(); ++i) {
+            if (flag_names_[i] == name) {
+                return 1U << i;
+            }
+        }
+        if (flag_names_.size() >= flag_bits) {
+            return 0; // more distinct codes than bits: the last ones do not travel
+        }
+        flag_names_.push_back(name);
+        return 1U << (flag_names_.size() - 1);
+    }
+
+    void divide(Column& numerator, const Column& denominator) {
+        const std::uint16_t zero = intern("zero-denominator");
+        for (std::size_t r = 0; r < n_; ++r) {
+            if (!numerator.ok(r)) {
+                continue;
+            }
+            if (!denominator.ok(r)) {
+                numerator.why[r] = denominator.why[r];
+                continue;
+            }
+            numerator.flags[r] |= denominator.flags[r];
+            if (denominator.v[r] == 0.0) {
+                numerator.why[r] = zero;
+            } else {
+                numerator.v[r] /= denominator.v[r];
+            }
+        }
+    }
+
+    Column field(const std::string& name) {
+        const auto cached = fields_.find(name);
+        if (cached != fields_.end()) {
+            return cached->second;
+        }
+        Column out(n_);
+        const auto* column = data_.column(name);
+        const FieldInfo* info = find_field(name);
+        const bool amount = info != nullptr && info->kind == FieldKind::amount;
+        const bool flow = is_flow(name);
+        const std::uint16_t missing = intern("missing-input: " + name);
+        const auto excluded = excluded_.find(name);
+        const auto field_flags = field_flags_.find(name);
+        for (std::size_t r = 0; r < n_; ++r) {
+            if (column == nullptr || !(*column)[r]) {
+                out.why[r] = missing;
+                if (excluded != excluded_.end() && excluded->second[r] != 0) {
+                    out.why[r] = excluded->second[r];
+                }
+                continue;
+            }
+            double value = *(*column)[r];
+            std::uint32_t flags = row_flags_[r];
+            if (field_flags != field_flags_.end()) {
+                flags |= field_flags->second[r];
+            }
+            if (amount) {
+                if (rate_why_[r] != 0) {
+                    out.why[r] = rate_why_[r];
+                    continue;
+                }
+                value /= flow ? rate_average_[r] : rate_end_[r];
+                if (r < data_.currency.size() && !data_.currency[r].empty() &&
+                    data_.currency[r] != "USD") {
+                    flags |= flag_converted;
+                }
+            }
+            if (flow && months_[r] != 12.0) {
+                value *= 12.0 / months_[r];
+                flags |= flag_annualised;
+            }
+            out.v[r] = value;
+            out.flags[r] = flags;
+        }
+        fields_.emplace(name, out);
+        return out;
+    }
+
+    Column series(const std::string& name) {
+        Column out(n_);
+        const std::uint16_t missing = intern("missing-input: " + name);
+        for (std::size_t r = 0; r < n_; ++r) {
+            const auto value =
+                name == "inflation_rate"
+                    ? reference_.inflation_rate(data_.country_iso3[r], data_.fiscal_year[r])
+                    : reference_.gni_per_capita(data_.country_iso3[r], data_.fiscal_year[r]);
+            if (value) {
+                out.v[r] = *value;
+            } else {
+                out.why[r] = missing;
+            }
+        }
+        return out;
+    }
+
+    Column constant(double value) {
+        Column out(n_);
+        std::fill(out.v.begin(), out.v.end(), value);
+        return out;
+    }
+
+    template <typename F>
+    Column combine(Column a, const Column& b, F f) {
+        for (std::size_t r = 0; r < n_; ++r) {
+            if (!a.ok(r)) {
+                continue;
+            }
+            if (!b.ok(r)) {
+                a.why[r] = b.why[r];
+                continue;
+            }
+            a.v[r] = f(a.v[r], b.v[r]);
+            a.flags[r] |= b.flags[r];
+        }
+        return a;
+    }
+
+    /// avg(x): the mean of last period's closing balance and this one's; with only this
+    /// period's balance, that balance flagged "single-balance" (or missing, by option).
+    Column average(const Column& closing) {
+        Column out = closing;
+        const std::uint16_t no_previous = intern("no-previous-period");
+        for (std::size_t r = 0; r < n_; ++r) {
+            if (!closing.ok(r)) {
+                continue;
+            }
+            const long p = previous_[r];
+            if (p >= 0 && closing.ok(static_cast<std::size_t>(p))) {
+                const auto prev = static_cast<std::size_t>(p);
+                out.v[r] = (closing.v[prev] + closing.v[r]) / 2.0;
+                out.flags[r] |= closing.flags[prev] | flag_previous;
+            } else if (options_.single_balance == SingleBalance::flag) {
+                out.flags[r] |= flag_single_balance;
+            } else {
+                out.why[r] = no_previous;
+            }
+        }
+        return out;
+    }
+
+    Column previous_of(const Column& current) {
+        Column out(n_);
+        const std::uint16_t no_previous = intern("no-previous-period");
+        for (std::size_t r = 0; r < n_; ++r) {
+            const long p = previous_[r];
+            if (p < 0) {
+                out.why[r] = no_previous;
+                continue;
+            }
+            const auto prev = static_cast<std::size_t>(p);
+            out.v[r] = current.v[prev];
+            out.why[r] = current.why[prev];
+            out.flags[r] = current.flags[prev] | flag_previous;
+        }
+        return out;
+    }
+
+    Column eval(const formula::Expression& expression, int index) {
+        const formula::Node& node = expression.at(index);
+        using formula::Op;
+        auto arg = [&](std::size_t i) { return eval(expression, node.args.at(i)); };
+        switch (node.op) {
+        case Op::number:
+            return constant(node.number);
+        case Op::parameter: {
+            const auto found = options_.parameters.find(node.name);
+            return constant(found != options_.parameters.end() ? found->second : node.number);
+        }
+        case Op::field:
+            return field(node.name);
+        case Op::series:
+            return series(node.name);
+        case Op::derived: {
+            const auto cached = derived_.find(node.name);
+            if (cached != derived_.end()) {
+                return cached->second;
+            }
+            Column out = evaluate(catalogue_.find_derived(node.name)->formula);
+            derived_.emplace(node.name, out);
+            return out;
+        }
+        case Op::indicator:
+            return indicator(node.name).value;
+        case Op::months: {
+            Column out(n_);
+            out.v = months_;
+            return out;
+        }
+        case Op::year: {
+            Column out(n_);
+            for (std::size_t r = 0; r < n_; ++r) {
+                out.v[r] = data_.fiscal_year[r];
+            }
+            return out;
+        }
+        case Op::name:
+            break; // unbound: cannot happen after bind
+        case Op::neg: {
+            Column out = arg(0);
+            for (auto& v : out.v) {
+                v = -v;
+            }
+            return out;
+        }
+        case Op::add:
+            return combine(arg(0), arg(1), [](double a, double b) { return a + b; });
+        case Op::sub:
+            return combine(arg(0), arg(1), [](double a, double b) { return a - b; });
+        case Op::mul:
+            return combine(arg(0), arg(1), [](double a, double b) { return a * b; });
+        case Op::div: {
+            Column out = arg(0);
+            divide(out, arg(1));
+            return out;
+        }
+        case Op::lt:
+            return combine(arg(0), arg(1), [](double a, double b) { return a < b ? 1.0 : 0.0; });
+        case Op::le:
+            return combine(arg(0), arg(1), [](double a, double b) { return a <= b ? 1.0 : 0.0; });
+        case Op::gt:
+            return combine(arg(0), arg(1), [](double a, double b) { return a > b ? 1.0 : 0.0; });
+        case Op::ge:
+            return combine(arg(0), arg(1), [](double a, double b) { return a >= b ? 1.0 : 0.0; });
+        case Op::eq:
+            return combine(arg(0), arg(1), [](double a, double b) { return a == b ? 1.0 : 0.0; });
+        case Op::ne:
+            return combine(arg(0), arg(1), [](double a, double b) { return a != b ? 1.0 : 0.0; });
+        case Op::min:
+            return combine(arg(0), arg(1), [](double a, double b) { return std::min(a, b); });
+        case Op::max:
+            return combine(arg(0), arg(1), [](double a, double b) { return std::max(a, b); });
+        case Op::abs: {
+            Column out = arg(0);
+            for (auto& v : out.v) {
+                v = std::fabs(v);
+            }
+            return out;
+        }
+        case Op::avg:
+            return average(arg(0));
+        case Op::prev:
+            return previous_of(arg(0));
+        case Op::if_: {
+            Column condition = arg(0);
+            const Column yes = arg(1);
+            const Column no = arg(2);
+            for (std::size_t r = 0; r < n_; ++r) {
+                if (!condition.ok(r)) {
+                    continue;
+                }
+                const Column& chosen = condition.v[r] != 0.0 ? yes : no;
+                condition.v[r] = chosen.v[r];
+                condition.why[r] = chosen.why[r];
+                condition.flags[r] |= chosen.flags[r];
+            }
+            return condition;
+        }
+        }
+        Column out(n_);
+        std::fill(out.why.begin(), out.why.end(), intern("missing-input: " + node.name));
+        return out;
+    }
+
+    const Dataset& data_;
+    const Catalogue& catalogue_;
+    const ReferenceSeries& reference_;
+    const EngineOptions& options_;
+    std::size_t n_;
+    std::vector<std::string> reasons_;
+    std::unordered_map<std::string, std::uint16_t> reason_ids_;
+    std::vector<std::string> flag_names_;
+    std::vector<long> previous_;
+    std::vector<double> months_;
+    std::vector<double> rate_average_;
+    std::vector<double> rate_end_;
+    std::vector<std::uint16_t> rate_why_;
+    std::vector<std::uint32_t> row_flags_;
+    std::map<std::string, std::vector<std::uint16_t>> excluded_;
+    std::map<std::string, std::vector<std::uint32_t>> field_flags_;
+    std::map<std::string, Column> fields_;
+    std::map<std::string, Column> derived_;
+    std::map<std::string, IndicatorColumns> indicators_;
+};
+
+/// The label of a record in a peer group ("" when its value is missing).
+std::vector<std::string> peer_labels(Context& context, const PeerGroupDef& def) {
+    const Column value = context.evaluate(def.value);
+    std::vector<std::string> labels(context.size());
+    for (std::size_t r = 0; r < context.size(); ++r) {
+        if (!value.ok(r) || !std::isfinite(value.v[r])) {
+            continue;
+        }
+        std::vector<double> below;
+        for (const auto& band : def.bands) {
+            if (band.below) {
+                below.push_back(*band.below);
+            }
+        }
+        if (!def.by.empty()) {
+            const auto found = def.thresholds.find(context.text(def.by, r));
+            if (found != def.thresholds.end()) {
+                below = found->second;
+            }
+        }
+        std::size_t band = 0;
+        while (band < below.size() && value.v[r] >= below[band]) {
+            ++band;
+        }
+        labels[r] = def.bands.at(std::min(band, def.bands.size() - 1)).label;
+    }
+    return labels;
+}
+
+/// Scope keys and labels of every record for one grouping; empty key: not grouped.
+struct Assignment {
+    std::vector<std::string> keys;
+    std::vector<std::string> labels;
+};
+
+Assignment assign(Context& context, const Catalogue& catalogue, const EngineOptions& options,
+                  const std::string& grouping, const Dataset& data) {
+    Assignment out;
+    out.keys.assign(data.size(), "");
+    out.labels.assign(data.size(), "");
+    const auto dimensions = split(grouping, '+');
+    std::vector<std::vector<std::string>> values;
+    for (const auto& dimension : dimensions) {
+        std::vector<std::string> column(data.size());
+        if (dimension.rfind("peer:", 0) == 0) {
+            column = peer_labels(context, *catalogue.find_peer_group(dimension.substr(5)));
+        } else if (dimension.rfind("custom:", 0) == 0) {
+            const auto name = dimension.substr(7);
+            const auto custom = std::find_if(options.custom.begin(), options.custom.end(),
+                                             [&](const CustomGrouping& g) { return g.name == name; });
+            for (std::size_t r = 0; r < data.size(); ++r) {
+                const auto found = custom->map.find(context.text(custom->of, r));
+                column[r] = found != custom->map.end() ? found->second : custom->otherwise;
+            }
+        } else {
+            for (std::size_t r = 0; r < data.size(); ++r) {
+                column[r] = context.text(dimension, r);
+            }
+        }
+        values.push_back(std::move(column));
+    }
+    for (std::size_t r = 0; r < data.size(); ++r) {
+        std::string key;
+        std::string label;
+        bool complete = true;
+        for (std::size_t d = 0; d < dimensions.size(); ++d) {
+            if (values[d][r].empty()) {
+                complete = false;
+                break;
+            }
+            key += (d == 0 ? "" : "+") + dimensions[d] + ":" + values[d][r];
+            label += (d == 0 ? "" : ", ") + values[d][r];
+        }
+        if (complete) {
+            out.keys[r] = std::move(key);
+            out.labels[r] = std::move(label);
+        }
+    }
+    return out;
+}
+
+std::string all_label(const std::string& primary) {
+    if (primary == "region") {
+        return "All regions";
+    }
+    if (primary == "country") {
+        return "All countries";
+    }
+    return "All institutions";
+}
+
+/// The most frequent reason among records without a value (ties: alphabetical).
+struct ReasonCounter {
+    std::map<std::string, long> counts;
+    void add(const std::string& reason) { ++counts[reason]; }
+    [[nodiscard]] std::string most_frequent() const {
+        std::string best;
+        long best_count = 0;
+        for (const auto& [reason, count] : counts) {
+            if (count > best_count) {
+                best = reason;
+                best_count = count;
+            }
+        }
+        return best;
+    }
+};
+
+void set_missing(IndicatorResult& result, const std::string& reason) {
+    static const std::vector<std::pair<std::string_view, MissingReason>> kinds{
+        {"missing-input", MissingReason::missing_input},
+        {"excluded", MissingReason::excluded},
+        {"zero-denominator", MissingReason::zero_denominator},
+        {"no-previous-period", MissingReason::no_previous_period},
+        {"suppressed", MissingReason::suppressed},
+        {"no-data", MissingReason::no_data}};
+    result.value.reset();
+    for (const auto& [name, kind] : kinds) {
+        if (reason.rfind(name, 0) == 0) {
+            result.missing = kind;
+            result.missing_detail =
+                reason.size() > name.size() + 2 ? reason.substr(name.size() + 2) : "";
+            return;
+        }
+    }
+    result.missing = MissingReason::no_data;
+    result.missing_detail.clear();
+}
+
+/// Aggregates one statistic of one indicator over the records of one cell.
+class Aggregator {
+public:
+    Aggregator(Context& context, const IndicatorDef& def, const IndicatorColumns& columns,
+               const Column* weight, long min_n)
+        : context_(context), def_(def), columns_(columns), weight_(weight), min_n_(min_n) {}
+
+    void run(Statistic statistic, const std::vector<std::uint32_t>& records,
+             IndicatorResult& result) {
+        contributing_.clear();
+        ReasonCounter reasons;
+        values_.clear();
+        double numerator = 0;
+        double denominator = 0;
+        for (const std::uint32_t r : records) {
+            const Column& value = columns_.value;
+            switch (statistic) {
+            case Statistic::ratio:
+                if (!columns_.numerator.ok(r) || !columns_.denominator.ok(r)) {
+                    reasons.add(context_.reason_text(!columns_.numerator.ok(r)
+                                                         ? columns_.numerator.why[r]
+                                                         : columns_.denominator.why[r]));
+                    continue;
+                }
+                numerator += columns_.numerator.v[r];
+                denominator += columns_.denominator.v[r];
+                break;
+            case Statistic::bwm:
+                if (!value.ok(r)) {
+                    reasons.add(context_.reason_text(value.why[r]));
+                    continue;
+                }
+                if (!weight_->ok(r)) {
+                    reasons.add(context_.reason_text(weight_->why[r]));
+                    continue;
+                }
+                numerator += weight_->v[r] * value.v[r];
+                denominator += weight_->v[r];
+                break;
+            case Statistic::sum:
+            case Statistic::median:
+            case Statistic::trimmed_mean:
+                if (!value.ok(r)) {
+                    reasons.add(context_.reason_text(value.why[r]));
+                    continue;
+                }
+                values_.push_back(value.v[r]);
+                numerator += value.v[r];
+                break;
+            }
+            contributing_.push_back(r);
+        }
+        result.n = static_cast<long>(contributing_.size());
+        provenance(statistic, result);
+        if (records.empty()) {
+            set_missing(result, "no-data");
+            return;
+        }
+        if (contributing_.empty()) {
+            set_missing(result, reasons.most_frequent());
+            return;
+        }
+        switch (statistic) {
+        case Statistic::sum:
+            result.value = numerator;
+            break;
+        case Statistic::ratio:
+        case Statistic::bwm:
+            result.numerator = numerator;
+            result.denominator = denominator;
+            if (denominator == 0.0) {
+                set_missing(result, "zero-denominator");
+            } else {
+                result.value = numerator / denominator;
+            }
+            if (statistic == Statistic::bwm) {
+                result.numerator.reset();
+                result.denominator.reset();
+            }
+            break;
+        case Statistic::median:
+            if (result.n < min_n_) {
+                set_missing(result, "suppressed");
+            } else if (const auto q = stats::quartiles(values_)) {
+                result.value = q->median;
+                result.p25 = q->p25;
+                result.p75 = q->p75;
+            }
+            break;
+        case Statistic::trimmed_mean:
+            if (result.n < min_n_) {
+                set_missing(result, "suppressed");
+            } else {
+                result.value = stats::trimmed_mean(values_, def_.trim);
+            }
+            break;
+        }
+        if (result.value && !std::isfinite(*result.value)) {
+            set_missing(result, "zero-denominator");
+        }
+    }
+
+private:
+    const Column& column_for(Statistic statistic) const {
+        return statistic == Statistic::ratio ? columns_.numerator : columns_.value;
+    }
+
+    void provenance(Statistic statistic, IndicatorResult& result) {
+        const Column& primary = column_for(statistic);
+        const Column* secondary = statistic == Statistic::ratio ? &columns_.denominator
+                                  : statistic == Statistic::bwm ? weight_
+                                                                : nullptr;
+        std::vector<std::uint32_t> records = contributing_;
+        std::map<unsigned, long> flag_counts;
+        const auto& names = context_.flag_names();
+        for (const std::uint32_t r : contributing_) {
+            std::uint32_t flags = primary.flags[r];
+            if (secondary != nullptr) {
+                flags |= secondary->flags[r];
+            }
+            if ((flags & flag_previous) != 0U && context_.previous(r) >= 0) {
+                records.push_back(static_cast<std::uint32_t>(context_.previous(r)));
+            }
+            for (unsigned bit = 0; bit < names.size(); ++bit) {
+                if ((flags & (1U << bit)) != 0U && (1U << bit) != flag_previous) {
+                    ++flag_counts[bit];
+                }
+            }
+        }
+        std::sort(records.begin(), records.end());
+        records.erase(std::unique(records.begin(), records.end()), records.end());
+        result.records = std::move(records);
+        for (const auto& [bit, count] : flag_counts) {
+            result.flags.push_back({names[bit], count});
+        }
+        std::sort(result.flags.begin(), result.flags.end(),
+                  [](const FlagCount& a, const FlagCount& b) { return a.flag < b.flag; });
+    }
+
+    Context& context_;
+    const IndicatorDef& def_;
+    const IndicatorColumns& columns_;
+    const Column* weight_;
+    long min_n_;
+    std::vector<std::uint32_t> contributing_;
+    std::vector<double> values_;
+};
+
+std::vector<std::string> requested(const Catalogue& catalogue, const EngineOptions& options) {
+    return options.indicators.empty() ? catalogue.ids() : options.indicators;
+}
+
+} // namespace
+
+InstitutionValues institution_values(const Dataset& data, const Catalogue& catalogue,
+                                     const ReferenceSeries& reference,
+                                     const EngineOptions& options, std::string_view indicator) {
+    Context context(data, catalogue, reference, options);
+    IndicatorColumns derived;
+    const std::string name(indicator);
+    if (catalogue.find(name) == nullptr) {
+        // A derived quantity, or a name the catalogue does not know (every value missing).
+        const DerivedDef* def = catalogue.find_derived(name);
+        if (def != nullptr) {
+            derived.value = context.evaluate(def->formula);
+        } else {
+            derived.value = Column(data.size());
+            std::fill(derived.value.why.begin(), derived.value.why.end(),
+                      context.intern("missing-input: " + name));
+        }
+    }
+    const IndicatorColumns& columns =
+        catalogue.find(name) != nullptr ? context.indicator(name) : derived;
+    InstitutionValues out;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::size_t n = data.size();
+    out.value.assign(n, nan);
+    out.reason.assign(n, "");
+    out.flags = columns.value.flags;
+    if (columns.ratio) {
+        out.numerator.assign(n, nan);
+        out.denominator.assign(n, nan);
+    }
+    for (std::size_t r = 0; r < n; ++r) {
+        if (columns.value.ok(r)) {
+            out.value[r] = columns.value.v[r];
+        } else {
+            out.reason[r] = context.reason_text(columns.value.why[r]);
+        }
+        if (columns.ratio) {
+            if (columns.numerator.ok(r)) {
+                out.numerator[r] = columns.numerator.v[r];
+            }
+            if (columns.denominator.ok(r)) {
+                out.denominator[r] = columns.denominator.v[r];
+            }
+        }
+    }
+    return out;
+}
+
+Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
+                           const ReferenceSeries& reference, const EngineOptions& options) {
+    Results results;
+    Context context(data, catalogue, reference, options);
+    const std::size_t n = data.size();
+
+    int first = options.first_year;
+    int last = options.last_year;
+    if (first == 0 || last == 0) {
+        first = std::numeric_limits<int>::max();
+        last = std::numeric_limits<int>::min();
+        for (const int year : data.fiscal_year) {
+            if (year > 0) {
+                first = std::min(first, year);
+                last = std::max(last, year);
+            }
+        }
+        if (first > last) {
+            first = last = 0;
+        }
+    }
+    for (int year = first; year <= last && year != 0; ++year) {
         results.periods.push_back(year);
     }
     const std::size_t period_count = results.periods.size();
-    const std::size_t all = results.all_scope();
 
-    // Each record goes to its group's scope and to "all", for a period in range.
-    std::vector<std::pair<std::size_t, std::size_t>> cells(data.size(), {0, 0});
-    std::vector<bool> in_range(data.size(), false);
-    results.reporting.assign(results.scopes.size() * period_count, 0);
-    for (std::size_t row = 0; row < data.size(); ++row) {
-        const int year = data.fiscal_year[row];
-        if (year < spec.first_year || year > spec.last_year) {
-            continue;
+    // Scopes: every grouping's values (sorted by key), then "all" once at the end.
+    std::vector<Assignment> assignments;
+    std::vector<std::map<std::string, std::size_t>> scope_of_key(options.groupings.size());
+    for (std::size_t g = 0; g < options.groupings.size(); ++g) {
+        assignments.push_back(assign(context, catalogue, options, options.groupings[g], data));
+        std::map<std::string, std::string> keys;
+        // Every group present in the data, even one without records in the report's years:
+        // it is shown with "no-data" rather than silently left out.
+        for (std::size_t r = 0; r < n; ++r) {
+            if (!assignments[g].keys[r].empty()) {
+                keys.emplace(assignments[g].keys[r], assignments[g].labels[r]);
+            }
         }
-        // A record without a group value (no region) counts in "all" only.
-        const auto group = groups.find(data.group_value(spec.group_by, row));
-        const auto scope = group == groups.end()
-                               ? all
-                               : static_cast<std::size_t>(std::distance(groups.begin(), group));
-        const auto period = static_cast<std::size_t>(year - spec.first_year);
-        cells[row] = {scope, period};
-        in_range[row] = true;
-        ++results.reporting[all * period_count + period];
-        if (scope != all) {
-            ++results.reporting[scope * period_count + period];
+        Grouping grouping{options.groupings[g], {}};
+        for (const auto& [key, label] : keys) {
+            scope_of_key[g][key] = results.scopes.size();
+            grouping.scopes.push_back(results.scopes.size());
+            results.scopes.push_back({key, label, g});
         }
+        results.groupings.push_back(std::move(grouping));
+    }
+    results.all_ = results.scopes.size();
+    results.scopes.push_back(
+        {"all", all_label(options.groupings.empty() ? "" : options.groupings.front()), 0});
+    for (auto& grouping : results.groupings) {
+        grouping.scopes.push_back(results.all_);
+    }
+    if (results.groupings.empty()) {
+        results.groupings.push_back({"", {results.all_}});
     }
 
-    for (const auto& id : spec.indicators) {
-        const IndicatorDef& def = *catalogue.find(id);
-        std::vector<Accumulator> acc(results.scopes.size() * period_count);
-        for (std::size_t row = 0; row < data.size(); ++row) {
-            if (!in_range[row]) {
-                continue;
-            }
-            const auto numerator = sum_fields(data, def.numerator, row);
-            if (!numerator) {
-                continue;
-            }
-            double denominator = 0;
-            if (def.aggregate == Aggregate::ratio) {
-                const auto value = sum_fields(data, def.denominator, row);
-                if (!value) {
-                    continue;
-                }
-                denominator = *value;
-            }
-            const auto [scope, period] = cells[row];
-            const std::array<std::size_t, 2> targets{all, scope};
-            for (std::size_t t = 0; t < (scope == all ? 1U : 2U); ++t) {
-                Accumulator& cell = acc[targets.at(t) * period_count + period];
-                cell.numerator += *numerator;
-                cell.denominator += denominator;
-                ++cell.n;
-                cell.institutions.push_back(data.institution_id[row]);
+    // The records of each (scope, period) cell, in record order.
+    std::vector<std::vector<std::uint32_t>> cells(results.scopes.size() * period_count);
+    for (std::size_t r = 0; r < n; ++r) {
+        const int year = data.fiscal_year[r];
+        if (year < first || year > last) {
+            continue;
+        }
+        const auto period = static_cast<std::size_t>(year - first);
+        cells[results.all_ * period_count + period].push_back(static_cast<std::uint32_t>(r));
+        for (std::size_t g = 0; g < assignments.size(); ++g) {
+            if (!assignments[g].keys[r].empty()) {
+                const std::size_t scope = scope_of_key[g].at(assignments[g].keys[r]);
+                cells[scope * period_count + period].push_back(static_cast<std::uint32_t>(r));
             }
         }
-        for (std::size_t scope = 0; scope < results.scopes.size(); ++scope) {
-            for (std::size_t period = 0; period < period_count; ++period) {
-                Accumulator& cell = acc[scope * period_count + period];
-                IndicatorResult result;
-                result.indicator = id;
-                result.scope = scope;
-                result.period = results.periods[period];
-                result.n = cell.n;
-                std::sort(cell.institutions.begin(), cell.institutions.end());
-                result.institutions = std::move(cell.institutions);
-                if (cell.n == 0) {
-                    result.missing = MissingReason::no_data;
-                } else if (def.aggregate == Aggregate::sum) {
-                    result.value = cell.numerator;
-                } else if (cell.denominator == 0.0) {
-                    result.missing = MissingReason::zero_denominator;
-                } else {
-                    result.value = cell.numerator / cell.denominator;
+    }
+    results.reporting_.resize(cells.size());
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+        results.reporting_[c] = static_cast<long>(cells[c].size());
+    }
+
+    results.record_institution = data.institution_id;
+    results.record_year = data.fiscal_year;
+    results.record_origin = data.origin;
+
+    for (const auto& id : requested(catalogue, options)) {
+        const IndicatorDef& def = *catalogue.find(id);
+        results.indicators.push_back(id);
+        results.headline_[id] = def.headline();
+        const IndicatorColumns& columns = context.indicator(id);
+        std::optional<Column> weight;
+        if (def.has(Statistic::bwm)) {
+            formula::Expression expression;
+            expression.nodes.push_back({formula::Op::field, 0, def.weight, {}, 0});
+            expression.root = 0;
+            weight = context.evaluate(expression);
+        }
+        Aggregator aggregator(context, def, columns, weight ? &*weight : nullptr, options.min_n);
+        for (const Statistic statistic : def.statistics) {
+            if (statistic == Statistic::ratio && !columns.ratio) {
+                continue; // the catalogue rejects this; kept safe for hand-built catalogues
+            }
+            for (std::size_t scope = 0; scope < results.scopes.size(); ++scope) {
+                for (std::size_t p = 0; p < period_count; ++p) {
+                    IndicatorResult result;
+                    result.indicator = id;
+                    result.statistic = statistic;
+                    result.scope = scope;
+                    result.period = results.periods[p];
+                    aggregator.run(statistic, cells[scope * period_count + p], result);
+                    results.index_.emplace(index_key(id, statistic, scope, result.period),
+                                           results.items.size());
+                    results.items.push_back(std::move(result));
                 }
-                results.items.push_back(std::move(result));
             }
         }
     }
     return results;
+}
+
+EngineOptions engine_options(const ReportSpec& spec) {
+    EngineOptions options;
+    options.indicators = spec.indicators;
+    options.groupings = spec.groupings.empty() ? std::vector<std::string>{spec.group_by}
+                                               : spec.groupings;
+    options.groupings_pos = spec.group_by_pos;
+    options.first_year = spec.first_year;
+    options.last_year = spec.last_year;
+    options.single_balance =
+        spec.single_balance == "missing" ? SingleBalance::missing : SingleBalance::flag;
+    options.min_n = spec.min_n;
+    options.parameters = spec.parameters;
+    options.parameters_pos = {spec.config_path, 0, 0};
+    options.custom = spec.custom_groupings;
+    return options;
+}
+
+Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
+                           const ReportSpec& spec) {
+    return compute_indicators(data, catalogue, ReferenceSeries{}, engine_options(spec));
 }
 
 } // namespace sfp

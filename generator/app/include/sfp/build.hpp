@@ -21,7 +21,7 @@ enum class ExitCode : int {
     output = 5,   ///< an output cannot be written
 };
 
-enum class OutputFormat { pdf, xlsx, json };
+enum class OutputFormat { pdf, xlsx, json, csv };
 
 struct BuildOptions {
     std::string config_path = "templates/gb-progress/report.toml";

@@ -7,6 +7,7 @@
 #include "sfp/config.hpp"
 #include "sfp/dataset.hpp"
 #include "sfp/indicators.hpp"
+#include "sfp/targets.hpp"
 
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@ struct Cell {
     std::string subtext;
     Align align = Align::left;
     bool missing = false; ///< printed as ".." with the reason in subtext
+    std::string status;   ///< a target status name ("on-track", ...) for status cells
 };
 
 struct Heading {
@@ -80,7 +82,8 @@ struct Document {
 
 /// Builds the Governing Body progress report from a spec, its data and results.
 [[nodiscard]] Document build_document(const ReportSpec& spec, const Catalogue& catalogue,
-                                      const Dataset& data, const Results& results);
+                                      const Dataset& data, const Results& results,
+                                      const Assessment& assessment = {});
 
 /// How an indicator value is printed in tables (USD in millions, fractions as percent).
 [[nodiscard]] std::string format_indicator(double value, const IndicatorDef& def);

@@ -46,6 +46,11 @@ struct FieldInfo {
 /// Whether `field` may be mapped in a source of `kind`.
 [[nodiscard]] bool field_applies(const FieldInfo& field, RecordKind kind);
 
+/// Whether a numeric field is a flow over the period (income, expense, write-offs,
+/// disbursements, new clients), as opposed to a stock at the period's end (balances, counts).
+/// Flows are annualised and converted at the period-average rate; stocks at the period-end rate.
+[[nodiscard]] bool is_flow(std::string_view field);
+
 /// The names of the canonical fields of `kind` (for "did you mean" hints).
 [[nodiscard]] std::vector<std::string> canonical_field_names(RecordKind kind);
 /// The names of all canonical fields.

@@ -1,57 +1,160 @@
 #pragma once
-/// Computing indicator results per scope (a group such as a region, and "all") and period.
+/// The indicator engine: institution values from catalogue formulas (with period semantics:
+/// currency conversion, annualisation, average balances, previous periods), then aggregates per
+/// grouping, scope and year (sum, weighted ratio, median with quartiles, borrower-weighted mean,
+/// trimmed mean), each a value or a reason, with n, flags and provenance. docs/indicators.md.
 
 #include "sfp/catalogue.hpp"
 #include "sfp/config.hpp"
 #include "sfp/dataset.hpp"
+#include "sfp/reference_series.hpp"
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace sfp {
 
-/// Why a result has no value. Written in results files as "no-data" / "zero-denominator".
+/// Why a result has no value (docs/indicators.md lists them).
 enum class MissingReason {
-    no_data,          ///< no institution in scope has every input present and valid
-    zero_denominator, ///< the inputs sum to a zero denominator
+    no_data,            ///< no institution in scope has a record for the period
+    missing_input,      ///< an input is missing; `missing_detail` names it
+    excluded,           ///< an input was set aside by a data-quality rule; detail = issue code
+    zero_denominator,   ///< the denominator is 0
+    no_previous_period, ///< prev()/avg() policy needs last year's record and there is none
+    suppressed,         ///< an order statistic of fewer than min_n institutions
 };
 
+/// "no-data", "missing-input", "excluded", "zero-denominator", "no-previous-period",
+/// "suppressed".
 [[nodiscard]] std::string_view reason_name(MissingReason reason);
 
-/// A scope of aggregation: one value of the grouping dimension, or everything.
+/// A scope of aggregation: one value (or combination of values) of a grouping, or everything.
 struct Scope {
-    std::string key;   ///< "region:Africa" or "all", as in results files
-    std::string label; ///< "Africa" or "All regions", for documents
+    std::string key;   ///< "region:Africa", "region:Africa+legal_form:NGO", or "all"
+    std::string label; ///< "Africa", "Africa, NGO" or "All regions", for documents
+    std::size_t grouping = 0; ///< index into Results::groupings
+};
+
+/// A flag carried by contributing records, and how many of them carry it.
+struct FlagCount {
+    std::string flag; ///< "single-balance", "annualised", "converted", or a quality issue code
+    long count = 0;
 };
 
 /// One aggregate: a value, or a reason why there is none. `n` counts contributing institutions.
 struct IndicatorResult {
     std::string indicator;
+    Statistic statistic = Statistic::ratio;
     std::size_t scope = 0; ///< index into Results::scopes
     int period = 0;
     std::optional<double> value;
     std::optional<MissingReason> missing;
+    std::string missing_detail; ///< the input field, or the quality code
     long n = 0;
-    std::vector<std::string> institutions; ///< ids of contributing institutions, sorted
+    std::optional<double> p25; ///< median only
+    std::optional<double> p75; ///< median only
+    std::optional<double> numerator;   ///< ratio only: the sums the value divides
+    std::optional<double> denominator; ///< ratio only
+    std::vector<FlagCount> flags;      ///< sorted by flag
+    /// Provenance: the dataset records used, sorted (Results::record_* describe them), including
+    /// previous-period records that avg() and prev() read.
+    std::vector<std::uint32_t> records;
+
+    /// "missing-input: par30_balance", "zero-denominator", ... ("" when there is a value).
+    [[nodiscard]] std::string reason_text() const;
+    [[nodiscard]] bool has_flag(std::string_view flag) const;
+};
+
+/// One grouping of the results: its dimensions ("region", "peer:age", ...) and scopes.
+struct Grouping {
+    std::string name;               ///< as configured: "region", "region+legal_form"
+    std::vector<std::size_t> scopes; ///< indexes into Results::scopes, sorted by key, then "all"
 };
 
 struct Results {
-    std::vector<Scope> scopes; ///< groups in sorted order, then "all"
-    std::vector<int> periods;  ///< ascending
+    std::vector<Grouping> groupings; ///< [0] is the primary grouping (documents use it)
+    std::vector<Scope> scopes;       ///< scopes of every grouping; "all" appears once
+    std::vector<int> periods;        ///< ascending
     std::vector<IndicatorResult> items;
-    /// Institutions with a record in each (scope, period): items index = scope * periods + p.
-    std::vector<long> reporting;
+    std::vector<std::string> indicators; ///< ids computed, in request order
 
+    /// The headline result (or the given statistic) of an indicator; nullptr when absent.
     [[nodiscard]] const IndicatorResult* find(std::string_view indicator, std::size_t scope,
                                               int period) const;
+    [[nodiscard]] const IndicatorResult* find(std::string_view indicator, std::size_t scope,
+                                              int period, Statistic statistic) const;
+    /// Institutions with a record in a scope and period.
     [[nodiscard]] long reporting_count(std::size_t scope, int period) const;
-    [[nodiscard]] std::size_t all_scope() const { return scopes.size() - 1; }
+    /// The scope "all".
+    [[nodiscard]] std::size_t all_scope() const { return all_; }
+    /// The scope with this key, or nullopt.
+    [[nodiscard]] std::optional<std::size_t> scope_index(std::string_view key) const;
+    /// The scopes of a grouping without "all", sorted by key.
+    [[nodiscard]] std::vector<std::size_t> group_scopes(std::size_t grouping = 0) const;
+    /// Ids of the institutions whose records enter `item` for its own period, sorted, unique.
+    [[nodiscard]] std::vector<std::string> institutions(const IndicatorResult& item) const;
+
+    /// What each dataset record is, for provenance (copied from the dataset).
+    std::vector<std::string> record_institution;
+    std::vector<int> record_year;
+    std::vector<SourcePos> record_origin;
+
+    // Filled by compute_indicators.
+    std::size_t all_ = 0;
+    std::vector<long> reporting_; ///< scope * periods.size() + period index
+    std::map<std::string, std::size_t, std::less<>> index_; ///< "id|stat|scope|period" -> item
+    std::map<std::string, Statistic, std::less<>> headline_; ///< indicator -> headline statistic
 };
 
-/// Computes every indicator of `spec.indicators` for every scope and period of the spec, with
-/// the catalogue's aggregation rule (sum, or weighted ratio over institutions with complete
-/// inputs). Indicator ids must exist in the catalogue (bind checks that first).
+enum class SingleBalance { flag, missing };
+
+/// What to compute.
+struct EngineOptions {
+    std::vector<std::string> indicators; ///< ids; every catalogue indicator when empty
+    std::vector<std::string> groupings{"region"};
+    SourcePos groupings_pos; ///< for diagnostics: [indicators] group_by in the config
+    int first_year = 0; ///< 0: from the data
+    int last_year = 0;
+    SingleBalance single_balance = SingleBalance::flag;
+    long min_n = 3;                         ///< suppression threshold for order statistics
+    std::map<std::string, double> parameters; ///< override the catalogue's
+    SourcePos parameters_pos;
+    std::vector<CustomGrouping> custom;
+};
+
+/// Checks options against the catalogue and data kind: indicator ids, grouping names, custom
+/// groupings. False with diagnostics (positions from `spec` where known).
+bool check_engine_options(const EngineOptions& options, const Catalogue& catalogue,
+                          Diagnostics& diagnostics);
+
+/// Institution values of one indicator (or derived quantity / peer-group value) for every
+/// record: exposed for tests, peer groups and the workbook's data sheet.
+struct InstitutionValues {
+    std::vector<double> value;        ///< NaN where missing
+    std::vector<double> numerator;    ///< ratio formulas: NaN where missing
+    std::vector<double> denominator;  ///< ratio formulas
+    std::vector<std::string> reason;  ///< per record: "" or the reason text
+    std::vector<std::uint32_t> flags; ///< bit set per record (see flag_names)
+};
+
+/// Evaluates an indicator for every record of `data` (institution-year records).
+[[nodiscard]] InstitutionValues institution_values(const Dataset& data, const Catalogue& catalogue,
+                                                   const ReferenceSeries& reference,
+                                                   const EngineOptions& options,
+                                                   std::string_view indicator);
+
+/// Computes every requested indicator, statistic, grouping, scope and year.
+[[nodiscard]] Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
+                                         const ReferenceSeries& reference,
+                                         const EngineOptions& options);
+
+/// The options of a report spec ([indicators] show, group_by, years, ...).
+[[nodiscard]] EngineOptions engine_options(const ReportSpec& spec);
+
+/// Shorthand used by tests and callers without reference series (amounts must be in USD).
 [[nodiscard]] Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
                                          const ReportSpec& spec);
 

@@ -5,6 +5,7 @@
 #include "sfp/config.hpp"
 #include "sfp/dataset.hpp"
 #include "sfp/indicators.hpp"
+#include "sfp/targets.hpp"
 
 #include <string>
 
@@ -14,7 +15,13 @@ namespace sfp {
 /// n, unit and contributing institutions, plus per-source counts and data-quality issues.
 /// Deterministic: fixed key order, shortest round-trip number formatting.
 [[nodiscard]] std::string results_to_json(const ReportSpec& spec, const Catalogue& catalogue,
-                                          const Dataset& data, const Results& results);
+                                          const Dataset& data, const Results& results,
+                                          const Assessment& assessment = {});
+
+/// Every result as one CSV row (indicator, statistic, scope, period, value, missing, n, p25,
+/// p75, numerator, denominator, unit, status, flags, institutions); empty cells where missing.
+[[nodiscard]] std::string results_to_csv(const Catalogue& catalogue, const Results& results,
+                                         const Assessment& assessment = {});
 
 /// A JSON string literal (quoted and escaped) for `text`.
 [[nodiscard]] std::string json_string(std::string_view text);

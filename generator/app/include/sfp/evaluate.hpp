@@ -1,0 +1,41 @@
+#pragma once
+/// The indicator stage of a report run: the definitions a report needs besides its data
+/// (catalogue with the report's own additions, reference series, targets) and their evaluation
+/// over the loaded data. One computation feeds every output (PDF, XLSX, JSON, CSV).
+
+#include "sfp/build.hpp"
+#include "sfp/catalogue.hpp"
+#include "sfp/config.hpp"
+#include "sfp/dataset.hpp"
+#include "sfp/indicators.hpp"
+#include "sfp/reference_series.hpp"
+#include "sfp/targets.hpp"
+
+#include <optional>
+
+namespace sfp {
+
+struct Definitions {
+    Catalogue catalogue;
+    ReferenceSeries reference;
+    TargetSet targets;
+    EngineOptions options;
+};
+
+/// Loads the catalogue (plus the config's own [[indicator]], [[derived]], [[peer_group]],
+/// [parameters]), the reference series of [reference], and the targets of [indicators] targets
+/// and the config's [[target]] / [[guard_rail]] tables; checks the spec against them. On error:
+/// nullopt, diagnostics, and `code` says config (3) or data (4, a reference table).
+[[nodiscard]] std::optional<Definitions> load_definitions(const ReportSpec& spec,
+                                                          Diagnostics& diagnostics,
+                                                          ExitCode& code);
+
+struct Evaluation {
+    Results results;
+    Assessment assessment;
+};
+
+/// Computes the indicators, then evaluates targets and guard rails on them.
+[[nodiscard]] Evaluation evaluate(const Definitions& definitions, const Dataset& data);
+
+} // namespace sfp

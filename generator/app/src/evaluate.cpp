@@ -1,0 +1,75 @@
+#include "sfp/evaluate.hpp"
+
+#include <set>
+
+namespace sfp {
+
+std::optional<Definitions> load_definitions(const ReportSpec& spec, Diagnostics& diagnostics,
+                                            ExitCode& code) {
+    code = ExitCode::config;
+    auto catalogue = load_catalogue(spec.catalogue_path, diagnostics);
+    if (!catalogue || !extend_catalogue(*catalogue, spec.config_path, diagnostics) ||
+        !bind_indicators(spec, *catalogue, diagnostics)) {
+        return std::nullopt;
+    }
+    Definitions definitions;
+    definitions.catalogue = std::move(*catalogue);
+    definitions.options = engine_options(spec);
+    if (!check_engine_options(definitions.options, definitions.catalogue, diagnostics)) {
+        return std::nullopt;
+    }
+    bool targets_ok = true;
+    for (const auto& path : spec.targets_paths) {
+        targets_ok = load_targets(path, definitions.catalogue, definitions.targets, diagnostics) &&
+                     targets_ok;
+    }
+    targets_ok = load_targets(spec.config_path, definitions.catalogue, definitions.targets,
+                              diagnostics) &&
+                 targets_ok;
+    if (!targets_ok) {
+        return std::nullopt;
+    }
+    code = ExitCode::data;
+    bool reference_ok = true;
+    if (!spec.exchange_rates_path.empty()) {
+        reference_ok = load_exchange_rates(spec.exchange_rates_path, definitions.reference,
+                                           diagnostics) &&
+                       reference_ok;
+    }
+    if (!spec.gni_path.empty()) {
+        reference_ok =
+            load_gni_per_capita(spec.gni_path, definitions.reference, diagnostics) && reference_ok;
+    }
+    if (!spec.inflation_path.empty()) {
+        reference_ok =
+            load_inflation(spec.inflation_path, definitions.reference, diagnostics) && reference_ok;
+    }
+    if (!reference_ok) {
+        return std::nullopt;
+    }
+    code = ExitCode::ok;
+    return definitions;
+}
+
+Evaluation evaluate(const Definitions& definitions, const Dataset& data) {
+    Evaluation evaluation;
+    evaluation.results = compute_indicators(data, definitions.catalogue, definitions.reference,
+                                            definitions.options);
+    evaluation.assessment.set = definitions.targets;
+    evaluation.assessment.targets =
+        evaluate_targets(definitions.targets, evaluation.results, definitions.catalogue);
+    std::map<std::string, InstitutionValues> values;
+    std::set<std::string> rail_indicators;
+    for (const auto& rail : definitions.targets.guard_rails) {
+        rail_indicators.insert(rail.indicator);
+    }
+    for (const auto& id : rail_indicators) {
+        values.emplace(id, institution_values(data, definitions.catalogue, definitions.reference,
+                                              definitions.options, id));
+    }
+    evaluation.assessment.guard_rails =
+        evaluate_guard_rails(definitions.targets, evaluation.results, data, values);
+    return evaluation;
+}
+
+} // namespace sfp
