@@ -4,8 +4,10 @@
 The panel is SYNTHETIC: 40 invented microfinance institutions (MFIs), 8 in each of
 5 regions, fiscal years 2020..2024. Names are made up (no real institution is meant).
 It covers every input field of the indicator catalogue (data/indicators/catalogue.toml):
-balance sheet, portfolio quality, income statement, outreach, staff, Microcredit Summit counts
-and, for a subset of institutions and years, client surveys (MF4DW) and SPI4 scores.
+charter and age, balance sheet, portfolio quality, income statement, outreach, staff and
+Microcredit Summit counts for every row (poorest clients and microinsurance for a subset of
+institutions), and, for subsets of institutions and years, MF4DW-style client surveys
+(SURVEY_ROUNDS), SPI4 social audits (SPI4_YEARS) and PPI scorecards of new clients.
 
 Output is deterministic: the original 14 columns come from random.Random(20261128) with the
 same draw order as before (their USD values are unchanged); the added columns come from a
@@ -49,7 +51,8 @@ Deliberate data problems (real-data messiness; keep in sync with data/sample/REA
     par90 > par30            MFI-021 2022 (par90_balance is 130% of par30_usd)
     women > borrowers        MFI-037 2021 (women_borrowers = active_borrowers + 1,250)
     dormant institution      MFI-020 2024: portfolio 0, par30 0, borrowers 0, women 0,
-                             loans 0, loan officers 0 (small revenue and costs remain)
+                             loans 0, clients 0, loan officers 0, no PPI scorecards
+                             (small revenue and costs remain)
     negative opex            MFI-014 2021 (operating_expense_usd < 0)
     negative equity          MFI-029 2023, 2024 (total_equity < 0: allowed, not a problem)
   Format
@@ -210,14 +213,16 @@ LOCAL_CURRENCY = {
     "MFI-017": "BOB", "MFI-024": "COP", "MFI-025": "MAD", "MFI-033": "INR",
 }
 
-# MF4DW-style client surveys: baseline and endline rounds (not annual; empty elsewhere).
+# MF4DW-style client surveys: the years of each institution's survey rounds, baseline first
+# (annual for 6 institutions, baseline and endline two years apart for 10; empty elsewhere).
 SURVEY_ROUNDS = {
-    "MFI-002": (2021, 2023), "MFI-004": (2021, 2023), "MFI-006": (2021, 2023),
-    "MFI-008": (2021, 2023), "MFI-009": (2021, 2023), "MFI-011": (2021, 2023),
-    "MFI-013": (2021, 2023), "MFI-017": (2021, 2023), "MFI-019": (2021, 2023),
+    "MFI-004": (2021, 2022, 2023, 2024), "MFI-011": (2021, 2022, 2023, 2024),
+    "MFI-019": (2021, 2022, 2023, 2024), "MFI-027": (2021, 2022, 2023, 2024),
+    "MFI-035": (2021, 2022, 2023, 2024), "MFI-038": (2021, 2022, 2023, 2024),
+    "MFI-002": (2021, 2023), "MFI-006": (2021, 2023), "MFI-008": (2021, 2023),
+    "MFI-009": (2021, 2023), "MFI-013": (2021, 2023), "MFI-017": (2021, 2023),
     "MFI-022": (2021, 2023), "MFI-023": (2022, 2024), "MFI-025": (2022, 2024),
-    "MFI-027": (2022, 2024), "MFI-033": (2022, 2024), "MFI-035": (2022, 2024),
-    "MFI-038": (2022, 2024),
+    "MFI-033": (2022, 2024),
 }
 # SPI4 social audits: every other institution, in 2020, 2022 and 2024.
 SPI4_YEARS = (2020, 2022, 2024)
@@ -483,10 +488,11 @@ def extend(rows):
             survey = {c: "" for c in HEADER_EXTRA[HEADER_EXTRA.index("hh_surveyed"):]}
             rounds = SURVEY_ROUNDS.get(mfi_id, ())
             if year in rounds:
-                endline = year == rounds[1]
-                child_now = child * (child_change if endline else 1.0)
-                registered_now = registered + (registered_gain if endline else 0.0)
-                osh_now = osh + (osh_gain if endline else 0.0)
+                # Outcomes move from baseline to endline values across the rounds.
+                t = rounds.index(year) / (len(rounds) - 1)
+                child_now = child * (1.0 - (1.0 - child_change) * t)
+                registered_now = registered + registered_gain * t
+                osh_now = osh + osh_gain * t
                 survey.update({
                     "hh_surveyed": hh_n,
                     "hh_with_child_labour": int(round(hh_n * child_now)),
@@ -494,7 +500,7 @@ def extend(rows):
                     "enterprises_registered": int(round(ent_n * registered_now)),
                     "enterprises_with_new_osh_measure": int(round(ent_n * osh_now)),
                     "employees_in_client_enterprises": int(round(
-                        ent_n * employees * (employee_gain if endline else 1.0))),
+                        ent_n * employees * (1.0 + (employee_gain - 1.0) * t))),
                     "clients_surveyed": clients_n,
                     "clients_multiple_lenders": int(round(clients_n * multiple)),
                 })
@@ -560,6 +566,8 @@ def apply_problems(rows):
                 "clients_with_microinsurance"):
         if r[col] != "":
             r[col] = 0
+    r["ppi_clients_sampled"] = ""  # no new clients to score
+    r["ppi_poverty_likelihood_sum"] = ""
 
     r = by_key[NEGATIVE_OPEX]
     r["operating_expense_usd"] = -r["operating_expense_usd"]

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Compare the C++ program's results file with the independent reference (stdlib only).
 
-Usage: tests/reference/compare_results.py [--config REPORT.toml] DATA.csv RESULTS.json
+Usage: tests/reference/compare_results.py [--config REPORT.toml] [--flags] DATA.csv RESULTS.json
 
 Runs reference.py's computation (every statistic of every indicator in the config's
 [indicators] show; default config templates/gb-progress/report.toml, its source read from
@@ -14,8 +14,10 @@ the same (indicator, statistic, scope, period) and:
   - a value equal within relative 1e-9 (both null, or both numbers);
   - for "median": p25 and p75 equal within relative 1e-9 (or both null);
   - the same contributing institutions, when RESULTS lists them.
+  - with --flags: the same flag counts ({flag: count}).
 Entries in RESULTS that the reference does not produce, and duplicate keys in RESULTS, are
-mismatches too. Units and flags are not compared (a differing unit is printed as a note).
+mismatches too. Units are not compared (a differing unit is printed as a note); flags only
+with --flags (docs/indicators.md leaves which quality codes travel open).
 
 Exit status: 0 when everything matches ("compare_results: N results match"), 1 on any
 mismatch (each printed on its own line), 2 on usage or input errors.
@@ -72,11 +74,18 @@ def key_str(k):
 def main(argv):
     args = list(argv[1:])
     config = reference.DEFAULT_CONFIG
-    if len(args) >= 2 and args[0] == "--config":
-        config = args[1]
-        args = args[2:]
+    flags = False
+    while args and args[0].startswith("--"):
+        if args[0] == "--config" and len(args) > 1:
+            config = args[1]
+            args = args[2:]
+        elif args[0] == "--flags":
+            flags = True
+            args = args[1:]
+        else:
+            break
     if len(args) != 2:
-        print("usage: compare_results.py [--config REPORT.toml] DATA.csv RESULTS.json",
+        print("usage: compare_results.py [--config REPORT.toml] [--flags] DATA.csv RESULTS.json",
               file=sys.stderr)
         return 2
     data_path, results_path = args
@@ -128,6 +137,8 @@ def main(argv):
             for q in ("p25", "p75"):
                 if not values_equal(a.get(q), x[q]):
                     problems.append("%s %r != expected %r" % (q, a.get(q), x[q]))
+        if flags and (a.get("flags") or {}) != x["flags"]:
+            problems.append("flags %r != expected %r" % (a.get("flags"), x["flags"]))
         if "institutions" in a and sorted(a["institutions"] or []) != x["institutions"]:
             got, want = set(a["institutions"] or []), set(x["institutions"])
             problems.append("institutions differ: extra %s, lacking %s"

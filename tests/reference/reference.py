@@ -12,8 +12,9 @@ Usage: tests/reference/reference.py [--config REPORT.toml] [--statistics headlin
                 `all`: every statistic of every indicator (what compare_results.py checks).
 
 Prints {"results": [...]}, entries {"indicator", "statistic", "scope", "period", "value",
-"missing", "n", "p25", "p75", "numerator", "denominator", "unit", "flags", "institutions"},
-sorted by (indicator, statistic, scope, period).
+"missing", "n", "p25", "p75", "numerator", "denominator", "unit", "flags", "institutions",
+"headline"} ("headline": the statistic is the indicator's first), sorted by
+(indicator, statistic, scope, period).
 
 This is the oracle the C++ engine is compared with. It shares no code with it; it reads the
 same inputs and implements the rules as written in the documentation:
@@ -51,6 +52,10 @@ Rules, as implemented:
   Missing propagation: operands are evaluated left to right; the first missing one gives the
     reason; x / 0 is "zero-denominator". A record's reason for a "ratio" statistic is that of
     the numerator if it is missing, else of the denominator.
+  Flags: "converted" (an amount of a record not in USD was used), "single-balance" (avg()
+    used the closing balance alone), and the issue code of a value kept with a warning
+    (zero-denominator: a zero portfolio or borrower count; stale-figure) when that value is
+    used; per statistic, the number of contributing records carrying each.
   Statistics over the records of a scope and year:
     sum     sum of the values present; n = their number
     ratio   sum(numerator) / sum(denominator) over records with both present (a zero
@@ -349,12 +354,13 @@ def load_country_regions(path):
 
 
 class Record:
-    __slots__ = ("inst", "year", "text", "num", "why", "row")
+    __slots__ = ("inst", "year", "text", "num", "why", "kept", "row")
 
     def __init__(self):
         self.text = {}
         self.num = {}   # field -> float (as read, in the record's currency)
         self.why = {}   # field -> issue code of a value set aside
+        self.kept = {}  # field -> issue codes of a value kept with a warning (flags)
         self.row = 0
 
 
@@ -483,8 +489,28 @@ def load_records(config_path, config, fields, data_path=None, countries=None):
                     continue
                 seen.add(key)
                 rec.text["institution_id"] = rec.inst
+                for field in ("gross_loan_portfolio", "active_borrowers"):
+                    if rec.num.get(field) == 0:
+                        rec.kept.setdefault(field, set()).add("zero-denominator")
                 records.append(rec)
+    flag_stale_figures(records)
     return records
+
+
+def flag_stale_figures(records):
+    """stale-figure (docs/data.md): the same borrower count as the year before (consecutive
+    years) while the portfolio moved by more than 5%; the count is kept and flagged."""
+    by_key = {(r.inst, r.year): r for r in records}
+    for rec in records:
+        prev = by_key.get((rec.inst, rec.year - 1))
+        if prev is None:
+            continue
+        b0, b1 = prev.num.get("active_borrowers"), rec.num.get("active_borrowers")
+        p0, p1 = prev.num.get("gross_loan_portfolio"), rec.num.get("gross_loan_portfolio")
+        if None in (b0, b1, p0, p1):
+            continue
+        if b0 == b1 and b0 > 0 and p0 > 0 and abs(p1 / p0 - 1.0) > 0.05:
+            rec.kept.setdefault("active_borrowers", set()).add("stale-figure")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -515,15 +541,16 @@ class Engine:
         if name not in rec.num:
             return missing("missing-input: " + name)
         v = rec.num[name]
+        flags = frozenset(rec.kept.get(name, ()))
         if kind != "amount":
-            return Val(v)
+            return Val(v, None, flags)
         currency = rec.text.get("currency", "USD")
         if currency == "USD":
-            return Val(v)
+            return Val(v, None, flags)
         rate = self.rates.get((currency, rec.year))
         if rate is None:
             return missing("missing-input: exchange rate %s %d" % (currency, rec.year))
-        return Val(v / (rate[0] if name in FLOWS else rate[1]), None, frozenset({"converted"}))
+        return Val(v / (rate[0] if name in FLOWS else rate[1]), None, flags | {"converted"})
 
     def name(self, name, rec):
         if name in self.fields and self.fields[name][0] in ("amount", "count", "number"):
@@ -662,10 +689,17 @@ def dimension_value(engine, config, dimension, rec):
     return rec.text.get(dimension, "")
 
 
+# Grouping names of docs/indicators.md and the fields they group by; `country_iso3` (the
+# spelling of docs/config.md) is the grouping `country`.
+DIMENSION_FIELDS = {"country": "country_iso3", "institution": "institution_id"}
+DIMENSION_ALIASES = {"country_iso3": "country", "institution_id": "institution"}
+
+
 def scope_key(engine, config, grouping, rec):
     parts = []
     for dimension in grouping.split("+"):
-        value = dimension_value(engine, config, dimension, rec)
+        dimension = DIMENSION_ALIASES.get(dimension, dimension)
+        value = dimension_value(engine, config, DIMENSION_FIELDS.get(dimension, dimension), rec)
         if not value:
             return None
         parts.append(dimension + ":" + value)
@@ -830,6 +864,7 @@ def compute(config_path=DEFAULT_CONFIG, data_path=None, statistics="all"):
                              "period": period}
                     entry.update(aggregate(engine, ind_id, statistic, recs, min_n))
                     entry["unit"] = ind.get("unit", "fraction")
+                    entry["headline"] = statistic == ind["statistics"][0]
                     results.append(entry)
     results.sort(key=lambda e: (e["indicator"], e["statistic"], e["scope"], e["period"]))
     return {"results": results}

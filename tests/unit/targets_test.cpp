@@ -834,18 +834,15 @@ TEST_CASE("targets: evaluate_targets reads the headline result of each scope and
 TEST_CASE("targets: guard rails for every scope and year, counting institutions of the year",
           "[targets]") {
     // Six records: institutions A, B (Africa) and C (South Asia) in 2020 and 2021.
-    sfp::Dataset data;
-    data.institution_id = {"A", "B", "C", "A", "B", "C"};
-    data.region = {"Africa", "Africa", "South Asia", "Africa", "Africa", "South Asia"};
-    data.fiscal_year = {2020, 2020, 2020, 2021, 2021, 2021};
-    data.origin.resize(6);
+    HandResults hand;
+    hand.results.record_institution = {"A", "B", "C", "A", "B", "C"};
+    hand.results.record_year = {2020, 2020, 2020, 2021, 2021, 2021};
     // OSS per record; C has no value in 2021.
     const double nan = std::numeric_limits<double>::quiet_NaN();
     sfp::InstitutionValues oss;
     oss.value = {0.9, 1.2, 1.1, 1.05, 0.95, nan};
     std::map<std::string, sfp::InstitutionValues> values{{"FIN-01", oss}};
 
-    HandResults hand;
     // Provenance of the 2021 results lists the 2020 records too (as avg() would).
     hand.add("FIN-01", sfp::Statistic::ratio, 1, 2020, 1.08, {0, 1});
     hand.add("FIN-01", sfp::Statistic::ratio, 1, 2021, 0.99, {0, 1, 3, 4});
@@ -865,7 +862,7 @@ TEST_CASE("targets: guard rails for every scope and year, counting institutions 
     par.above = 0.1;
     set.guard_rails.push_back(par);
 
-    const auto out = sfp::evaluate_guard_rails(set, hand.results, data, values);
+    const auto out = sfp::evaluate_guard_rails(set, hand.results, values);
     REQUIRE(out.size() == 5);
     // Scopes in the primary grouping's order (regions, then all), years in order.
     CHECK(out[0].scope == "region:Africa");
@@ -902,7 +899,7 @@ TEST_CASE("targets: guard rails for every scope and year, counting institutions 
     }
 
     // Without institution values the counts are 0 of 0.
-    const auto bare = sfp::evaluate_guard_rails(set, hand.results, data, {});
+    const auto bare = sfp::evaluate_guard_rails(set, hand.results, {});
     REQUIRE(bare.size() == 5);
     CHECK(bare[1].breached);
     CHECK(bare[1].institutions == 0);

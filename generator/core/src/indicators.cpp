@@ -3,6 +3,9 @@
 #include "sfp/statistics.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <iterator>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -787,21 +790,35 @@ std::string all_label(const std::string& primary) {
     return "All institutions";
 }
 
-/// The most frequent reason among records without a value (ties: alphabetical).
-struct ReasonCounter {
-    std::map<std::string, long> counts;
-    void add(const std::string& reason) { ++counts[reason]; }
-    [[nodiscard]] std::string most_frequent() const {
-        std::string best;
+/// Counts the reasons of records without a value, by reason id; the most frequent wins (ties:
+/// the alphabetically first text).
+class ReasonCounter {
+public:
+    void clear() { counts_.clear(); }
+    void add(std::uint16_t reason) {
+        for (auto& [id, count] : counts_) {
+            if (id == reason) {
+                ++count;
+                return;
+            }
+        }
+        counts_.emplace_back(reason, 1);
+    }
+    [[nodiscard]] std::string most_frequent(const Context& context) const {
+        const std::string* best = nullptr;
         long best_count = 0;
-        for (const auto& [reason, count] : counts) {
-            if (count > best_count) {
-                best = reason;
+        for (const auto& [id, count] : counts_) {
+            const std::string& text = context.reason_text(id);
+            if (count > best_count || (count == best_count && best != nullptr && text < *best)) {
+                best = &text;
                 best_count = count;
             }
         }
-        return best;
+        return best == nullptr ? std::string("no-data") : *best;
     }
+
+private:
+    std::vector<std::pair<std::uint16_t, long>> counts_;
 };
 
 void set_missing(IndicatorResult& result, const std::string& reason) {
@@ -835,7 +852,7 @@ public:
     void run(Statistic statistic, const std::vector<std::uint32_t>& records,
              IndicatorResult& result) {
         contributing_.clear();
-        ReasonCounter reasons;
+        reasons_.clear();
         values_.clear();
         double numerator = 0;
         double denominator = 0;
@@ -844,9 +861,8 @@ public:
             switch (statistic) {
             case Statistic::ratio:
                 if (!columns_.numerator.ok(r) || !columns_.denominator.ok(r)) {
-                    reasons.add(context_.reason_text(!columns_.numerator.ok(r)
-                                                         ? columns_.numerator.why[r]
-                                                         : columns_.denominator.why[r]));
+                    reasons_.add(!columns_.numerator.ok(r) ? columns_.numerator.why[r]
+                                                           : columns_.denominator.why[r]);
                     continue;
                 }
                 numerator += columns_.numerator.v[r];
@@ -854,11 +870,11 @@ public:
                 break;
             case Statistic::bwm:
                 if (!value.ok(r)) {
-                    reasons.add(context_.reason_text(value.why[r]));
+                    reasons_.add(value.why[r]);
                     continue;
                 }
                 if (!weight_->ok(r)) {
-                    reasons.add(context_.reason_text(weight_->why[r]));
+                    reasons_.add(weight_->why[r]);
                     continue;
                 }
                 numerator += weight_->v[r] * value.v[r];
@@ -868,7 +884,7 @@ public:
             case Statistic::median:
             case Statistic::trimmed_mean:
                 if (!value.ok(r)) {
-                    reasons.add(context_.reason_text(value.why[r]));
+                    reasons_.add(value.why[r]);
                     continue;
                 }
                 values_.push_back(value.v[r]);
@@ -884,7 +900,7 @@ public:
             return;
         }
         if (contributing_.empty()) {
-            set_missing(result, reasons.most_frequent());
+            set_missing(result, reasons_.most_frequent(context_));
             return;
         }
         switch (statistic) {
@@ -937,28 +953,36 @@ private:
         const Column* secondary = statistic == Statistic::ratio ? &columns_.denominator
                                   : statistic == Statistic::bwm ? weight_
                                                                 : nullptr;
-        std::vector<std::uint32_t> records = contributing_;
-        std::map<unsigned, long> flag_counts;
-        const auto& names = context_.flag_names();
+        previous_.clear();
+        std::array<long, flag_bits> counts{};
         for (const std::uint32_t r : contributing_) {
             std::uint32_t flags = primary.flags[r];
             if (secondary != nullptr) {
                 flags |= secondary->flags[r];
             }
             if ((flags & flag_previous) != 0U && context_.previous(r) >= 0) {
-                records.push_back(static_cast<std::uint32_t>(context_.previous(r)));
+                previous_.push_back(static_cast<std::uint32_t>(context_.previous(r)));
             }
-            for (unsigned bit = 0; bit < names.size(); ++bit) {
-                if ((flags & (1U << bit)) != 0U && (1U << bit) != flag_previous) {
-                    ++flag_counts[bit];
-                }
+            flags &= ~flag_previous;
+            while (flags != 0U) {
+                ++counts.at(static_cast<std::size_t>(std::countr_zero(flags)));
+                flags &= flags - 1U;
             }
         }
-        std::sort(records.begin(), records.end());
-        records.erase(std::unique(records.begin(), records.end()), records.end());
-        result.records = std::move(records);
-        for (const auto& [bit, count] : flag_counts) {
-            result.flags.push_back({names[bit], count});
+        // Contributing records are in record order; previous-period records usually are too.
+        if (!std::is_sorted(previous_.begin(), previous_.end())) {
+            std::sort(previous_.begin(), previous_.end());
+        }
+        result.records.reserve(contributing_.size() + previous_.size());
+        std::set_union(contributing_.begin(), contributing_.end(), previous_.begin(),
+                       previous_.end(), std::back_inserter(result.records));
+        result.records.erase(std::unique(result.records.begin(), result.records.end()),
+                             result.records.end());
+        const auto& names = context_.flag_names();
+        for (std::size_t bit = 0; bit < names.size() && bit < flag_bits; ++bit) {
+            if (counts.at(bit) > 0) {
+                result.flags.push_back({names[bit], counts.at(bit)});
+            }
         }
         std::sort(result.flags.begin(), result.flags.end(),
                   [](const FlagCount& a, const FlagCount& b) { return a.flag < b.flag; });
@@ -970,7 +994,9 @@ private:
     const Column* weight_;
     long min_n_;
     std::vector<std::uint32_t> contributing_;
+    std::vector<std::uint32_t> previous_;
     std::vector<double> values_;
+    ReasonCounter reasons_;
 };
 
 std::vector<std::string> requested(const Catalogue& catalogue, const EngineOptions& options) {

@@ -563,7 +563,7 @@ std::vector<TargetResult> evaluate_targets(const TargetSet& set, const Results& 
 }
 
 std::vector<GuardRailResult>
-evaluate_guard_rails(const TargetSet& set, const Results& results, const Dataset& data,
+evaluate_guard_rails(const TargetSet& set, const Results& results,
                      const std::map<std::string, InstitutionValues>& values) {
     std::vector<GuardRailResult> out;
     std::vector<std::size_t> scopes;
@@ -598,8 +598,9 @@ evaluate_guard_rails(const TargetSet& set, const Results& results, const Dataset
                     for (const std::uint32_t record : item->records) {
                         // The provenance also lists previous-year records used by avg() and
                         // prev(): only the records of the result's own year are counted.
-                        if (record >= value.size() || record >= data.fiscal_year.size() ||
-                            data.fiscal_year[record] != period || std::isnan(value[record])) {
+                        const bool other_year = record < results.record_year.size() &&
+                                                results.record_year[record] != period;
+                        if (record >= value.size() || other_year || std::isnan(value[record])) {
                             continue;
                         }
                         ++result.institutions;

@@ -12,7 +12,7 @@ namespace sfp::stats {
 /// statistics: position (n - 1) * q, as Excel's PERCENTILE.INC and R's type 7. nullopt if empty.
 [[nodiscard]] std::optional<double> quantile_sorted(std::span<const double> sorted, double q);
 
-/// Median, P25 and P75 of `values` (any order; sorted in place).
+/// Median, P25 and P75 of `values` (any order; reordered in place by selection).
 struct Quartiles {
     double p25 = 0;
     double median = 0;

@@ -108,12 +108,13 @@ evaluate_targets(const TargetSet& set, const Results& results, const Catalogue& 
 
 /// Evaluates every guard rail for every scope of the primary grouping (and "all") and every
 /// period where the headline result has a value. `values` gives institution values per indicator
-/// id, computed on `data` (the dataset `results` was computed from): the breaching counts use the
-/// records of each result's provenance whose fiscal year is the result's period (the provenance
-/// also lists previous-year records used by avg() and prev()) and whose value is not NaN. An
-/// indicator absent from `values` counts 0 of 0.
+/// id, computed on the dataset `results` was computed from: the breaching counts use the records
+/// of each result's provenance whose year (Results::record_year) is the result's period (the
+/// provenance also lists previous-year records used by avg() and prev()) and whose value is not
+/// NaN. Records beyond Results::record_year (results assembled by hand) count when their value
+/// is not NaN. An indicator absent from `values` counts 0 of 0.
 [[nodiscard]] std::vector<GuardRailResult>
-evaluate_guard_rails(const TargetSet& set, const Results& results, const Dataset& data,
+evaluate_guard_rails(const TargetSet& set, const Results& results,
                      const std::map<std::string, InstitutionValues>& values);
 
 } // namespace sfp
