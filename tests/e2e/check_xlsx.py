@@ -26,44 +26,59 @@ def main():
     data_csv, workbook_path = sys.argv[1], sys.argv[2]
     here = os.path.dirname(os.path.abspath(__file__))
     reference = json.loads(subprocess.check_output(
-        [sys.executable, os.path.join(here, "..", "reference", "reference.py"), data_csv]))
-    expected = {(r["indicator"], r["scope"], r["period"]): r for r in reference["results"]}
+        [sys.executable, os.path.join(here, "..", "reference", "reference.py"),
+         "--statistics", "all", data_csv]))
+    # Table 1 shows each indicator's headline statistic; the Results sheet has every statistic.
+    expected = {(r["indicator"], r["scope"], r["period"]): r for r in reference["results"]
+                if r["headline"]}
+    every = {(r["indicator"], r["statistic"], r["scope"], r["period"]): r
+             for r in reference["results"]}
 
     wb = openpyxl.load_workbook(workbook_path)
-    for sheet in ["Cover", "Table 1", "Figure 1", "Table 2", "Annex A", "Results"]:
+    for sheet in ["Cover", "Table 1a", "Figure 1", "Table 2", "Annex A", "Results"]:
         check(sheet in wb.sheetnames, f"missing sheet {sheet!r} in {wb.sheetnames}")
     check(wb.properties.title.startswith("Microfinance for decent work"), "document title")
 
-    # Table 1: regions x indicators for 2024, header on row 3, frozen below it.
-    ws = wb["Table 1"]
-    header = [c.value for c in ws[3]]
-    check(header[:2] == ["Region", "Institutions"], f"Table 1 header {header}")
-    check(ws.freeze_panes == "A4", f"Table 1 freeze panes {ws.freeze_panes}")
+    # Tables 1a, 1b, ...: regions x indicators for 2024 (one table per family of indicators),
+    # header on row 3, frozen below it.
     columns = {"OUT-01": "Active borrowers", "OUT-06": "% women", "OUT-03": "GLP (USD m)",
                "PQ-01": "PAR30", "FIN-01": "OSS"}
     formats = {"OUT-01": "#,##0", "OUT-06": "0.0%", "OUT-03": "#,##0.0,,", "PQ-01": "0.0%",
                "FIN-01": "0.0%"}
-    rows_checked = 0
-    for row in ws.iter_rows(min_row=4):
-        label = row[0].value
-        if label is None:
-            break
-        scope = "all" if label == "All regions" else f"region:{label}"
-        for indicator, title in columns.items():
-            cell = row[header.index(title)]
-            ref = expected[(indicator, scope, 2024)]
-            if ref["value"] is None:
-                check(cell.value == "..", f"{indicator} {scope}: expected '..', got {cell.value!r}")
-                continue
-            check(isinstance(cell.value, (int, float)),
-                  f"{indicator} {scope}: expected a number, got {cell.value!r}")
-            if isinstance(cell.value, (int, float)):
-                check(math.isclose(cell.value, ref["value"], rel_tol=1e-9),
-                      f"{indicator} {scope}: {cell.value} != reference {ref['value']}")
-            check(cell.number_format == formats[indicator],
-                  f"{indicator}: number format {cell.number_format!r}")
-        rows_checked += 1
-    check(rows_checked == 6, f"Table 1 has {rows_checked} scope rows, expected 6")
+    table_sheets = [name for name in wb.sheetnames if name.startswith("Table 1")]
+    check(len(table_sheets) >= 2, f"Table 1 sheets {table_sheets}")
+    found = set()
+    for name in table_sheets:
+        ws = wb[name]
+        header = [c.value for c in ws[3]]
+        check(header[:2] == ["Region", "Institutions"], f"{name} header {header}")
+        check(ws.freeze_panes == "A4", f"{name} freeze panes {ws.freeze_panes}")
+        rows_checked = 0
+        for row in ws.iter_rows(min_row=4):
+            label = row[0].value
+            if label is None:
+                break
+            scope = "all" if label == "All regions" else f"region:{label}"
+            for indicator, title in columns.items():
+                if title not in header:
+                    continue
+                found.add(indicator)
+                cell = row[header.index(title)]
+                ref = expected[(indicator, scope, 2024)]
+                if ref["value"] is None:
+                    check(cell.value == "..",
+                          f"{indicator} {scope}: expected '..', got {cell.value!r}")
+                    continue
+                check(isinstance(cell.value, (int, float)),
+                      f"{indicator} {scope}: expected a number, got {cell.value!r}")
+                if isinstance(cell.value, (int, float)):
+                    check(math.isclose(cell.value, ref["value"], rel_tol=1e-9),
+                          f"{indicator} {scope}: {cell.value} != reference {ref['value']}")
+                check(cell.number_format == formats[indicator],
+                      f"{indicator}: number format {cell.number_format!r}")
+            rows_checked += 1
+        check(rows_checked == 6, f"{name} has {rows_checked} scope rows, expected 6")
+    check(found == set(columns), f"indicators found in the Table 1 sheets: {sorted(found)}")
 
     # Results: every reference figure, with n and the missing reason.
     ws = wb["Results"]
@@ -73,8 +88,9 @@ def main():
     for row in ws.iter_rows(min_row=4, values_only=True):
         if row[0] is None:
             break
-        key = (row[index["Indicator"]], row[index["Scope"]], int(row[index["Period"]]))
-        ref = expected.get(key)
+        key = (row[index["Indicator"]], row[index["Statistic"]], row[index["Scope"]],
+               int(row[index["Period"]]))
+        ref = every.get(key)
         check(ref is not None, f"Results row {key} not in the reference")
         if ref is None:
             continue
@@ -86,7 +102,7 @@ def main():
         else:
             check(math.isclose(row[index["Value"]], ref["value"], rel_tol=1e-9),
                   f"{key}: {row[index['Value']]} != {ref['value']}")
-    check(seen == len(expected), f"Results sheet has {seen} of {len(expected)} results")
+    check(seen == len(every), f"Results sheet has {seen} of {len(every)} results")
 
     # One native chart per figure sheet; openpyxl does not load charts, so read the parts.
     with zipfile.ZipFile(workbook_path) as archive:

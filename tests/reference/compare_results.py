@@ -91,7 +91,7 @@ def main(argv):
     data_path, results_path = args
     try:
         expected = reference.compute(config, data_path, "all")["results"]
-    except (reference.ReferenceError, OSError, KeyError) as e:
+    except (reference.OracleError, OSError, KeyError) as e:
         print("compare_results: reference: %s" % e, file=sys.stderr)
         return 2
     try:

@@ -119,7 +119,7 @@ def warn(msg):
         print("reference: " + msg, file=sys.stderr)
 
 
-class ReferenceError(Exception):
+class OracleError(Exception):
     pass
 
 
@@ -145,7 +145,7 @@ def read_field_table(path=DATA_DOC):
             if records in ("institution-year", "both"):
                 fields[name] = (kind, negative == "yes")
     if not fields:
-        raise ReferenceError("no canonical field table in %s" % path)
+        raise OracleError("no canonical field table in %s" % path)
     return fields
 
 
@@ -174,7 +174,7 @@ def tokenize(text):
     while pos < len(text):
         m = TOKEN_RE.match(text, pos)
         if not m:
-            raise ReferenceError("formula %r: unexpected character at %d" % (text, pos + 1))
+            raise OracleError("formula %r: unexpected character at %d" % (text, pos + 1))
         pos = m.end()
         kind = m.lastgroup
         if kind == "ws":
@@ -196,14 +196,14 @@ class Parser:
     def take(self, value=None):
         tok = self.tokens[self.i]
         if value is not None and tok[1] != value:
-            raise ReferenceError("formula %r: expected %r, found %r" % (self.text, value, tok[1]))
+            raise OracleError("formula %r: expected %r, found %r" % (self.text, value, tok[1]))
         self.i += 1
         return tok
 
     def parse(self):
         node = self.expr()
         if self.peek()[0] != "end":
-            raise ReferenceError("formula %r: unexpected %r" % (self.text, self.peek()[1]))
+            raise OracleError("formula %r: unexpected %r" % (self.text, self.peek()[1]))
         return node
 
     def expr(self):
@@ -248,7 +248,7 @@ class Parser:
                     args.append(self.expr())
                 self.take(")")
                 if value not in FUNCTIONS or FUNCTIONS[value] != len(args):
-                    raise ReferenceError("formula %r: bad call %s/%d" % (self.text, value,
+                    raise OracleError("formula %r: bad call %s/%d" % (self.text, value,
                                                                          len(args)))
                 return ("call", value, args)
             return ("name", value)
@@ -256,7 +256,7 @@ class Parser:
             node = self.expr()
             self.take(")")
             return node
-        raise ReferenceError("formula %r: unexpected %r" % (self.text, value))
+        raise OracleError("formula %r: unexpected %r" % (self.text, value))
 
 
 def parse_formula(text):
@@ -293,10 +293,6 @@ def load_toml(path):
 
 def resolve(base_file, path):
     return os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(base_file)), path))
-
-
-def names_en(value):
-    return value.get("en", "") if isinstance(value, dict) else (value or "")
 
 
 class Catalogue:
@@ -375,17 +371,17 @@ def parse_cell_number(text):
 def load_records(config_path, config, fields, data_path=None, countries=None):
     sources = config.get("source", [])
     if not sources:
-        raise ReferenceError("%s has no [[source]]" % config_path)
+        raise OracleError("%s has no [[source]]" % config_path)
     if data_path is not None and len(sources) != 1:
-        raise ReferenceError("DATA.csv given but the configuration has %d sources"
+        raise OracleError("DATA.csv given but the configuration has %d sources"
                              % len(sources))
     records = []
     seen = set()
     for source in sources:
         if source.get("format", "csv") != "csv":
-            raise ReferenceError("only csv sources are supported")
+            raise OracleError("only csv sources are supported")
         if source.get("record", "institution-year") != "institution-year":
-            raise ReferenceError("only institution-year sources are supported")
+            raise OracleError("only institution-year sources are supported")
         path = data_path if data_path is not None else resolve(config_path, source["path"])
         tokens = {t.strip().lower() for t in source.get("missing", DEFAULT_MISSING)}
         tokens.add("")
@@ -398,7 +394,7 @@ def load_records(config_path, config, fields, data_path=None, countries=None):
             mapping[field] = spec
         for unsupported in ("period_start", "period_end"):
             if unsupported in mapping:
-                raise ReferenceError("%s: %s is not supported by the reference" %
+                raise OracleError("%s: %s is not supported by the reference" %
                                      (config_path, unsupported))
         delimiter = source.get("delimiter", ",")
         encoding = {"utf-8": "utf-8-sig", "latin-1": "latin-1",
@@ -409,7 +405,7 @@ def load_records(config_path, config, fields, data_path=None, countries=None):
             index = {}
             for field, spec in mapping.items():
                 if spec["column"] not in header:
-                    raise ReferenceError("%s: no column %r" % (path, spec["column"]))
+                    raise OracleError("%s: no column %r" % (path, spec["column"]))
                 index[field] = header.index(spec["column"])
             for row_no, raw in enumerate(reader, start=2):
                 if len(raw) != len(header):
@@ -517,12 +513,11 @@ def flag_stale_figures(records):
 # Evaluation of formulas on records
 
 class Engine:
-    def __init__(self, records, catalogue, fields, mapped, rates, gni, inflation, parameters,
+    def __init__(self, records, catalogue, fields, rates, gni, inflation, parameters,
                  single_balance):
         self.records = records
         self.catalogue = catalogue
         self.fields = fields
-        self.mapped = mapped
         self.rates = rates
         self.gni = gni
         self.inflation = inflation
@@ -567,7 +562,7 @@ class Engine:
             return Val(12.0)
         if name == "fiscal_year":
             return Val(float(rec.year))
-        raise ReferenceError("unknown name %r" % name)
+        raise OracleError("unknown name %r" % name)
 
     def indicator(self, ind_id, rec):
         key = (ind_id, id(rec))
@@ -646,13 +641,13 @@ class Engine:
                 return Val(max(values), None, flags)
             if fn == "abs":
                 return Val(abs(values[0]), None, flags)
-        raise ReferenceError("cannot evaluate %r" % (node,))
+        raise OracleError("cannot evaluate %r" % (node,))
 
     def ratio_parts(self, ind_id, rec):
         """(numerator, denominator) of a ratio formula at `rec`."""
         ast = self.catalogue.indicators[ind_id]["ast"]
         if ast[0] != "bin" or ast[1] != "/":
-            raise ReferenceError("%s: a ratio statistic needs numerator / denominator" % ind_id)
+            raise OracleError("%s: a ratio statistic needs numerator / denominator" % ind_id)
         return self.eval(ast[2], rec), self.eval(ast[3], rec)
 
 
@@ -685,7 +680,7 @@ def dimension_value(engine, config, dimension, rec):
             if g["name"] == name:
                 of = rec.text.get(g.get("of", "institution_id"), "")
                 return g.get("map", {}).get(of, g.get("otherwise", ""))
-        raise ReferenceError("unknown grouping %r" % dimension)
+        raise OracleError("unknown grouping %r" % dimension)
     return rec.text.get(dimension, "")
 
 
@@ -798,7 +793,7 @@ def aggregate(engine, ind_id, statistic, recs, min_n):
                     kept = s[k:len(s) - k]
                     out["value"] = math.fsum(kept) / len(kept)
             else:
-                raise ReferenceError("%s: unknown statistic %r" % (ind_id, statistic))
+                raise OracleError("%s: unknown statistic %r" % (ind_id, statistic))
         elif statistic == "bwm" and not reasons:
             reasons.append("zero-denominator")
     if out["n"] == 0:
@@ -827,10 +822,7 @@ def compute(config_path=DEFAULT_CONFIG, data_path=None, statistics="all"):
 
     countries = load_country_regions(ref_path("countries"))
     records = load_records(config_path, config, fields, data_path, countries)
-    mapped = set()
-    for source in config.get("source", []):
-        mapped |= set(source.get("columns", {}))
-    engine = Engine(records, catalogue, fields, mapped,
+    engine = Engine(records, catalogue, fields,
                     load_rates(ref_path("exchange_rates")),
                     load_series(ref_path("gni_per_capita"), "gni_per_capita_usd"),
                     load_series(ref_path("inflation"), "inflation"),
@@ -889,7 +881,7 @@ def main(argv):
             data_path = a
     try:
         doc = compute(config_path, data_path, statistics)
-    except (ReferenceError, OSError, KeyError, tomllib.TOMLDecodeError) as e:
+    except (OracleError, OSError, KeyError, tomllib.TOMLDecodeError) as e:
         print("reference: %s" % e, file=sys.stderr)
         return 2
     json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)

@@ -1034,6 +1034,94 @@ TEST_CASE("catalogue: weighted ratio, constant-sample growth and borrower-weight
     CHECK_THAT(*borrowers->value, WithinRel(3000.0, 1e-12));
 }
 
+TEST_CASE("catalogue: peer groups by age, scale, intermediation and target market", "[catalogue]") {
+    // Four institutions in 2023 (amounts in USD). Peer values and bands:
+    //   A Africa, KEN (GNI 2,000): GLP 1,000,000, 2,000 borrowers, established 2015,
+    //     savings 240,000 / assets 1,200,000.
+    //     age 2023 - 2015 + 1 = 9 -> Mature; scale 1e6 < 2e6 -> Small;
+    //     intermediation 0.2, not below 0.2 -> High; depth 1e6 / 2,000 / 2,000 = 0.25 -> Broad.
+    //   B "Latin America and Caribbean", BOL (GNI 3,000): GLP 3,000,000, 10,000 borrowers,
+    //     established 2020, savings 0 / assets 4,000,000.
+    //     age 4 -> New; scale 3e6 < 4e6 (LAC threshold) -> Small; intermediation 0 -> None;
+    //     depth 3e6 / 10,000 / 3,000 = 0.1 -> Low end.
+    //   C "Latin America & Caribbean", PER (GNI 5,000): GLP 5,000,000, 500 borrowers,
+    //     established 2016, savings 100,000 / assets 6,000,000.
+    //     age 8 -> Young; scale 4e6 <= 5e6 < 15e6 -> Medium; intermediation 0.0167 -> Low;
+    //     depth 5e6 / 500 / 5,000 = 2.0 -> High end.
+    //   D Africa, KEN: GLP 3,000,000, 600 borrowers, no established year, no savings figures.
+    //     age missing -> no age group; scale 2e6 <= 3e6 < 8e6 -> Medium; intermediation
+    //     missing; depth 3e6 / 600 / 2,000 = 2.5, not below 2.5 -> Small business.
+    // OUT-01 (sum of borrowers) per scope: scale Small = A + B = 12,000, Medium = C + D = 1,100;
+    // age New = 10,000 (B), Young = 500 (C), Mature = 2,000 (A); intermediation None = B,
+    // Low = C, High = A; target market Low end = B, Broad = A, High end = C, Small business = D.
+    auto make = [](const std::string& id, const std::string& region, const std::string& country,
+                   std::map<std::string, double> numbers) {
+        Record record;
+        record.id = id;
+        record.region = region;
+        record.country = country;
+        record.numbers = std::move(numbers);
+        return record;
+    };
+    const std::vector<Record> records{
+        make("A", "Africa", "KEN",
+             {{"gross_loan_portfolio", 1e6},
+              {"active_borrowers", 2000},
+              {"established_year", 2015},
+              {"voluntary_savings", 240000},
+              {"total_assets", 1200000}}),
+        make("B", "Latin America and Caribbean", "BOL",
+             {{"gross_loan_portfolio", 3e6},
+              {"active_borrowers", 10000},
+              {"established_year", 2020},
+              {"voluntary_savings", 0},
+              {"total_assets", 4e6}}),
+        make("C", "Latin America & Caribbean", "PER",
+             {{"gross_loan_portfolio", 5e6},
+              {"active_borrowers", 500},
+              {"established_year", 2016},
+              {"voluntary_savings", 100000},
+              {"total_assets", 6e6}}),
+        make("D", "Africa", "KEN", {{"gross_loan_portfolio", 3e6}, {"active_borrowers", 600}}),
+    };
+    Panel panel;
+    panel.data = build(records);
+    panel.reference.gni[{"BOL", 2023}] = 3000;
+    panel.reference.gni[{"PER", 2023}] = 5000;
+    panel.options.indicators = {"OUT-01"};
+    panel.options.groupings = {"peer:scale", "peer:age", "peer:intermediation",
+                               "peer:target_market"};
+    panel.options.min_n = 1;
+    const auto results =
+        sfp::compute_indicators(panel.data, standard(), panel.reference, panel.options);
+
+    auto borrowers = [&](const std::string& key) -> std::optional<double> {
+        INFO(key);
+        const auto scope = results.scope_index(key);
+        if (!scope) {
+            return std::nullopt;
+        }
+        const auto* result = results.find("OUT-01", *scope, 2023, sfp::Statistic::sum);
+        REQUIRE(result != nullptr);
+        return result->value;
+    };
+    CHECK(borrowers("peer:scale:Small") == 12000.0);
+    CHECK(borrowers("peer:scale:Medium") == 1100.0);
+    CHECK_FALSE(results.scope_index("peer:scale:Large").has_value());
+    CHECK(borrowers("peer:age:New (1-4 years)") == 10000.0);
+    CHECK(borrowers("peer:age:Young (5-8 years)") == 500.0);
+    CHECK(borrowers("peer:age:Mature (over 8 years)") == 2000.0);
+    CHECK(borrowers("peer:intermediation:None") == 10000.0);
+    CHECK(borrowers("peer:intermediation:Low") == 500.0);
+    CHECK(borrowers("peer:intermediation:High") == 2000.0);
+    CHECK(borrowers("peer:target_market:Low end") == 10000.0);
+    CHECK(borrowers("peer:target_market:Broad") == 2000.0);
+    CHECK(borrowers("peer:target_market:High end") == 500.0);
+    CHECK(borrowers("peer:target_market:Small business") == 600.0);
+    // Every institution counts in "all": 2,000 + 10,000 + 500 + 600.
+    CHECK(borrowers("all") == 13100.0);
+}
+
 // ------------------------------------------------------------------------------------------------
 // Catalogue errors, each at file:line:col
 

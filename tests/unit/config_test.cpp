@@ -116,11 +116,17 @@ TEST_CASE("config: the gb-progress template parses with no diagnostics", "[confi
     CHECK_FALSE(spec->introduction.empty());
 
     CHECK(spec->indicators ==
-          std::vector<std::string>{"OUT-01", "OUT-06", "OUT-03", "PQ-01", "FIN-01"});
-    REQUIRE(spec->indicator_pos.size() == 5);
+          std::vector<std::string>{"OUT-01", "OUT-06", "OUT-03", "OUT-04", "OUT-05", "OUT-08",
+                                   "PQ-01", "PQ-02", "PQ-03", "FIN-01", "FIN-02", "FIN-03",
+                                   "FIN-08", "FIN-10", "EFF-01", "EFF-03"});
+    REQUIRE(spec->indicator_pos.size() == 16);
     CHECK(spec->indicator_pos[0].file == path);
     CHECK(spec->indicator_pos[0].line > 0);
     CHECK(spec->group_by == "region");
+    CHECK(spec->groupings == std::vector<std::string>{"region", "legal_form", "peer:age"});
+    REQUIRE(spec->targets_paths.size() == 1);
+    CHECK(fs::path(spec->targets_paths[0]) ==
+          fs::path(source_dir + "/data/targets/sfp-targets.toml").lexically_normal());
     CHECK(spec->first_year == 2020);
     CHECK(spec->last_year == 2024);
     CHECK(fs::path(spec->catalogue_path) ==
@@ -133,7 +139,7 @@ TEST_CASE("config: the gb-progress template parses with no diagnostics", "[confi
           fs::path(source_dir + "/data/sample/institution_years.csv").lexically_normal());
     CHECK(source.format == "csv");
     CHECK(source.missing_tokens == std::vector<std::string>{"NA", "..", "n/a"});
-    REQUIRE(source.columns.size() == 14);
+    REQUIRE(source.columns.size() == 66);
     const auto mapped = [&](const std::string& field) {
         const auto found =
             std::find_if(source.columns.begin(), source.columns.end(),

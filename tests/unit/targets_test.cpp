@@ -460,18 +460,26 @@ TEST_CASE("targets: load_targets reads targets and guard rails", "[targets]") {
     CHECK(set.targets.size() == 3);
 }
 
-TEST_CASE("targets: the sample targets file loads against the sample catalogue", "[targets]") {
-    sfp::TargetSet set;
+TEST_CASE("targets: the sample targets file loads against the standard catalogue", "[targets]") {
     sfp::Diagnostics diagnostics;
+    const auto standard = sfp::load_catalogue(
+        std::string(SFPGEN_SOURCE_DIR) + "/data/indicators/catalogue.toml", diagnostics);
+    REQUIRE(standard);
+    sfp::TargetSet set;
     const bool ok =
         sfp::load_targets(std::string(SFPGEN_SOURCE_DIR) + "/data/targets/sfp-targets.toml",
-                          catalogue(), set, diagnostics);
+                          *standard, set, diagnostics);
     for (const auto& d : diagnostics.items()) {
         UNSCOPED_INFO(sfp::to_string(d));
     }
     CHECK(ok);
-    CHECK(set.targets.size() >= 5);
-    CHECK(set.guard_rails.size() == 2);
+    CHECK(diagnostics.items().empty());
+    CHECK(set.targets.size() == 10);
+    REQUIRE(set.guard_rails.size() == 2);
+    CHECK(set.guard_rails[0].indicator == "FIN-01");
+    CHECK(*set.guard_rails[0].below == 1.0);
+    CHECK(set.guard_rails[1].indicator == "PQ-01");
+    CHECK(*set.guard_rails[1].above == 0.10);
 }
 
 TEST_CASE("targets: an unknown indicator is an error with a suggestion", "[targets]") {
@@ -904,4 +912,191 @@ TEST_CASE("targets: guard rails for every scope and year, counting institutions 
     CHECK(bare[1].breached);
     CHECK(bare[1].institutions == 0);
     CHECK(bare[1].institutions_breaching == 0);
+}
+
+// --- evaluation on results computed by the engine ---------------------------------------------
+
+namespace {
+
+/// A catalogue with a ratio, a sum and an average-balance indicator, in the catalogue format.
+sfp::Catalogue engine_catalogue() {
+    const TempDir dir;
+    const auto path = dir.write("catalogue.toml", R"toml(
+[[indicator]]
+id = "PQ-01"
+name = "Portfolio at risk > 30 days"
+formula = "par30_balance / gross_loan_portfolio"
+unit = "fraction"
+good = "down"
+aggregate = ["ratio", "median"]
+source = "test"
+
+[[indicator]]
+id = "OUT-01"
+name = "Active borrowers"
+formula = "active_borrowers"
+unit = "count"
+good = "up"
+aggregate = ["sum"]
+source = "test"
+
+[[indicator]]
+id = "PQ-03"
+name = "Write-off ratio"
+formula = "write_offs / avg(gross_loan_portfolio)"
+unit = "fraction"
+good = "down"
+aggregate = ["ratio", "median"]
+source = "test"
+)toml");
+    sfp::Diagnostics diagnostics;
+    auto loaded = sfp::load_catalogue(path, diagnostics);
+    for (const auto& d : diagnostics.items()) {
+        UNSCOPED_INFO(sfp::to_string(d));
+    }
+    REQUIRE(loaded);
+    return std::move(*loaded);
+}
+
+struct Row {
+    std::string id;
+    std::string region;
+    int year;
+    double glp;
+    double par30;
+    double borrowers;
+    double write_offs;
+};
+
+sfp::Dataset dataset(const std::vector<Row>& rows) {
+    sfp::Dataset data;
+    for (const std::string field :
+         {"gross_loan_portfolio", "par30_balance", "active_borrowers", "write_offs"}) {
+        data.numbers[field].resize(rows.size());
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const Row& row = rows[i];
+        data.institution_id.push_back(row.id);
+        data.institution_name.push_back(row.id);
+        data.country_iso3.push_back("KEN");
+        data.region.push_back(row.region);
+        data.currency.push_back("USD");
+        data.fiscal_year.push_back(row.year);
+        data.period_start.emplace_back();
+        data.period_end.emplace_back();
+        data.numbers["gross_loan_portfolio"][i] = row.glp;
+        data.numbers["par30_balance"][i] = row.par30;
+        data.numbers["active_borrowers"][i] = row.borrowers;
+        data.numbers["write_offs"][i] = row.write_offs;
+        data.origin.push_back(sfp::SourcePos{"panel.csv", static_cast<long>(i) + 2, 0});
+    }
+    return data;
+}
+
+} // namespace
+
+TEST_CASE("targets: targets and guard rails on results computed by the engine", "[targets]") {
+    const auto catalogue = engine_catalogue();
+    // A and B in Africa, C in South Asia; 2020 and 2021.
+    const auto data = dataset({
+        {"A", "Africa", 2020, 1000, 50, 100, 10},  // PAR30 0.05
+        {"B", "Africa", 2020, 1000, 150, 200, 40}, // PAR30 0.15
+        {"C", "South Asia", 2020, 2000, 100, 300, 20},
+        {"A", "Africa", 2021, 1000, 120, 150, 30},     // PAR30 0.12; write-offs 30 / 1000 = 0.03
+        {"B", "Africa", 2021, 1000, 30, 220, 10},      // PAR30 0.03
+        {"C", "South Asia", 2021, 2000, 60, 330, 100}, // PAR30 0.03; 100 / 2000 = 0.05
+    });
+    sfp::EngineOptions options;
+    options.indicators = {"PQ-01", "OUT-01", "PQ-03"};
+    options.groupings = {"region"};
+    const auto results = sfp::compute_indicators(data, catalogue, sfp::ReferenceSeries{}, options);
+    REQUIRE(results.periods == std::vector<int>{2020, 2021});
+
+    // Targets: borrowers, all: 600 (2020) -> 1000 (2024): expected 700 in 2021, actual 700.
+    // PAR30 in Africa: 0.10 (2020) -> 0.05 (2025): expected 0.09 in 2021; actual 150 / 2000 =
+    // 0.075, progress 0.025 / 0.01 = 2.5. Borrowers in Europe: not in the results.
+    sfp::TargetSet set;
+    sfp::TargetSpec borrowers;
+    borrowers.indicator = "OUT-01";
+    borrowers.baseline_year = 2020;
+    borrowers.baseline = 600;
+    borrowers.target_year = 2024;
+    borrowers.target = 1000;
+    set.targets.push_back(borrowers);
+    sfp::TargetSpec par = line_down();
+    par.scope = "region:Africa";
+    set.targets.push_back(par);
+    sfp::TargetSpec europe = borrowers;
+    europe.scope = "region:Europe";
+    set.targets.push_back(europe);
+
+    const auto targets = sfp::evaluate_targets(set, results, catalogue);
+    REQUIRE(targets.size() == 6);
+    CHECK(*targets[0].actual == Approx(600));
+    CHECK(targets[0].status == Status::on_track);
+    CHECK(*targets[1].actual == Approx(700));
+    CHECK(*targets[1].expected == Approx(700));
+    CHECK(*targets[1].progress == Approx(1.0));
+    CHECK(targets[1].status == Status::on_track);
+    CHECK(*targets[2].actual == Approx(0.10));
+    CHECK(targets[2].status == Status::on_track);
+    CHECK(*targets[3].actual == Approx(0.075));
+    CHECK(*targets[3].progress == Approx(2.5));
+    CHECK(targets[3].status == Status::on_track);
+    CHECK(targets[4].status == Status::no_data);
+    CHECK(targets[5].status == Status::no_data);
+
+    // Guard rails: PAR30 above 0.10 and write-offs above 0.04. PQ-03's 2021 provenance also
+    // lists the 2020 records that avg() read; they must not be counted as institutions.
+    sfp::GuardRail high_par;
+    high_par.indicator = "PQ-01";
+    high_par.above = 0.10;
+    set.guard_rails.push_back(high_par);
+    sfp::GuardRail write_offs;
+    write_offs.indicator = "PQ-03";
+    write_offs.above = 0.04;
+    set.guard_rails.push_back(write_offs);
+    std::map<std::string, sfp::InstitutionValues> values;
+    for (const std::string id : {"PQ-01", "PQ-03"}) {
+        values[id] = sfp::institution_values(data, catalogue, sfp::ReferenceSeries{}, options, id);
+    }
+    const auto rails = sfp::evaluate_guard_rails(set, results, values);
+    const auto find = [&](std::size_t rail, const std::string& scope, int year) {
+        const auto found =
+            std::find_if(rails.begin(), rails.end(), [&](const sfp::GuardRailResult& r) {
+                return r.rail == rail && r.scope == scope && r.year == year;
+            });
+        REQUIRE(found != rails.end());
+        return *found;
+    };
+    // PAR30, Africa 2020: 200 / 2000 = 0.10, not above; B (0.15) is.
+    auto r = find(0, "region:Africa", 2020);
+    CHECK(r.value == Approx(0.10));
+    CHECK_FALSE(r.breached);
+    CHECK(r.institutions == 2);
+    CHECK(r.institutions_breaching == 1);
+    // PAR30, all 2020: 300 / 4000 = 0.075; B of A, B, C breaches.
+    r = find(0, "all", 2020);
+    CHECK(r.institutions == 3);
+    CHECK(r.institutions_breaching == 1);
+    // PAR30, all 2021: A (0.12) breaches.
+    r = find(0, "all", 2021);
+    CHECK(r.value == Approx(210.0 / 4000));
+    CHECK(r.institutions == 3);
+    CHECK(r.institutions_breaching == 1);
+
+    // Write-offs, 2021 (2020 has no previous balances: single balance, flagged, still a value).
+    r = find(1, "all", 2021);
+    CHECK(r.value == Approx(140.0 / 4000));
+    CHECK_FALSE(r.breached);
+    CHECK(r.institutions == 3); // not 6: the 2020 records of the provenance are not counted
+    CHECK(r.institutions_breaching == 1); // C at 0.05
+    r = find(1, "region:South Asia", 2021);
+    CHECK(r.breached); // 100 / 2000 = 0.05
+    CHECK(r.institutions == 1);
+    CHECK(r.institutions_breaching == 1);
+    const auto* provenance = results.find("PQ-03", results.all_scope(), 2021);
+    REQUIRE(provenance != nullptr);
+    INFO("PQ-03 2021 provenance: " << provenance->records.size() << " records");
+    CHECK(provenance->records.size() == 6); // 2021 and the 2020 balances avg() read
 }

@@ -68,7 +68,7 @@ Evaluation evaluate(const Definitions& definitions, const Dataset& data) {
                                               definitions.options, id));
     }
     evaluation.assessment.guard_rails =
-        evaluate_guard_rails(definitions.targets, evaluation.results, data, values);
+        evaluate_guard_rails(definitions.targets, evaluation.results, values);
     return evaluation;
 }
 

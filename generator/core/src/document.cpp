@@ -196,7 +196,13 @@ public:
 
         heading("2", fmt::format("Results by {}, {}", group_word(), last_));
         paragraph(headline_sentence());
-        doc.blocks.emplace_back(scope_table());
+        {
+            const auto families = indicator_families();
+            for (std::size_t f = 0; f < families.size(); ++f) {
+                doc.blocks.emplace_back(
+                    scope_table(families[f], families.size() == 1 ? "" : std::string(1, static_cast<char>('a' + f))));
+            }
+        }
         for (const auto& chart : spec_.charts) {
             doc.blocks.emplace_back(figure(chart));
         }
@@ -288,7 +294,7 @@ private:
         table.sheet_name = "Targets";
         table.header = {"Indicator", "Scope",    "Baseline", "Target",
                         "Expected",  "Actual",   "Progress", "Status"};
-        table.widths = {2.4, 1.6, 1.3, 1.3, 1.0, 1.0, 1.0, 1.1};
+        table.widths = {2.2, 1.4, 1.25, 1.25, 1.2, 1.2, 0.9, 1.0};
         for (const auto& target : assessment_.targets) {
             if (target.year != last_) {
                 continue;
@@ -522,20 +528,78 @@ private:
                "Rejected rows are not used at all.";
     }
 
-    Table scope_table() const {
+    /// The report's indicators in families (outreach, portfolio quality, sustainability and
+    /// efficiency), each at most six: the columns of one table that fits a page.
+    struct Family {
+        std::string title;
+        std::vector<std::string> ids;
+    };
+    std::vector<Family> indicator_families() const {
+        const std::vector<std::pair<std::string, std::vector<std::string>>> kinds{
+            {"Outreach", {"OUT-", "SOC-"}},
+            {"Portfolio quality", {"PQ-"}},
+            {"Sustainability and efficiency", {"FIN-", "EFF-"}}};
+        std::vector<Family> families;
+        std::vector<std::string> placed;
+        for (const auto& [title, prefixes] : kinds) {
+            Family family{title, {}};
+            for (const auto& id : spec_.indicators) {
+                const bool match = std::any_of(prefixes.begin(), prefixes.end(), [&](const auto& p) {
+                    return id.rfind(p, 0) == 0;
+                });
+                if (match) {
+                    family.ids.push_back(id);
+                    placed.push_back(id);
+                }
+            }
+            if (!family.ids.empty()) {
+                families.push_back(std::move(family));
+            }
+        }
+        Family other{"Other indicators", {}};
+        for (const auto& id : spec_.indicators) {
+            if (std::find(placed.begin(), placed.end(), id) == placed.end()) {
+                other.ids.push_back(id);
+            }
+        }
+        if (!other.ids.empty()) {
+            families.push_back(std::move(other));
+        }
+        // At most six indicator columns per table, in tables of even size.
+        std::vector<Family> out;
+        for (auto& family : families) {
+            const std::size_t tables = (family.ids.size() + 5) / 6;
+            const std::size_t per_table = (family.ids.size() + tables - 1) / tables;
+            for (std::size_t start = 0; start < family.ids.size(); start += per_table) {
+                const auto end = std::min(family.ids.size(), start + per_table);
+                out.push_back({family.title,
+                               {family.ids.begin() + static_cast<std::ptrdiff_t>(start),
+                                family.ids.begin() + static_cast<std::ptrdiff_t>(end)}});
+            }
+        }
+        if (out.empty()) {
+            out.push_back({"Indicators", spec_.indicators});
+        }
+        return out;
+    }
+
+    Table scope_table(const Family& family, const std::string& suffix) const {
         Table table;
-        table.caption = fmt::format("Table 1. Indicators by {}, {}", group_word(), last_);
-        table.sheet_name = "Table 1";
+        table.caption = suffix.empty()
+                            ? fmt::format("Table 1. Indicators by {}, {}", group_word(), last_)
+                            : fmt::format("Table 1{}. {} by {}, {}", suffix, family.title,
+                                          group_word(), last_);
+        table.sheet_name = "Table 1" + suffix;
         table.header = {group_word() == "region" ? "Region" : "Country", "Institutions"};
         table.widths = {2.2, 1.1};
-        for (const auto& id : spec_.indicators) {
+        for (const auto& id : family.ids) {
             table.header.push_back(column_title(*catalogue_.find(id)));
             table.widths.push_back(1.2);
         }
         for (const std::size_t scope : primary_scopes()) {
             std::vector<Cell> row{text_cell(results_.scopes[scope].label),
                                   count_cell(results_.reporting_count(scope, last_))};
-            for (const auto& id : spec_.indicators) {
+            for (const auto& id : family.ids) {
                 row.push_back(result_cell(result(id, scope, last_), *catalogue_.find(id)));
             }
             table.rows.push_back(std::move(row));

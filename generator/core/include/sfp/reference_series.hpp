@@ -1,7 +1,7 @@
 #pragma once
 /// Reference series the indicator engine needs beside the institutions' own figures: exchange
 /// rates (to convert amounts to USD), GNI per capita (depth of outreach) and inflation (the
-/// inflation adjustment, real yield). Read from CSV tables in data/reference/ (docs/data.md
+/// inflation adjustment, real yield). Read from CSV tables in data/reference/ (data/reference/README.md
 /// documents their columns and provenance).
 
 #include "sfp/diagnostics.hpp"
