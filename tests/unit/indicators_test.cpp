@@ -4,6 +4,7 @@
 #include "sfp/catalogue.hpp"
 #include "sfp/config.hpp"
 #include "sfp/dataset.hpp"
+#include "sfp/evaluate.hpp"
 #include "sfp/indicators.hpp"
 #include "sfp/results_json.hpp"
 #include "test_support.hpp"
@@ -665,4 +666,140 @@ TEST_CASE("indicators: a quality issue keeps the value as written in the file", 
     CHECK(run.data->issues[0].value == "900.50");
     CHECK(run.data->issues[1].field == "active_borrowers_women");
     CHECK(run.data->issues[1].value == "1e3");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A report's own indicators, parameters and groupings (load_definitions + evaluate)
+
+namespace {
+
+std::vector<sfp::Diagnostic> errors_of(const sfp::Diagnostics& diagnostics) {
+    std::vector<sfp::Diagnostic> out;
+    for (const auto& d : diagnostics.items()) {
+        if (d.severity == sfp::Severity::error) {
+            out.push_back(d);
+        }
+    }
+    return out;
+}
+
+std::string all_text(const sfp::Diagnostics& diagnostics) {
+    std::string out;
+    for (const auto& d : diagnostics.items()) {
+        out += sfp::to_string(d) + "\n";
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("indicators: a report config adds its own indicator, grouping and combinations",
+          "[indicators][definitions]") {
+    TempDir dir;
+    (void)dir.write("data.csv", header + main_rows);
+    std::string config = config_text({});
+    // Report-level additions in the catalogue's syntax.
+    config.replace(config.find("first_year = 2020"), 17,
+                   "first_year = 2020\n"
+                   "group_by = [\"region\", \"custom:programme\", \"region+custom:programme\"]");
+    config += "\n[[indicator]]\n"
+              "id = \"LOC-01\"\n"
+              "name = { en = \"Portfolio per borrower, scaled\", fr = \"Encours par emprunteur\" }\n"
+              "formula = \"gross_loan_portfolio * scale / active_borrowers\"\n"
+              "unit = \"number\"\n"
+              "good = \"context\"\n"
+              "aggregate = [\"ratio\", \"median\"]\n"
+              "source = \"this report\"\n"
+              "\n[parameters]\n"
+              "scale = 2.0\n"
+              "\n[[grouping]]\n"
+              "name = \"programme\"\n"
+              "of = \"institution_id\"\n"
+              "map = { A1 = \"Phase I\", A2 = \"Phase II\", B1 = \"Phase I\" }\n"
+              "otherwise = \"Other\"\n";
+    config.replace(config.find("\"FIN-01\"]"), 9, "\"FIN-01\", \"LOC-01\"]");
+    const auto path = dir.write("report.toml", config);
+
+    sfp::Diagnostics diagnostics;
+    const auto spec = sfp::parse_config(path, diagnostics);
+    INFO(all_text(diagnostics));
+    REQUIRE(spec.has_value());
+    sfp::ExitCode code = sfp::ExitCode::ok;
+    const auto definitions = sfp::load_definitions(*spec, diagnostics, code);
+    INFO(all_text(diagnostics));
+    REQUIRE(definitions.has_value());
+    CHECK(definitions->catalogue.find("LOC-01")->names.get("fr") == "Encours par emprunteur");
+    const auto data = sfp::load_sources(*spec, diagnostics);
+    REQUIRE(data.has_value());
+    const auto results = sfp::evaluate(*definitions, *data).results;
+
+    REQUIRE(results.groupings.size() == 3);
+    const auto scope = [&](const std::string& key) {
+        const auto index = results.scope_index(key);
+        INFO(key);
+        REQUIRE(index.has_value());
+        return *index;
+    };
+    // LOC-01 = 2 * portfolio / borrowers, weighted: Africa 2020 = 2 * (1000 + 9000) / 1000.
+    const auto* africa = results.find("LOC-01", scope("region:Africa"), 2020);
+    REQUIRE(africa != nullptr);
+    CHECK(*africa->value == Approx(20.0));
+    // Phase I = A1 (2020) and B1 (2020: borrowers missing): A1 alone, 2 * 1000 / 100.
+    const auto* phase1 = results.find("LOC-01", scope("custom:programme:Phase I"), 2020);
+    REQUIRE(phase1 != nullptr);
+    CHECK(phase1->n == 1);
+    CHECK(*phase1->value == Approx(20.0));
+    CHECK(results.reporting_count(scope("custom:programme:Phase I"), 2020) == 2);
+    // C1 is in no mapped programme: "Other".
+    CHECK(results.reporting_count(scope("custom:programme:Other"), 2021) == 1);
+    // The combination: Africa and Phase II is A2 alone; OUT-01 = 900.
+    const auto* combined =
+        results.find("OUT-01", scope("region:Africa+custom:programme:Phase II"), 2020);
+    REQUIRE(combined != nullptr);
+    CHECK(*combined->value == 900.0);
+    CHECK(results.scopes[scope("region:Africa+custom:programme:Phase II")].label ==
+          "Africa, Phase II");
+    // A median of one institution is suppressed, with its n.
+    const auto* median =
+        results.find("LOC-01", scope("custom:programme:Phase I"), 2020, sfp::Statistic::median);
+    REQUIRE(median != nullptr);
+    CHECK_FALSE(median->value.has_value());
+    CHECK(median->reason_text() == "suppressed");
+    CHECK(median->n == 1);
+}
+
+TEST_CASE("indicators: unknown groupings and parameters in a report are config errors",
+          "[indicators][definitions]") {
+    TempDir dir;
+    (void)dir.write("data.csv", header + main_rows);
+    SECTION("an unknown peer group, with a hint") {
+        std::string config = config_text({});
+        config.replace(config.find("first_year = 2020"), 17,
+                       "first_year = 2020\ngroup_by = [\"region\", \"peer:agee\"]");
+        const auto path = dir.write("report.toml", config);
+        sfp::Diagnostics diagnostics;
+        const auto spec = sfp::parse_config(path, diagnostics);
+        REQUIRE(spec.has_value());
+        sfp::ExitCode code = sfp::ExitCode::ok;
+        CHECK_FALSE(sfp::load_definitions(*spec, diagnostics, code).has_value());
+        CHECK(code == sfp::ExitCode::config);
+        const auto errors = errors_of(diagnostics);
+        REQUIRE(errors.size() == 1);
+        CHECK_THAT(errors[0].message, Catch::Contains("unknown grouping 'peer:agee'"));
+        CHECK(errors[0].hint == "did you mean 'peer:age'?");
+        CHECK(errors[0].where.file == path);
+        CHECK(errors[0].where.line == 10);
+    }
+    SECTION("a parameter the catalogue does not have") {
+        const auto path = dir.write("report.toml", config_text({}) + "\n[parameters]\nmarket_rte = 0.1\n");
+        sfp::Diagnostics diagnostics;
+        const auto spec = sfp::parse_config(path, diagnostics);
+        REQUIRE(spec.has_value());
+        sfp::ExitCode code = sfp::ExitCode::ok;
+        CHECK_FALSE(sfp::load_definitions(*spec, diagnostics, code).has_value());
+        const auto errors = errors_of(diagnostics);
+        REQUIRE_FALSE(errors.empty());
+        CHECK_THAT(errors[0].message, Catch::Contains("unknown parameter 'market_rte'"));
+        CHECK(errors[0].hint == "did you mean 'market_rate'?");
+    }
 }

@@ -171,6 +171,7 @@ void read_parameters(const toml::table& table, const std::string& file, Catalogu
     for (const auto& [key, node] : table) {
         if (node.is_number()) {
             catalogue.parameters[std::string(key.str())] = node.value<double>().value_or(0);
+            catalogue.parameter_where[std::string(key.str())] = detail::position(file, node);
         } else {
             diagnostics.error(detail::position(file, node),
                               fmt::format("'{}' in [parameters]: expected a number", key.str()));
@@ -640,8 +641,41 @@ bool extend_catalogue(Catalogue& catalogue, const std::string& path, Diagnostics
         }
         catalogue.peer_groups.push_back(std::move(def));
     }
+    // A report may set the catalogue's parameters, or add parameters for its own formulas; a
+    // new parameter that none of its formulas uses is a typo.
+    std::set<std::string> used;
+    const auto collect = [&used](const formula::Expression& expression) {
+        for (const auto& node : expression.nodes) {
+            if (node.op == formula::Op::name) {
+                used.insert(node.name);
+            }
+        }
+    };
+    for (const auto& def : catalogue.indicators) {
+        collect(def.formula);
+    }
+    for (const auto& def : catalogue.derived) {
+        collect(def.formula);
+    }
+    for (const auto& def : catalogue.peer_groups) {
+        collect(def.value);
+    }
+    std::vector<std::string> known;
+    for (const auto& [name, value] : catalogue.parameters) {
+        known.push_back(name);
+    }
     for (const auto& [name, value] : added.parameters) {
+        if (catalogue.parameters.count(name) == 0 && used.count(name) == 0) {
+            diagnostics.error(added.parameter_where[name],
+                              fmt::format("unknown parameter '{}' in [parameters]: the catalogue "
+                                          "has no such parameter and no formula of this file "
+                                          "uses it",
+                                          name),
+                              did_you_mean(name, known));
+            continue;
+        }
         catalogue.parameters[name] = value;
+        catalogue.parameter_where[name] = added.parameter_where[name];
     }
     catalogue.files.push_back(path);
     if (diagnostics.error_count() > errors_before) {

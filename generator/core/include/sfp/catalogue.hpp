@@ -82,6 +82,7 @@ struct Catalogue {
     std::vector<DerivedDef> derived;
     std::vector<PeerGroupDef> peer_groups;
     std::map<std::string, double> parameters;
+    std::map<std::string, SourcePos> parameter_where; ///< where each parameter was last set
     std::vector<std::string> files; ///< the files read, in order
 
     [[nodiscard]] const IndicatorDef* find(std::string_view id) const;
