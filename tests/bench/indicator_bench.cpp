@@ -145,7 +145,8 @@ int main(int argc, char** argv) {
     const int years = argc > 2 ? std::atoi(argv[2]) : 15;
     const std::string root = SFPGEN_SOURCE_DIR;
     sfp::Diagnostics diagnostics;
-    const auto catalogue = sfp::load_catalogue(root + "/data/indicators/catalogue.toml", diagnostics);
+    const auto catalogue =
+        sfp::load_catalogue(root + "/data/indicators/catalogue.toml", diagnostics);
     sfp::ReferenceSeries reference;
     const bool reference_ok =
         sfp::load_exchange_rates(root + "/data/reference/exchange_rates.csv", reference,

@@ -11,8 +11,8 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <iterator>
+#include <regex>
 #include <string>
 #include <unistd.h>
 

@@ -132,10 +132,9 @@ TEST_CASE("e2e: the sample report builds and the PDF reads back with the compute
         auto printed_scopes = results.group_scopes(0);
         printed_scopes.push_back(results.all_scope());
         for (const auto& item : results.items) {
-            const bool headline =
-                item.statistic == catalogue->find(item.indicator)->headline() &&
-                std::find(printed_scopes.begin(), printed_scopes.end(), item.scope) !=
-                    printed_scopes.end();
+            const bool headline = item.statistic == catalogue->find(item.indicator)->headline() &&
+                                  std::find(printed_scopes.begin(), printed_scopes.end(),
+                                            item.scope) != printed_scopes.end();
             if (item.value && headline) {
                 const auto printed =
                     sfp::format_indicator(*item.value, *catalogue->find(item.indicator));

@@ -115,10 +115,10 @@ TEST_CASE("config: the gb-progress template parses with no diagnostics", "[confi
     CHECK(spec->summary.find('\n') == std::string::npos);
     CHECK_FALSE(spec->introduction.empty());
 
-    CHECK(spec->indicators ==
-          std::vector<std::string>{"OUT-01", "OUT-06", "OUT-03", "OUT-04", "OUT-05", "OUT-08",
-                                   "PQ-01", "PQ-02", "PQ-03", "FIN-01", "FIN-02", "FIN-03",
-                                   "FIN-08", "FIN-10", "EFF-01", "EFF-03"});
+    CHECK(spec->indicators == std::vector<std::string>{"OUT-01", "OUT-06", "OUT-03", "OUT-04",
+                                                       "OUT-05", "OUT-08", "PQ-01", "PQ-02",
+                                                       "PQ-03", "FIN-01", "FIN-02", "FIN-03",
+                                                       "FIN-08", "FIN-10", "EFF-01", "EFF-03"});
     REQUIRE(spec->indicator_pos.size() == 16);
     CHECK(spec->indicator_pos[0].file == path);
     CHECK(spec->indicator_pos[0].line > 0);
@@ -508,8 +508,8 @@ std::string catalogue_entry(const std::string& formula, const std::string& extra
            "aggregate = [\"sum\"]\n" // 6
            "formula = \"" +
            formula +
-           "\"\n"                     // 7
-           "source = \"tests\"\n"    // 8
+           "\"\n"                 // 7
+           "source = \"tests\"\n" // 8
            + extra;
 }
 
@@ -583,7 +583,8 @@ TEST_CASE("config: catalogue decimals beyond the int range are an error", "[conf
     // load_catalogue once narrowed the TOML integer to int before checking 0..6, so
     // 4294967297 (2^32 + 1) wrapped to 1 and was accepted without a diagnostic.
     const TempDir dir;
-    const auto path = dir.write("catalogue.toml", catalogue_entry("opex", "decimals = 4294967297\n"));
+    const auto path =
+        dir.write("catalogue.toml", catalogue_entry("opex", "decimals = 4294967297\n"));
     sfp::Diagnostics diagnostics;
     CHECK_FALSE(sfp::load_catalogue(path, diagnostics).has_value());
     CHECK(diagnostics.error_count() == 1);

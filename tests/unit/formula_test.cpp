@@ -17,8 +17,7 @@ sfp::formula::NameTable names() {
         if (name == "opex" || name == "fin_revenue") {
             return NameKind::flow_field;
         }
-        if (name == "total_assets" || name == "gross_loan_portfolio" ||
-            name == "par30_balance") {
+        if (name == "total_assets" || name == "gross_loan_portfolio" || name == "par30_balance") {
             return NameKind::field;
         }
         if (name == "market_rate") {
@@ -34,9 +33,9 @@ sfp::formula::NameTable names() {
         return NameKind::unknown;
     };
     table.candidates = [] {
-        return std::vector<std::string>{"opex", "fin_revenue", "total_assets",
-                                        "gross_loan_portfolio", "par30_balance", "market_rate",
-                                        "FIN-08", "inflation_rate"};
+        return std::vector<std::string>{
+            "opex",          "fin_revenue", "total_assets", "gross_loan_portfolio",
+            "par30_balance", "market_rate", "FIN-08",       "inflation_rate"};
     };
     return table;
 }
@@ -89,9 +88,8 @@ TEST_CASE("formula: precedence and associativity, printed back", "[formula]") {
 
 TEST_CASE("formula: binding resolves each kind of name", "[formula]") {
     sfp::Diagnostics diagnostics;
-    const auto expression =
-        compile("(FIN-08 - inflation_rate) * market_rate + opex / avg(total_assets) + months",
-                diagnostics);
+    const auto expression = compile(
+        "(FIN-08 - inflation_rate) * market_rate + opex / avg(total_assets) + months", diagnostics);
     REQUIRE(expression.has_value());
     std::vector<sfp::formula::Op> ops;
     for (const auto& node : expression->nodes) {

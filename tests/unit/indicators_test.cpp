@@ -617,9 +617,9 @@ TEST_CASE("indicators: results_to_json writes no-data as null with a reason, nev
     CHECK_THAT(json, Catch::Contains("\"missing\": \"zero-denominator\""));
 
     // The empty scope-year: OUT-01 in Africa 2021.
-    const std::string africa = lines_with(
-        json, "{\"indicator\": \"OUT-01\", \"statistic\": \"sum\", \"scope\": "
-              "\"region:Africa\", \"period\": 2021,");
+    const std::string africa =
+        lines_with(json, "{\"indicator\": \"OUT-01\", \"statistic\": \"sum\", \"scope\": "
+                         "\"region:Africa\", \"period\": 2021,");
     CHECK(africa ==
           "    {\"indicator\": \"OUT-01\", \"statistic\": \"sum\", \"scope\": \"region:Africa\", "
           "\"period\": 2021, \"value\": null, \"missing\": \"no-data\", \"n\": 0, \"p25\": "
@@ -642,9 +642,9 @@ TEST_CASE("indicators: results_to_json writes no-data as null with a reason, nev
     CHECK(count == 9 * 8);
 
     // Values are written in the shortest round-trip form.
-    const std::string africa2020 = lines_with(
-        json, "{\"indicator\": \"PQ-01\", \"statistic\": \"ratio\", \"scope\": "
-              "\"region:Africa\", \"period\": 2020,");
+    const std::string africa2020 =
+        lines_with(json, "{\"indicator\": \"PQ-01\", \"statistic\": \"ratio\", \"scope\": "
+                         "\"region:Africa\", \"period\": 2020,");
     CHECK_THAT(africa2020, Catch::Contains("\"value\": 0.019, \"missing\": null, \"n\": 2"));
     CHECK_THAT(africa2020, Catch::Contains("\"institutions\": [\"A1\", \"A2\"]"));
 
@@ -702,21 +702,22 @@ TEST_CASE("indicators: a report config adds its own indicator, grouping and comb
     config.replace(config.find("first_year = 2020"), 17,
                    "first_year = 2020\n"
                    "group_by = [\"region\", \"custom:programme\", \"region+custom:programme\"]");
-    config += "\n[[indicator]]\n"
-              "id = \"LOC-01\"\n"
-              "name = { en = \"Portfolio per borrower, scaled\", fr = \"Encours par emprunteur\" }\n"
-              "formula = \"gross_loan_portfolio * scale / active_borrowers\"\n"
-              "unit = \"number\"\n"
-              "good = \"context\"\n"
-              "aggregate = [\"ratio\", \"median\"]\n"
-              "source = \"this report\"\n"
-              "\n[parameters]\n"
-              "scale = 2.0\n"
-              "\n[[grouping]]\n"
-              "name = \"programme\"\n"
-              "of = \"institution_id\"\n"
-              "map = { A1 = \"Phase I\", A2 = \"Phase II\", B1 = \"Phase I\" }\n"
-              "otherwise = \"Other\"\n";
+    config +=
+        "\n[[indicator]]\n"
+        "id = \"LOC-01\"\n"
+        "name = { en = \"Portfolio per borrower, scaled\", fr = \"Encours par emprunteur\" }\n"
+        "formula = \"gross_loan_portfolio * scale / active_borrowers\"\n"
+        "unit = \"number\"\n"
+        "good = \"context\"\n"
+        "aggregate = [\"ratio\", \"median\"]\n"
+        "source = \"this report\"\n"
+        "\n[parameters]\n"
+        "scale = 2.0\n"
+        "\n[[grouping]]\n"
+        "name = \"programme\"\n"
+        "of = \"institution_id\"\n"
+        "map = { A1 = \"Phase I\", A2 = \"Phase II\", B1 = \"Phase I\" }\n"
+        "otherwise = \"Other\"\n";
     config.replace(config.find("\"FIN-01\"]"), 9, "\"FIN-01\", \"LOC-01\"]");
     const auto path = dir.write("report.toml", config);
 
@@ -791,7 +792,8 @@ TEST_CASE("indicators: unknown groupings and parameters in a report are config e
         CHECK(errors[0].where.line == 10);
     }
     SECTION("a parameter the catalogue does not have") {
-        const auto path = dir.write("report.toml", config_text({}) + "\n[parameters]\nmarket_rte = 0.1\n");
+        const auto path =
+            dir.write("report.toml", config_text({}) + "\n[parameters]\nmarket_rte = 0.1\n");
         sfp::Diagnostics diagnostics;
         const auto spec = sfp::parse_config(path, diagnostics);
         REQUIRE(spec.has_value());

@@ -154,8 +154,7 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     }
     if (wants(options, OutputFormat::csv)) {
         const std::string path = base.string() + ".results.csv";
-        if (write_file_atomically(path,
-                                  results_to_csv(*catalogue, results, evaluation.assessment),
+        if (write_file_atomically(path, results_to_csv(*catalogue, results, evaluation.assessment),
                                   diagnostics)) {
             result.outputs.push_back(path);
         } else {

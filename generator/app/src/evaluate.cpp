@@ -23,18 +23,18 @@ std::optional<Definitions> load_definitions(const ReportSpec& spec, Diagnostics&
         targets_ok = load_targets(path, definitions.catalogue, definitions.targets, diagnostics) &&
                      targets_ok;
     }
-    targets_ok = load_targets(spec.config_path, definitions.catalogue, definitions.targets,
-                              diagnostics) &&
-                 targets_ok;
+    targets_ok =
+        load_targets(spec.config_path, definitions.catalogue, definitions.targets, diagnostics) &&
+        targets_ok;
     if (!targets_ok) {
         return std::nullopt;
     }
     code = ExitCode::data;
     bool reference_ok = true;
     if (!spec.exchange_rates_path.empty()) {
-        reference_ok = load_exchange_rates(spec.exchange_rates_path, definitions.reference,
-                                           diagnostics) &&
-                       reference_ok;
+        reference_ok =
+            load_exchange_rates(spec.exchange_rates_path, definitions.reference, diagnostics) &&
+            reference_ok;
     }
     if (!spec.gni_path.empty()) {
         reference_ok =
@@ -53,8 +53,8 @@ std::optional<Definitions> load_definitions(const ReportSpec& spec, Diagnostics&
 
 Evaluation evaluate(const Definitions& definitions, const Dataset& data) {
     Evaluation evaluation;
-    evaluation.results = compute_indicators(data, definitions.catalogue, definitions.reference,
-                                            definitions.options);
+    evaluation.results =
+        compute_indicators(data, definitions.catalogue, definitions.reference, definitions.options);
     evaluation.assessment.set = definitions.targets;
     evaluation.assessment.targets =
         evaluate_targets(definitions.targets, evaluation.results, definitions.catalogue);

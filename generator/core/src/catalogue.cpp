@@ -183,14 +183,14 @@ void read_statistics(detail::TomlReader& reader, IndicatorDef& def, Diagnostics&
     std::vector<SourcePos> positions;
     const auto names = reader.strings("aggregate", true, &positions);
     for (std::size_t i = 0; i < names.size(); ++i) {
-        const auto statistic = choice<Statistic>(names[i], positions.at(i), "aggregate",
-                                                 "[[indicator]]",
-                                                 {{"sum", Statistic::sum},
-                                                  {"ratio", Statistic::ratio},
-                                                  {"median", Statistic::median},
-                                                  {"bwm", Statistic::bwm},
-                                                  {"trimmed-mean", Statistic::trimmed_mean}},
-                                                 diagnostics);
+        const auto statistic =
+            choice<Statistic>(names[i], positions.at(i), "aggregate", "[[indicator]]",
+                              {{"sum", Statistic::sum},
+                               {"ratio", Statistic::ratio},
+                               {"median", Statistic::median},
+                               {"bwm", Statistic::bwm},
+                               {"trimmed-mean", Statistic::trimmed_mean}},
+                              diagnostics);
         if (statistic && !def.has(*statistic)) {
             def.statistics.push_back(*statistic);
             def.statistics_where.push_back(positions.at(i));
@@ -239,22 +239,23 @@ void read_indicator(detail::TomlReader& reader, Catalogue& catalogue, Diagnostic
                        .value_or(Unit::fraction);
     }
     if (const auto good = reader.string("good", true)) {
-        def.good = choice<Direction>(
-                       *good, reader.where("good"), "good", "[[indicator]]",
-                       {{"up", Direction::up}, {"down", Direction::down},
-                        {"context", Direction::context}},
-                       diagnostics)
-                       .value_or(Direction::up);
+        def.good =
+            choice<Direction>(
+                *good, reader.where("good"), "good", "[[indicator]]",
+                {{"up", Direction::up}, {"down", Direction::down}, {"context", Direction::context}},
+                diagnostics)
+                .value_or(Direction::up);
     }
     read_statistics(reader, def, diagnostics);
     def.weight = reader.string("weight", false).value_or("active_borrowers");
     if (const FieldInfo* weight = find_field(def.weight);
         weight == nullptr || weight->kind == FieldKind::text || weight->kind == FieldKind::date) {
-        diagnostics.error(reader.where("weight"),
-                          fmt::format("'weight' in [[indicator]]: expected a numeric canonical "
-                                      "field, found '{}'",
-                                      def.weight),
-                          did_you_mean(def.weight, canonical_field_names(RecordKind::institution_year)));
+        diagnostics.error(
+            reader.where("weight"),
+            fmt::format("'weight' in [[indicator]]: expected a numeric canonical "
+                        "field, found '{}'",
+                        def.weight),
+            did_you_mean(def.weight, canonical_field_names(RecordKind::institution_year)));
     }
     if (const toml::node* trim = reader.raw().get("trim")) {
         const auto value = trim->value<double>();
@@ -287,8 +288,7 @@ void read_derived(detail::TomlReader& reader, Catalogue& catalogue, Diagnostics&
         def.formula = std::move(*expression);
     }
     if (find_field(def.name) != nullptr ||
-        std::find(series_names().begin(), series_names().end(), def.name) !=
-            series_names().end() ||
+        std::find(series_names().begin(), series_names().end(), def.name) != series_names().end() ||
         catalogue.find_derived(def.name) != nullptr) {
         diagnostics.error(reader.where("name"),
                           fmt::format("'name' in [[derived]]: '{}' is already a field, series or "
@@ -375,8 +375,7 @@ void read_peer_group(detail::TomlReader& reader, Catalogue& catalogue, Diagnosti
         }
     }
     if (catalogue.find_peer_group(def.name) != nullptr) {
-        diagnostics.error(reader.where("name"),
-                          fmt::format("duplicate peer group '{}'", def.name));
+        diagnostics.error(reader.where("name"), fmt::format("duplicate peer group '{}'", def.name));
     }
     catalogue.peer_groups.push_back(std::move(def));
 }
@@ -411,9 +410,9 @@ bool read_file(const std::string& path, Catalogue& catalogue, bool strict_keys,
         for (const toml::node& item : *array) {
             const auto* table = item.as_table();
             if (table == nullptr) {
-                diagnostics.error(detail::position(path, item),
-                                  fmt::format("'{}': expected an array of tables ([[{}]])", key,
-                                              key));
+                diagnostics.error(
+                    detail::position(path, item),
+                    fmt::format("'{}': expected an array of tables ([[{}]])", key, key));
                 continue;
             }
             detail::TomlReader reader(*table, path, fmt::format("[[{}]]", key), diagnostics);
@@ -437,8 +436,7 @@ formula::NameTable name_table(const Catalogue& catalogue) {
             }
             return formula::NameKind::unknown;
         }
-        if (std::find(series_names().begin(), series_names().end(), name) !=
-            series_names().end()) {
+        if (std::find(series_names().begin(), series_names().end(), name) != series_names().end()) {
             return formula::NameKind::series;
         }
         if (catalogue.find_derived(name) != nullptr) {
@@ -634,9 +632,9 @@ bool extend_catalogue(Catalogue& catalogue, const std::string& path, Diagnostics
     }
     for (auto& def : added.peer_groups) {
         if (catalogue.find_peer_group(def.name) != nullptr) {
-            diagnostics.error(def.where,
-                              fmt::format("peer group '{}' is already defined in the catalogue",
-                                          def.name));
+            diagnostics.error(
+                def.where,
+                fmt::format("peer group '{}' is already defined in the catalogue", def.name));
             continue;
         }
         catalogue.peer_groups.push_back(std::move(def));

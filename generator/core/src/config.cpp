@@ -104,8 +104,8 @@ void parse_indicators(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnos
             }
             const bool named = (part.rfind("peer:", 0) == 0 && part.size() > 5) ||
                                (part.rfind("custom:", 0) == 0 && part.size() > 7);
-            if (!named && std::find(dimensions.begin(), dimensions.end(), part) ==
-                              dimensions.end()) {
+            if (!named &&
+                std::find(dimensions.begin(), dimensions.end(), part) == dimensions.end()) {
                 diagnostics.error(
                     reader.where("group_by"),
                     fmt::format("'group_by' in [indicators]: unknown dimension '{}' in '{}' "
@@ -129,9 +129,9 @@ void parse_indicators(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnos
     }
     spec.min_n = reader.integer("min_n", false).value_or(3);
     if (spec.min_n < 1 || spec.min_n > 1000) {
-        diagnostics.error(reader.where("min_n"),
-                          fmt::format("'min_n' in [indicators]: expected 1 to 1000, found {}",
-                                      spec.min_n));
+        diagnostics.error(
+            reader.where("min_n"),
+            fmt::format("'min_n' in [indicators]: expected 1 to 1000, found {}", spec.min_n));
     }
     for (const auto& file : reader.strings("targets", false)) {
         spec.targets_paths.push_back(resolve(spec.config_path, file));

@@ -5,8 +5,8 @@
 #include <array>
 #include <cctype>
 #include <cmath>
-#include <map>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 
 namespace sfp {
@@ -158,9 +158,9 @@ std::string missing_note() {
 Cell median_cell(const IndicatorResult* result, const IndicatorDef& def) {
     Cell cell = result_cell(result, def);
     if (result != nullptr && result->value && result->p25 && result->p75) {
-        cell.text = fmt::format("{} ({} to {})", format_indicator(*result->value, def),
-                                format_indicator(*result->p25, def),
-                                format_indicator(*result->p75, def));
+        cell.text =
+            fmt::format("{} ({} to {})", format_indicator(*result->value, def),
+                        format_indicator(*result->p25, def), format_indicator(*result->p75, def));
     }
     return cell;
 }
@@ -170,8 +170,7 @@ public:
     Builder(const ReportSpec& spec, const Catalogue& catalogue, const Dataset& data,
             const Results& results, const Assessment& assessment)
         : spec_(spec), catalogue_(catalogue), data_(data), results_(results),
-          assessment_(assessment),
-          last_(results.periods.back()) {}
+          assessment_(assessment), last_(results.periods.back()) {}
 
     Document build() {
         Document doc;
@@ -199,8 +198,9 @@ public:
         {
             const auto families = indicator_families();
             for (std::size_t f = 0; f < families.size(); ++f) {
-                doc.blocks.emplace_back(
-                    scope_table(families[f], families.size() == 1 ? "" : std::string(1, static_cast<char>('a' + f))));
+                doc.blocks.emplace_back(scope_table(
+                    families[f],
+                    families.size() == 1 ? "" : std::string(1, static_cast<char>('a' + f))));
             }
         }
         for (const auto& chart : spec_.charts) {
@@ -292,8 +292,8 @@ private:
         Table table;
         table.caption = fmt::format("Table 3. Progress against targets, {}", last_);
         table.sheet_name = "Targets";
-        table.header = {"Indicator", "Scope",    "Baseline", "Target",
-                        "Expected",  "Actual",   "Progress", "Status"};
+        table.header = {"Indicator", "Scope",  "Baseline", "Target",
+                        "Expected",  "Actual", "Progress", "Status"};
         table.widths = {2.2, 1.4, 1.25, 1.25, 1.2, 1.2, 0.9, 1.0};
         for (const auto& target : assessment_.targets) {
             if (target.year != last_) {
@@ -321,10 +321,10 @@ private:
             goal.subtext = fmt::format("{}", spec.target_year);
             Cell actual = value_cell(target.actual);
             if (const auto* found = scope ? result(target.indicator, *scope, last_) : nullptr) {
-                actual.subtext = found->value ? fmt::format("n={}", found->n)
-                                              : std::string(found->missing
-                                                                ? missing_text(*found->missing)
-                                                                : "no data");
+                actual.subtext =
+                    found->value
+                        ? fmt::format("n={}", found->n)
+                        : std::string(found->missing ? missing_text(*found->missing) : "no data");
             }
             Cell progress;
             progress.align = Align::right;
@@ -366,12 +366,12 @@ private:
             const GuardRail& spec = assessment_.set.guard_rails.at(rail.rail);
             const IndicatorDef& def = *catalogue_.find(rail.indicator);
             const double threshold = spec.below ? *spec.below : spec.above.value_or(0);
-            parts.push_back(fmt::format(
-                "{} of {} institutions had {} {} {} ({}); the aggregate of {} {}",
-                rail.institutions_breaching, rail.institutions, def.short_name,
-                spec.below ? "below" : "above", format_indicator(threshold, def), spec.label,
-                format_indicator(rail.value, def), rail.breached ? "is beyond the threshold"
-                                                                 : "is within it"));
+            parts.push_back(
+                fmt::format("{} of {} institutions had {} {} {} ({}); the aggregate of {} {}",
+                            rail.institutions_breaching, rail.institutions, def.short_name,
+                            spec.below ? "below" : "above", format_indicator(threshold, def),
+                            spec.label, format_indicator(rail.value, def),
+                            rail.breached ? "is beyond the threshold" : "is within it"));
         }
         if (parts.empty()) {
             return "No guard rail applies to the latest year.";
@@ -544,9 +544,8 @@ private:
         for (const auto& [title, prefixes] : kinds) {
             Family family{title, {}};
             for (const auto& id : spec_.indicators) {
-                const bool match = std::any_of(prefixes.begin(), prefixes.end(), [&](const auto& p) {
-                    return id.rfind(p, 0) == 0;
-                });
+                const bool match = std::any_of(prefixes.begin(), prefixes.end(),
+                                               [&](const auto& p) { return id.rfind(p, 0) == 0; });
                 if (match) {
                     family.ids.push_back(id);
                     placed.push_back(id);
@@ -585,10 +584,10 @@ private:
 
     Table scope_table(const Family& family, const std::string& suffix) const {
         Table table;
-        table.caption = suffix.empty()
-                            ? fmt::format("Table 1. Indicators by {}, {}", group_word(), last_)
-                            : fmt::format("Table 1{}. {} by {}, {}", suffix, family.title,
-                                          group_word(), last_);
+        table.caption =
+            suffix.empty()
+                ? fmt::format("Table 1. Indicators by {}, {}", group_word(), last_)
+                : fmt::format("Table 1{}. {} by {}, {}", suffix, family.title, group_word(), last_);
         table.sheet_name = "Table 1" + suffix;
         table.header = {group_word() == "region" ? "Region" : "Country", "Institutions"};
         table.widths = {2.2, 1.1};
@@ -749,8 +748,8 @@ private:
                     aggregation.push_back("mean weighted by " + def.weight);
                     break;
                 case Statistic::trimmed_mean:
-                    aggregation.push_back(fmt::format("trimmed mean ({:g}% each end)",
-                                                      def.trim * 100));
+                    aggregation.push_back(
+                        fmt::format("trimmed mean ({:g}% each end)", def.trim * 100));
                     break;
                 }
             }
@@ -758,10 +757,9 @@ private:
             if (!def.version.empty()) {
                 standard += "; " + def.version;
             }
-            table.rows.push_back({text_cell(def.id), text_cell(def.name),
-                                  text_cell(def.formula_text),
-                                  text_cell(fmt::format("{}", fmt::join(aggregation, "; "))),
-                                  text_cell(standard)});
+            table.rows.push_back(
+                {text_cell(def.id), text_cell(def.name), text_cell(def.formula_text),
+                 text_cell(fmt::format("{}", fmt::join(aggregation, "; "))), text_cell(standard)});
         }
         table.note = "avg(x): mean of the opening and closing balance of x; prev(x): x in the "
                      "previous fiscal year of the same institution (gaps are not bridged). "
@@ -775,7 +773,7 @@ private:
         table.caption = "All results";
         table.sheet_name = "Results";
         table.in_pdf = false;
-        table.header = {"Indicator", "Name", "Statistic", "Scope", "Period", "Value",
+        table.header = {"Indicator", "Name", "Statistic", "Scope", "Period",         "Value",
                         "P25",       "P75",  "Unit",      "n",     "Missing reason", "Flags"};
         for (const auto& item : results_.items) {
             const IndicatorDef& def = *catalogue_.find(item.indicator);
@@ -795,14 +793,13 @@ private:
             for (const auto& flag : item.flags) {
                 flags.push_back(fmt::format("{} ({})", flag.flag, flag.count));
             }
-            table.rows.push_back(
-                {text_cell(item.indicator), text_cell(def.name),
-                 text_cell(std::string(statistic_name(item.statistic))),
-                 text_cell(results_.scopes[item.scope].key), count_cell(item.period), value,
-                 quartile(item.p25), quartile(item.p75),
-                 text_cell(std::string(unit_name(def.unit))), count_cell(item.n),
-                 text_cell(item.reason_text()),
-                 text_cell(fmt::format("{}", fmt::join(flags, "; ")))});
+            table.rows.push_back({text_cell(item.indicator), text_cell(def.name),
+                                  text_cell(std::string(statistic_name(item.statistic))),
+                                  text_cell(results_.scopes[item.scope].key),
+                                  count_cell(item.period), value, quartile(item.p25),
+                                  quartile(item.p75), text_cell(std::string(unit_name(def.unit))),
+                                  count_cell(item.n), text_cell(item.reason_text()),
+                                  text_cell(fmt::format("{}", fmt::join(flags, "; ")))});
             table.rows.back()[4].excel_format = "0";
         }
         return table;

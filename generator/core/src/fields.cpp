@@ -152,13 +152,22 @@ const FieldInfo* find_field(std::string_view name) {
 }
 
 bool is_flow(std::string_view field) {
-    static constexpr std::array<std::string_view, 16> flows{
-        "write_offs",        "recoveries",         "loans_disbursed_n",
-        "loans_disbursed_value", "fin_revenue",    "portfolio_interest_fee_income",
-        "fin_expense",       "fin_expense_funding", "fin_expense_concessional",
-        "impairment_expense", "opex",              "net_operating_income",
-        "taxes",             "donations",          "inkind_subsidy",
-        "new_clients"};
+    static constexpr std::array<std::string_view, 16> flows{"write_offs",
+                                                            "recoveries",
+                                                            "loans_disbursed_n",
+                                                            "loans_disbursed_value",
+                                                            "fin_revenue",
+                                                            "portfolio_interest_fee_income",
+                                                            "fin_expense",
+                                                            "fin_expense_funding",
+                                                            "fin_expense_concessional",
+                                                            "impairment_expense",
+                                                            "opex",
+                                                            "net_operating_income",
+                                                            "taxes",
+                                                            "donations",
+                                                            "inkind_subsidy",
+                                                            "new_clients"};
     return std::find(flows.begin(), flows.end(), field) != flows.end();
 }
 

@@ -66,10 +66,18 @@ std::vector<std::string> Expression::references() const {
 
 namespace {
 
-bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
-bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
-bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_name_start(char c) {
+    return (c >= 'a' && c <= 'z') || c == '_';
+}
+bool is_name_char(char c) {
+    return is_name_start(c) || (c >= '0' && c <= '9');
+}
+bool is_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 struct Function {
     std::string_view name;
@@ -96,8 +104,9 @@ public:
     std::optional<Expression> run() {
         skip_blanks();
         if (pos_ >= text_.size()) {
-            fail(0, "empty formula", "write an expression such as 'par30_balance / "
-                                     "gross_loan_portfolio'");
+            fail(0, "empty formula",
+                 "write an expression such as 'par30_balance / "
+                 "gross_loan_portfolio'");
             return std::nullopt;
         }
         const int root = comparison();
@@ -139,8 +148,7 @@ private:
     }
 
     void skip_blanks() {
-        while (pos_ < text_.size() &&
-               std::isspace(static_cast<unsigned char>(text_[pos_])) != 0) {
+        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_])) != 0) {
             ++pos_;
         }
     }
@@ -187,9 +195,12 @@ private:
             return -1;
         }
         skip_blanks();
-        static constexpr std::array<std::pair<std::string_view, Op>, 6> ops{
-            {{"<=", Op::le}, {">=", Op::ge}, {"==", Op::eq}, {"!=", Op::ne}, {"<", Op::lt},
-             {">", Op::gt}}};
+        static constexpr std::array<std::pair<std::string_view, Op>, 6> ops{{{"<=", Op::le},
+                                                                             {">=", Op::ge},
+                                                                             {"==", Op::eq},
+                                                                             {"!=", Op::ne},
+                                                                             {"<", Op::lt},
+                                                                             {">", Op::gt}}};
         for (const auto& [text, op] : ops) {
             const auto offset = static_cast<long>(pos_);
             if (accept(text)) {
@@ -200,8 +211,7 @@ private:
                 skip_blanks();
                 for (const auto& [again, unused] : ops) {
                     if (text_.substr(pos_, again.size()) == again) {
-                        fail(static_cast<long>(pos_),
-                             "comparisons cannot be chained ('a < b < c')",
+                        fail(static_cast<long>(pos_), "comparisons cannot be chained ('a < b < c')",
                              "compare two values at a time, inside if()");
                         return -1;
                     }
@@ -330,9 +340,7 @@ private:
             ++end;
         }
         if (end < text_.size() && is_upper(text_[end])) {
-            fail(offset,
-                 fmt::format("names are lowercase: '{}'",
-                             token_text()));
+            fail(offset, fmt::format("names are lowercase: '{}'", token_text()));
             return -1;
         }
         const std::string name(text_.substr(pos_, end - pos_));
@@ -598,17 +606,16 @@ private:
 };
 
 std::string_view op_text(Op op) {
-    static constexpr std::array<std::pair<Op, std::string_view>, 10> texts{
-        {{Op::add, "+"},
-         {Op::sub, "-"},
-         {Op::mul, "*"},
-         {Op::div, "/"},
-         {Op::lt, "<"},
-         {Op::le, "<="},
-         {Op::gt, ">"},
-         {Op::ge, ">="},
-         {Op::eq, "=="},
-         {Op::ne, "!="}}};
+    static constexpr std::array<std::pair<Op, std::string_view>, 10> texts{{{Op::add, "+"},
+                                                                            {Op::sub, "-"},
+                                                                            {Op::mul, "*"},
+                                                                            {Op::div, "/"},
+                                                                            {Op::lt, "<"},
+                                                                            {Op::le, "<="},
+                                                                            {Op::gt, ">"},
+                                                                            {Op::ge, ">="},
+                                                                            {Op::eq, "=="},
+                                                                            {Op::ne, "!="}}};
     for (const auto& [candidate, text] : texts) {
         if (candidate == op) {
             return text;
@@ -651,9 +658,9 @@ std::string to_string(const Expression& expression, int index) {
     auto child = [&](int arg, bool right) {
         const Node& c = expression.at(arg);
         const std::string text = to_string(expression, arg);
-        const bool wrap = precedence(c.op) < precedence(n.op) ||
-                          (right && precedence(c.op) == precedence(n.op) &&
-                           (n.op == Op::sub || n.op == Op::div));
+        const bool wrap =
+            precedence(c.op) < precedence(n.op) ||
+            (right && precedence(c.op) == precedence(n.op) && (n.op == Op::sub || n.op == Op::div));
         return wrap ? "(" + text + ")" : text;
     };
     switch (n.op) {

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <iterator>
 #include <cmath>
 #include <fmt/format.h>
+#include <iterator>
 #include <limits>
 #include <set>
 #include <unordered_map>
@@ -56,8 +56,8 @@ std::string index_key(std::string_view indicator, Statistic statistic, std::size
 
 } // namespace
 
-const IndicatorResult* Results::find(std::string_view indicator, std::size_t scope,
-                                     int period, Statistic statistic) const {
+const IndicatorResult* Results::find(std::string_view indicator, std::size_t scope, int period,
+                                     Statistic statistic) const {
     const auto found = index_.find(index_key(indicator, statistic, scope, period));
     return found == index_.end() ? nullptr : &items[found->second];
 }
@@ -196,8 +196,8 @@ bool check_engine_options(const EngineOptions& options, const Catalogue& catalog
         }
     }
     for (const auto& custom : options.custom) {
-        if (custom.of != "institution_id" && custom.of != "country_iso3" &&
-            custom.of != "region" && custom.of != "legal_form") {
+        if (custom.of != "institution_id" && custom.of != "country_iso3" && custom.of != "region" &&
+            custom.of != "legal_form") {
             diagnostics.error(custom.where,
                               fmt::format("'of' in [[grouping]] '{}': expected institution_id, "
                                           "country_iso3, region or legal_form, found '{}'",
@@ -516,8 +516,7 @@ private:
         return out;
     }
 
-    template <typename F>
-    Column combine(Column a, const Column& b, F f) {
+    template <typename F> Column combine(Column a, const Column& b, F f) {
         for (std::size_t r = 0; r < n_; ++r) {
             if (!a.ok(r)) {
                 continue;
@@ -747,8 +746,9 @@ Assignment assign(Context& context, const Catalogue& catalogue, const EngineOpti
             column = peer_labels(context, *catalogue.find_peer_group(dimension.substr(5)));
         } else if (dimension.rfind("custom:", 0) == 0) {
             const auto name = dimension.substr(7);
-            const auto custom = std::find_if(options.custom.begin(), options.custom.end(),
-                                             [&](const CustomGrouping& g) { return g.name == name; });
+            const auto custom =
+                std::find_if(options.custom.begin(), options.custom.end(),
+                             [&](const CustomGrouping& g) { return g.name == name; });
             for (std::size_t r = 0; r < data.size(); ++r) {
                 const auto found = custom->map.find(context.text(custom->of, r));
                 column[r] = found != custom->map.end() ? found->second : custom->otherwise;
@@ -1006,8 +1006,8 @@ std::vector<std::string> requested(const Catalogue& catalogue, const EngineOptio
 } // namespace
 
 InstitutionValues institution_values(const Dataset& data, const Catalogue& catalogue,
-                                     const ReferenceSeries& reference,
-                                     const EngineOptions& options, std::string_view indicator) {
+                                     const ReferenceSeries& reference, const EngineOptions& options,
+                                     std::string_view indicator) {
     Context context(data, catalogue, reference, options);
     IndicatorColumns derived;
     const std::string name(indicator);
@@ -1172,8 +1172,8 @@ Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
 EngineOptions engine_options(const ReportSpec& spec) {
     EngineOptions options;
     options.indicators = spec.indicators;
-    options.groupings = spec.groupings.empty() ? std::vector<std::string>{spec.group_by}
-                                               : spec.groupings;
+    options.groupings =
+        spec.groupings.empty() ? std::vector<std::string>{spec.group_by} : spec.groupings;
     options.groupings_pos = spec.group_by_pos;
     options.first_year = spec.first_year;
     options.last_year = spec.last_year;

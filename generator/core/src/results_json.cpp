@@ -122,14 +122,14 @@ std::string results_to_json(const ReportSpec& spec, const Catalogue& catalogue, 
     out += "\n  ],\n  \"targets\": [";
     for (std::size_t i = 0; i < assessment.targets.size(); ++i) {
         const auto& target = assessment.targets[i];
-        out += fmt::format("{}\n    {{\"indicator\": {}, \"scope\": {}, \"period\": {}, "
-                           "\"actual\": {}, \"expected\": {}, \"progress\": {}, "
-                           "\"target_met\": {}, \"status\": {}}}",
-                           i == 0 ? "" : ",", json_string(target.indicator),
-                           json_string(target.scope), target.year, number_or_null(target.actual),
-                           number_or_null(target.expected), number_or_null(target.progress),
-                           target.target_met ? "true" : "false",
-                           json_string(status_name(target.status)));
+        out +=
+            fmt::format("{}\n    {{\"indicator\": {}, \"scope\": {}, \"period\": {}, "
+                        "\"actual\": {}, \"expected\": {}, \"progress\": {}, "
+                        "\"target_met\": {}, \"status\": {}}}",
+                        i == 0 ? "" : ",", json_string(target.indicator), json_string(target.scope),
+                        target.year, number_or_null(target.actual), number_or_null(target.expected),
+                        number_or_null(target.progress), target.target_met ? "true" : "false",
+                        json_string(status_name(target.status)));
     }
     out += "\n  ],\n  \"guard_rails\": [";
     for (std::size_t i = 0; i < assessment.guard_rails.size(); ++i) {
@@ -138,19 +138,17 @@ std::string results_to_json(const ReportSpec& spec, const Catalogue& catalogue, 
                            "\"value\": {}, \"breached\": {}, \"institutions_breaching\": {}, "
                            "\"institutions\": {}}}",
                            i == 0 ? "" : ",", json_string(rail.indicator), json_string(rail.scope),
-                           rail.year, number_or_null(rail.value),
-                           rail.breached ? "true" : "false", rail.institutions_breaching,
-                           rail.institutions);
+                           rail.year, number_or_null(rail.value), rail.breached ? "true" : "false",
+                           rail.institutions_breaching, rail.institutions);
     }
     // Provenance: "records" in each result index this list.
     out += "\n  ],\n  \"records\": [";
     for (std::size_t r = 0; r < results.record_institution.size(); ++r) {
-        out += fmt::format("{}\n    {{\"institution\": {}, \"period\": {}, \"file\": {}, "
-                           "\"row\": {}}}",
-                           r == 0 ? "" : ",", json_string(results.record_institution[r]),
-                           results.record_year[r],
-                           json_string(file_name(results.record_origin[r].file)),
-                           results.record_origin[r].line);
+        out += fmt::format(
+            "{}\n    {{\"institution\": {}, \"period\": {}, \"file\": {}, "
+            "\"row\": {}}}",
+            r == 0 ? "" : ",", json_string(results.record_institution[r]), results.record_year[r],
+            json_string(file_name(results.record_origin[r].file)), results.record_origin[r].line);
     }
     out += "\n  ],\n  \"quality_issues\": [";
     for (std::size_t i = 0; i < data.issues.size(); ++i) {
@@ -174,9 +172,9 @@ namespace {
 /// would run as a formula (=, +, -, @ first) is prefixed with an apostrophe.
 std::string csv_field(std::string_view text) {
     std::string value(text);
-    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '@' ||
-                           (value[0] == '-' && value.size() > 1 &&
-                            (value[1] < '0' || value[1] > '9')))) {
+    if (!value.empty() &&
+        (value[0] == '=' || value[0] == '+' || value[0] == '@' ||
+         (value[0] == '-' && value.size() > 1 && (value[1] < '0' || value[1] > '9')))) {
         value.insert(value.begin(), '\'');
     }
     if (value.find_first_of(",\"\r\n") == std::string::npos) {
@@ -204,8 +202,8 @@ std::string results_to_csv(const Catalogue& catalogue, const Results& results,
         const IndicatorDef& def = *catalogue.find(item.indicator);
         std::string flags;
         for (std::size_t k = 0; k < item.flags.size(); ++k) {
-            flags += fmt::format("{}{}={}", k == 0 ? "" : ";", item.flags[k].flag,
-                                 item.flags[k].count);
+            flags +=
+                fmt::format("{}{}={}", k == 0 ? "" : ";", item.flags[k].flag, item.flags[k].count);
         }
         std::string status;
         if (item.statistic == def.headline()) {
@@ -213,14 +211,13 @@ std::string results_to_csv(const Catalogue& catalogue, const Results& results,
                 "{}|{}|{}", item.indicator, results.scopes[item.scope].key, item.period));
             status = found != status_of.end() ? found->second : "";
         }
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-                           csv_field(item.indicator), statistic_name(item.statistic),
-                           csv_field(results.scopes[item.scope].key), item.period,
-                           csv_number(item.value), csv_field(item.reason_text()), item.n,
-                           csv_number(item.p25), csv_number(item.p75),
-                           csv_number(item.numerator), csv_number(item.denominator),
-                           unit_name(def.unit), status, csv_field(flags),
-                           csv_field(fmt::format("{}", fmt::join(results.institutions(item), ";"))));
+        out +=
+            fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(item.indicator),
+                        statistic_name(item.statistic), csv_field(results.scopes[item.scope].key),
+                        item.period, csv_number(item.value), csv_field(item.reason_text()), item.n,
+                        csv_number(item.p25), csv_number(item.p75), csv_number(item.numerator),
+                        csv_number(item.denominator), unit_name(def.unit), status, csv_field(flags),
+                        csv_field(fmt::format("{}", fmt::join(results.institutions(item), ";"))));
     }
     return out;
 }

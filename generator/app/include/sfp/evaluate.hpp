@@ -27,8 +27,7 @@ struct Definitions {
 /// and the config's [[target]] / [[guard_rail]] tables; checks the spec against them. On error:
 /// nullopt, diagnostics, and `code` says config (3) or data (4, a reference table).
 [[nodiscard]] std::optional<Definitions> load_definitions(const ReportSpec& spec,
-                                                          Diagnostics& diagnostics,
-                                                          ExitCode& code);
+                                                          Diagnostics& diagnostics, ExitCode& code);
 
 struct Evaluation {
     Results results;

@@ -37,7 +37,7 @@ struct IndicatorDef {
     Unit unit = Unit::fraction;
     int decimals = 1;
     Direction good = Direction::up;
-    std::vector<Statistic> statistics; ///< never empty; [0] is the headline
+    std::vector<Statistic> statistics;       ///< never empty; [0] is the headline
     std::vector<SourcePos> statistics_where; ///< position of each in `aggregate`
     std::string weight = "active_borrowers"; ///< for bwm: a canonical field
     double trim = 0.1;                       ///< for trimmed-mean
@@ -83,7 +83,7 @@ struct Catalogue {
     std::vector<PeerGroupDef> peer_groups;
     std::map<std::string, double> parameters;
     std::map<std::string, SourcePos> parameter_where; ///< where each parameter was last set
-    std::vector<std::string> files; ///< the files read, in order
+    std::vector<std::string> files;                   ///< the files read, in order
 
     [[nodiscard]] const IndicatorDef* find(std::string_view id) const;
     [[nodiscard]] const DerivedDef* find_derived(std::string_view name) const;

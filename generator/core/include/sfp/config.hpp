@@ -90,23 +90,23 @@ struct ReportSpec {
     std::string catalogue_path; ///< resolved against the config file's folder
     std::vector<std::string> indicators;
     std::vector<SourcePos> indicator_pos;
-    std::string group_by = "region";        ///< the primary grouping (groupings[0])
-    std::vector<std::string> groupings;     ///< [indicators] group_by: one or several
+    std::string group_by = "region";    ///< the primary grouping (groupings[0])
+    std::vector<std::string> groupings; ///< [indicators] group_by: one or several
     SourcePos group_by_pos;
-    std::string single_balance = "flag";    ///< [indicators] single_balance: flag | missing
-    long min_n = 3;                         ///< [indicators] min_n: suppression threshold
-    std::vector<std::string> targets_paths; ///< [indicators] targets: TOML files, resolved
+    std::string single_balance = "flag";      ///< [indicators] single_balance: flag | missing
+    long min_n = 3;                           ///< [indicators] min_n: suppression threshold
+    std::vector<std::string> targets_paths;   ///< [indicators] targets: TOML files, resolved
     std::map<std::string, double> parameters; ///< [parameters]: override the catalogue's
     std::vector<CustomGrouping> custom_groupings;
     int first_year = 0;
     int last_year = 0;
 
-    std::string database_path;  ///< [database] path: the SFP database (SQLite), resolved
-    std::string countries_path; ///< [reference] countries: the country table, resolved
+    std::string database_path;       ///< [database] path: the SFP database (SQLite), resolved
+    std::string countries_path;      ///< [reference] countries: the country table, resolved
     std::string exchange_rates_path; ///< [reference] exchange_rates (CSV), resolved
     std::string gni_path;            ///< [reference] gni_per_capita (CSV), resolved
     std::string inflation_path;      ///< [reference] inflation (CSV), resolved
-    bool strict = false;        ///< [data] strict: warnings are errors for every source
+    bool strict = false;             ///< [data] strict: warnings are errors for every source
 
     std::vector<SourceSpec> sources;
     std::vector<ChartRequest> charts;

@@ -45,10 +45,10 @@ enum class Op : std::uint8_t {
 
 struct Node {
     Op op = Op::number;
-    double number = 0;    ///< number, or a parameter's value after binding
-    std::string name;     ///< name, field, series, derived, parameter, indicator
+    double number = 0;     ///< number, or a parameter's value after binding
+    std::string name;      ///< name, field, series, derived, parameter, indicator
     std::vector<int> args; ///< child node indexes
-    long offset = 0;      ///< character offset in the formula text, for diagnostics
+    long offset = 0;       ///< character offset in the formula text, for diagnostics
 };
 
 /// A parsed formula: nodes in a flat vector, `root` the top node.
@@ -59,7 +59,9 @@ struct Expression {
     int root = -1;
 
     [[nodiscard]] bool empty() const { return root < 0; }
-    [[nodiscard]] const Node& at(int index) const { return nodes.at(static_cast<std::size_t>(index)); }
+    [[nodiscard]] const Node& at(int index) const {
+        return nodes.at(static_cast<std::size_t>(index));
+    }
     /// The position of a node's text, for diagnostics.
     [[nodiscard]] SourcePos position(int index) const;
     /// For `a / b` at the top: the numerator and denominator nodes; nullopt otherwise.

@@ -33,8 +33,8 @@ enum class MissingReason {
 
 /// A scope of aggregation: one value (or combination of values) of a grouping, or everything.
 struct Scope {
-    std::string key;   ///< "region:Africa", "region:Africa+legal_form:NGO", or "all"
-    std::string label; ///< "Africa", "Africa, NGO" or "All regions", for documents
+    std::string key;          ///< "region:Africa", "region:Africa+legal_form:NGO", or "all"
+    std::string label;        ///< "Africa", "Africa, NGO" or "All regions", for documents
     std::size_t grouping = 0; ///< index into Results::groupings
 };
 
@@ -54,8 +54,8 @@ struct IndicatorResult {
     std::optional<MissingReason> missing;
     std::string missing_detail; ///< the input field, or the quality code
     long n = 0;
-    std::optional<double> p25; ///< median only
-    std::optional<double> p75; ///< median only
+    std::optional<double> p25;         ///< median only
+    std::optional<double> p75;         ///< median only
     std::optional<double> numerator;   ///< ratio only: the sums the value divides
     std::optional<double> denominator; ///< ratio only
     std::vector<FlagCount> flags;      ///< sorted by flag
@@ -70,7 +70,7 @@ struct IndicatorResult {
 
 /// One grouping of the results: its dimensions ("region", "peer:age", ...) and scopes.
 struct Grouping {
-    std::string name;               ///< as configured: "region", "region+legal_form"
+    std::string name;                ///< as configured: "region", "region+legal_form"
     std::vector<std::size_t> scopes; ///< indexes into Results::scopes, sorted by key, then "all"
 };
 
@@ -105,7 +105,7 @@ struct Results {
     // Filled by compute_indicators.
     std::size_t all_ = 0;
     std::vector<long> reporting_; ///< scope * periods.size() + period index
-    std::map<std::string, std::size_t, std::less<>> index_; ///< "id|stat|scope|period" -> item
+    std::map<std::string, std::size_t, std::less<>> index_;  ///< "id|stat|scope|period" -> item
     std::map<std::string, Statistic, std::less<>> headline_; ///< indicator -> headline statistic
 };
 
@@ -116,10 +116,10 @@ struct EngineOptions {
     std::vector<std::string> indicators; ///< ids; every catalogue indicator when empty
     std::vector<std::string> groupings{"region"};
     SourcePos groupings_pos; ///< for diagnostics: [indicators] group_by in the config
-    int first_year = 0; ///< 0: from the data
+    int first_year = 0;      ///< 0: from the data
     int last_year = 0;
     SingleBalance single_balance = SingleBalance::flag;
-    long min_n = 3;                         ///< suppression threshold for order statistics
+    long min_n = 3;                           ///< suppression threshold for order statistics
     std::map<std::string, double> parameters; ///< override the catalogue's
     SourcePos parameters_pos;
     std::vector<CustomGrouping> custom;

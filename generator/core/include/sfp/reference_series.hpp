@@ -1,8 +1,8 @@
 #pragma once
 /// Reference series the indicator engine needs beside the institutions' own figures: exchange
 /// rates (to convert amounts to USD), GNI per capita (depth of outreach) and inflation (the
-/// inflation adjustment, real yield). Read from CSV tables in data/reference/ (data/reference/README.md
-/// documents their columns and provenance).
+/// inflation adjustment, real yield). Read from CSV tables in data/reference/
+/// (data/reference/README.md documents their columns and provenance).
 
 #include "sfp/diagnostics.hpp"
 
@@ -23,7 +23,7 @@ struct ReferenceSeries {
     std::map<std::pair<std::string, int>, ExchangeRate> rates; ///< (ISO 4217 code, year)
     std::map<std::pair<std::string, int>, double> gni;         ///< (ISO3, year) -> USD per capita
     std::map<std::pair<std::string, int>, double> inflation;   ///< (ISO3, year) -> fraction
-    std::string rates_file;     ///< where each series came from, for provenance ("" = none)
+    std::string rates_file; ///< where each series came from, for provenance ("" = none)
     std::string gni_file;
     std::string inflation_file;
 
