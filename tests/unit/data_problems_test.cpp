@@ -110,10 +110,13 @@ TEST_CASE("data problems: values are converted, and missing stays missing", "[da
         REQUIRE(data.period_end[1].has_value());
         CHECK(data.period_end[1]->iso() == "2024-06-30");
     }
-    SECTION("a July-June period belongs to the fiscal year of its end") {
+    SECTION("a July-June period belongs to the fiscal year of its end; a half year is kept") {
         const auto data = load_case(corpus / "mixed-periods");
-        REQUIRE(data.size() == 2);
-        CHECK(data.fiscal_year == std::vector<int>{2023, 2024});
+        REQUIRE(data.size() == 3);
+        CHECK(data.fiscal_year == std::vector<int>{2023, 2024, 2024});
+        CHECK(data.institution_id == std::vector<std::string>{"A1", "A2", "A3"});
+        REQUIRE(data.period_start[2].has_value());
+        CHECK(data.period_start[2]->iso() == "2024-01-01");
     }
     SECTION("country spellings resolve to one code, and the region follows the country") {
         const auto data = load_case(corpus / "countries");

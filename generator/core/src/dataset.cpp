@@ -466,15 +466,20 @@ private:
                 period_end = Date::end_of_month(fiscal_year, source_.fiscal_year_end);
             }
         }
-        // Annual figures only, for now: the indicator engine annualises flows later, and a
-        // quarter mixed into an annual panel would otherwise be summed as a year.
+        // A reporting period of 6 to 18 months is the institution's fiscal year (a first year, a
+        // change of year end): kept, and the indicator engine annualises its flows. A shorter
+        // period (a quarter, a month) in an institution-year panel would be read as a year, and
+        // annualising it would multiply seasonality: rejected.
+        long period_days = 0;
         if (!loans && period_end && row.date("period_start")) {
-            const long days = period_end->days() - row.date("period_start")->days() + 1;
-            if (days < 360 || days > 371) {
+            period_days = period_end->days() - row.date("period_start")->days() + 1;
+            if (period_days < 181 || period_days > 550) {
                 reject(record, static_cast<long>(row.column_of("period_start")) + 1,
                        "non-annual-period",
-                       fmt::format("the period {} to {} is {} days, not a year",
-                                   row.date("period_start")->iso(), period_end->iso(), days));
+                       fmt::format("the period {} to {} is {} days: institution-year records "
+                                   "cover 6 to 18 months",
+                                   row.date("period_start")->iso(), period_end->iso(),
+                                   period_days));
                 return false;
             }
         }
@@ -486,6 +491,15 @@ private:
                                        "one is kept",
                                        key, fiscal_year));
             return false;
+        }
+        if (period_days != 0 && (period_days < 360 || period_days > 371)) {
+            const std::size_t column = row.column_of("period_start");
+            issue("partial-year", Severity::warning, record, column, "period_start",
+                  record.fields.at(column),
+                  fmt::format("the period {} to {} is {} days, not a year: its flows are "
+                              "annualised (x 12 / {:.0f} months) and flagged",
+                              row.date("period_start")->iso(), period_end->iso(), period_days,
+                              std::round(static_cast<double>(period_days) / 30.4375)));
         }
         std::string country = row.text("country_iso3");
         std::string region = row.text("region");
