@@ -168,3 +168,43 @@ std::string format_tick(double value, double step, const ValueFormat& format) {
 }
 
 } // namespace charts
+
+namespace charts {
+
+const char* kind_name(ChartKind kind) {
+    switch (kind) {
+    case ChartKind::line:
+        return "line";
+    case ChartKind::column:
+        return "column";
+    case ChartKind::bar:
+        return "bar";
+    case ChartKind::stacked_column:
+        return "stacked-column";
+    case ChartKind::stacked_bar:
+        return "stacked-bar";
+    case ChartKind::percent_column:
+        return "percent-column";
+    case ChartKind::percent_bar:
+        return "percent-bar";
+    case ChartKind::bullet:
+        return "bullet";
+    case ChartKind::range:
+        return "range";
+    case ChartKind::scatter:
+        return "scatter";
+    case ChartKind::donut:
+        return "donut";
+    case ChartKind::dimension_bars:
+        return "dimension-bars";
+    case ChartKind::radar:
+        return "radar";
+    case ChartKind::small_multiples:
+        return "small-multiples";
+    case ChartKind::sparkline:
+        return "sparkline";
+    }
+    return "line";
+}
+
+} // namespace charts

@@ -257,21 +257,21 @@ TEST_CASE("scale: fraction maps min to 0 and max to 1", "[scale]") {
 TEST_CASE("scale: value_range ignores missing values", "[scale]") {
     charts::ChartSpec spec;
     CHECK_FALSE(charts::value_range(spec).has_value());
-    spec.series.push_back({"empty", {std::nullopt, std::nullopt}});
+    spec.series.push_back({"empty", {std::nullopt, std::nullopt}, {}, {}});
     CHECK_FALSE(charts::value_range(spec).has_value());
-    spec.series.push_back({"a", {std::nullopt, 0.25, std::nullopt, 0.75}});
+    spec.series.push_back({"a", {std::nullopt, 0.25, std::nullopt, 0.75}, {}, {}});
     auto range = charts::value_range(spec);
     REQUIRE(range.has_value());
     CHECK(range->first == 0.25);
     CHECK(range->second == 0.75);
-    spec.series.push_back({"b", {-0.5, std::nullopt, std::numeric_limits<double>::quiet_NaN()}});
+    spec.series.push_back({"b", {-0.5, std::nullopt, std::numeric_limits<double>::quiet_NaN()}, {}, {}});
     range = charts::value_range(spec);
     REQUIRE(range.has_value());
     CHECK(range->first == -0.5);
     CHECK(range->second == 0.75);
     // A missing value is not 0: a series of positives keeps a positive minimum.
     charts::ChartSpec positives;
-    positives.series.push_back({"p", {std::nullopt, 3.0, 9.0}});
+    positives.series.push_back({"p", {std::nullopt, 3.0, 9.0}, {}, {}});
     range = charts::value_range(positives);
     REQUIRE(range.has_value());
     CHECK(range->first == 3.0);

@@ -1,6 +1,7 @@
 #pragma once
 /// Drawing a ChartSpec with Cairo and Pango into any Cairo context (PDF, PNG, SVG surfaces).
 
+#include "charts/canvas.hpp"
 #include "charts/chart.hpp"
 
 #include <cairo.h>
@@ -8,13 +9,6 @@
 
 namespace charts {
 
-/// A rectangle in points (1/72 inch), origin top-left.
-struct Box {
-    double x = 0;
-    double y = 0;
-    double width = 0;
-    double height = 0;
-};
 
 /// Fonts and sizes (points) shared with the document typography.
 struct Theme {
@@ -24,13 +18,13 @@ struct Theme {
     double note_size = 7.0;
 };
 
+/// Draws `spec` inside `box` on `canvas`.
+void draw_chart(Canvas& canvas, const Box& box, const ChartSpec& spec, const Theme& theme);
+
 /// Draws `spec` inside `box` on `cr`. Leaves the context state as it found it.
 void draw_chart(cairo_t* cr, const Box& box, const ChartSpec& spec, const Theme& theme);
 
 /// The colour-blind-safe palette (Okabe-Ito order), as RGB in [0,1].
-struct Rgb {
-    double r, g, b;
-};
 [[nodiscard]] Rgb palette_colour(std::size_t index);
 
 } // namespace charts

@@ -820,7 +820,8 @@ private:
             for (const std::size_t scope : groups) {
                 chart.categories.push_back(results_.scopes[scope].label);
             }
-            charts::Series series{def.short_name, {}};
+            charts::Series series;
+            series.name = def.short_name;
             for (const std::size_t scope : groups) {
                 const auto* found = result(def.id, scope, last_);
                 series.values.push_back(found != nullptr ? found->value : std::nullopt);
@@ -834,7 +835,8 @@ private:
                 chart.categories.push_back(fmt::format("{}", year));
             }
             for (const std::size_t scope : primary_scopes()) {
-                charts::Series series{results_.scopes[scope].label, {}};
+                charts::Series series;
+                series.name = results_.scopes[scope].label;
                 for (const int year : results_.periods) {
                     const auto* found = result(def.id, scope, year);
                     series.values.push_back(found != nullptr ? found->value : std::nullopt);
