@@ -1,0 +1,81 @@
+#include "draw_internal.hpp"
+
+#include <cmath>
+
+namespace charts::detail {
+
+Rgb status_colour(const std::string& status) {
+    if (status == "on-track") {
+        return {0.000, 0.620, 0.451}; // bluish green
+    }
+    if (status == "at-risk") {
+        return {0.902, 0.624, 0.000}; // orange
+    }
+    if (status == "off-track") {
+        return {0.835, 0.369, 0.000}; // vermillion
+    }
+    return grey; // no data, not started
+}
+
+TextStyle style(const Theme& theme, double size, bool bold, double wrap_width) {
+    TextStyle out;
+    out.family = theme.font_family;
+    out.size = size;
+    out.bold = bold;
+    out.wrap_width = wrap_width;
+    return out;
+}
+
+Box draw_frame(Canvas& canvas, const Box& box, const ChartSpec& spec, const Theme& theme) {
+    double top = box.y;
+    if (!spec.title.empty()) {
+        const TextStyle title = style(theme, theme.title_size, true, box.width);
+        canvas.text(spec.title, title, box.x, top, ink, "title");
+        top += canvas.measure(spec.title, title).height + 2;
+    }
+    if (!spec.subtitle.empty()) {
+        const TextStyle subtitle = style(theme, theme.label_size, false, box.width);
+        canvas.text(spec.subtitle, subtitle, box.x, top, grey, "subtitle");
+        top += canvas.measure(spec.subtitle, subtitle).height + 2;
+    }
+    double bottom = box.y + box.height;
+    if (!spec.source_note.empty()) {
+        const TextStyle note = style(theme, theme.note_size, false, box.width);
+        const double height = canvas.measure(spec.source_note, note).height;
+        bottom -= height;
+        canvas.text(spec.source_note, note, box.x, bottom, grey, "note");
+        bottom -= 4;
+    }
+    return {box.x, top, box.width, std::max(0.0, bottom - top)};
+}
+
+void draw_marker(Canvas& canvas, std::size_t series_index, Point c, double size,
+                 const Rgb& colour, std::string_view role) {
+    const double half = size / 2;
+    const Fill fill{colour, false};
+    switch (series_index % 4) {
+    case 0:
+        canvas.circle(c, half, fill, role);
+        break;
+    case 1:
+        canvas.rect({c.x - half, c.y - half, size, size}, fill, role);
+        break;
+    case 2: {
+        const Point points[] = {{c.x, c.y - half * 1.15},
+                                {c.x + half * 1.1, c.y + half * 0.85},
+                                {c.x - half * 1.1, c.y + half * 0.85}};
+        canvas.polygon(points, fill, role);
+        break;
+    }
+    default: {
+        const Point points[] = {{c.x, c.y - half * 1.2},
+                                {c.x + half * 1.2, c.y},
+                                {c.x, c.y + half * 1.2},
+                                {c.x - half * 1.2, c.y}};
+        canvas.polygon(points, fill, role);
+        break;
+    }
+    }
+}
+
+} // namespace charts::detail

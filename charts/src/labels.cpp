@@ -1,0 +1,3 @@
+#include "charts/labels.hpp"
+
+// Label placement (issue 5): see charts/labels.hpp.
