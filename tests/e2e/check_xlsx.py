@@ -104,6 +104,26 @@ def main():
                   f"{key}: {row[index['Value']]} != {ref['value']}")
     check(seen == len(every), f"Results sheet has {seen} of {len(every)} results")
 
+    # Targets: the status word in every row, on the fill of its status (the same computation as
+    # the PDF's status cells and the results file's "status").
+    ws = wb["Targets"]
+    header = [c.value for c in ws[3]]
+    status_col = header.index("Status")
+    fills = {"on track": "FFCCEBE2", "at risk": "FFFCEBC2", "off track": "FFF5D6C2",
+             "no data": "FFE6E6E6", "not started": "FFE6E6E6"}
+    statuses = 0
+    for row in ws.iter_rows(min_row=4):
+        cell = row[status_col]
+        if row[0].value is None:
+            break
+        check(cell.value in fills, f"Targets status {cell.value!r}")
+        if cell.value in fills:
+            colour = cell.fill.fgColor.rgb if cell.fill is not None else None
+            check(cell.fill.patternType == "solid" and colour == fills[cell.value],
+                  f"Targets status {cell.value!r} fill {cell.fill.patternType} {colour}")
+        statuses += 1
+    check(statuses >= 5, f"Targets sheet has {statuses} statuses")
+
     # One native chart per figure sheet; openpyxl does not load charts, so read the parts.
     with zipfile.ZipFile(workbook_path) as archive:
         names = archive.namelist()

@@ -294,7 +294,7 @@ private:
         table.sheet_name = "Targets";
         table.header = {"Indicator", "Scope",  "Baseline", "Target",
                         "Expected",  "Actual", "Progress", "Status"};
-        table.widths = {2.2, 1.4, 1.25, 1.25, 1.2, 1.2, 0.9, 1.0};
+        table.widths = {2.1, 1.3, 1.2, 1.2, 1.15, 1.15, 1.15, 1.15};
         for (const auto& target : assessment_.targets) {
             if (target.year != last_) {
                 continue;

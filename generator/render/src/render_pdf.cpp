@@ -39,6 +39,20 @@ constexpr Colour ink{0.1, 0.1, 0.1};
 constexpr Colour muted{0.38, 0.38, 0.38};
 constexpr Colour rule{0.55, 0.55, 0.55};
 constexpr Colour header_fill{0.90, 0.92, 0.95};
+
+/// The colour of a target status (the same as the charts'); the word is always printed too.
+Colour status_colour(const std::string& status) {
+    if (status == "on-track") {
+        return {0.000, 0.620, 0.451};
+    }
+    if (status == "at-risk") {
+        return {0.902, 0.624, 0.000};
+    }
+    if (status == "off-track") {
+        return {0.835, 0.369, 0.000};
+    }
+    return {0.6, 0.6, 0.6};
+}
 constexpr Colour ilo_blue{0.118, 0.176, 0.745};
 
 using DrawOp = std::function<void(cairo_t*)>;
@@ -321,8 +335,18 @@ private:
             const double inner = widths[c] - 2 * cell_pad;
             const Cell& cell = row[c];
             const Colour colour = cell.missing ? muted : ink;
+            double text_x = x + cell_pad;
+            if (!cell.status.empty()) {
+                // A status cell: a square in the status colour, then the status word.
+                const Colour mark = status_colour(cell.status);
+                const double square_top = top + cell_pad + 1.5;
+                current().ops.push_back([=](cairo_t* cr) {
+                    fill_rect(cr, text_x, square_top, 6, 6, mark);
+                });
+                text_x += 9;
+            }
             const double text_height = place_text(cell.text, cell_style(cell, inner, header),
-                                                  colour, x + cell_pad, top + cell_pad);
+                                                  colour, text_x, top + cell_pad);
             if (!cell.subtext.empty()) {
                 charts::TextStyle sub = cell_style(cell, inner, false);
                 sub.size = 6;

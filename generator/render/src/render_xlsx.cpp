@@ -56,6 +56,24 @@ public:
                                                       lxw_strerror(error)));
     }
 
+    /// A status cell: the word on a light tint of the status colour (the same colours as the
+    /// PDF and the charts), so the status never depends on colour alone.
+    lxw_format* status_format(const std::string& status) {
+        const auto found = status_formats_.find(status);
+        if (found != status_formats_.end()) {
+            return found->second;
+        }
+        lxw_format* format = workbook_add_format(workbook_);
+        const lxw_color_t tint = status == "on-track"    ? 0xCCEBE2
+                                 : status == "at-risk"   ? 0xFCEBC2
+                                 : status == "off-track" ? 0xF5D6C2
+                                                         : 0xE6E6E6;
+        format_set_bg_color(format, tint);
+        format_set_pattern(format, LXW_PATTERN_SOLID);
+        status_formats_.emplace(status, format);
+        return format;
+    }
+
     lxw_format* number_format(const std::string& excel_format) {
         if (excel_format.empty()) {
             return nullptr;
@@ -143,7 +161,9 @@ public:
                     // Always a string, never a formula: text from data that starts with '='
                     // stays text.
                     check(worksheet_write_string(ws, row, col, cell.text.c_str(),
-                                                 cell.missing ? missing_ : nullptr),
+                                                 !cell.status.empty() ? status_format(cell.status)
+                                                 : cell.missing       ? missing_
+                                                                      : nullptr),
                           "text");
                 }
                 if (c < widths.size()) {
@@ -263,6 +283,7 @@ private:
     lxw_format* note_ = nullptr;
     lxw_format* wrap_ = nullptr;
     std::map<std::string, lxw_format*> number_formats_;
+    std::map<std::string, lxw_format*> status_formats_;
 };
 
 } // namespace
