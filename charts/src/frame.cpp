@@ -49,8 +49,8 @@ Box draw_frame(Canvas& canvas, const Box& box, const ChartSpec& spec, const Them
     return {box.x, top, box.width, std::max(0.0, bottom - top)};
 }
 
-void draw_marker(Canvas& canvas, std::size_t series_index, Point c, double size,
-                 const Rgb& colour, std::string_view role) {
+void draw_marker(Canvas& canvas, std::size_t series_index, Point c, double size, const Rgb& colour,
+                 std::string_view role) {
     const double half = size / 2;
     const Fill fill{colour, false};
     switch (series_index % 4) {

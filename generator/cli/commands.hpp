@@ -10,3 +10,7 @@
 /// errors (exit 4), and stores it in the SFP database as one submission with history.
 /// Example: `sfpgen ingest partners_2025.csv --source partners --by "J. Doe"`.
 int run_ingest(const std::vector<std::string>& args);
+
+/// `sfpgen gallery [CONFIG] [--output DIR] [--dpi N]`: one chart of every kind from the
+/// results of CONFIG, as DIR/gallery.pdf (a page per kind) and DIR/gallery-<kind>.png.
+int run_gallery(const std::vector<std::string>& args);

@@ -24,6 +24,7 @@ commands:
   build [CONFIG]              build a report (default CONFIG: templates/gb-progress/report.toml)
   validate [CONFIG]           load every source of CONFIG and list every data problem
   ingest FILE --source NAME   validate a submission and store it in the SFP database
+  gallery [CONFIG]            one chart of every kind: output/gallery.pdf and a PNG each
 
 run 'sfpgen <command> --help' for the options of a command.
 exit codes: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 data, 5 output
@@ -39,7 +40,10 @@ int run_build(const std::vector<std::string>& args) {
         "output,o", po::value<std::string>(&options.output_dir)->default_value("output"),
         "folder to write outputs into (created if missing)")(
         "format,f", po::value<std::string>(&formats)->default_value("pdf,xlsx"),
-        "comma-separated outputs: pdf, xlsx, json, csv (<name>.results.json / .results.csv)");
+        "comma-separated outputs: pdf, xlsx, json, csv (<name>.results.json / .results.csv), png, "
+        "svg (<name>-figure-<n>.png / .svg)")("dpi",
+                                              po::value<double>(&options.dpi)->default_value(150.0),
+                                              "resolution of PNG figures (dots per inch)");
     if (const auto stop = sfp::cli::parse_command_line(
             args, "build", visible, "config", options.config_path,
             "\nSOURCE_DATE_EPOCH, when set, gives the documents' creation date (seconds since "
@@ -53,6 +57,11 @@ int run_build(const std::vector<std::string>& args) {
         return static_cast<int>(sfp::ExitCode::usage);
     }
     options.formats = *parsed_formats;
+    if (!(options.dpi >= 10 && options.dpi <= 1200)) {
+        diagnostics.error({}, "--dpi: expected a resolution between 10 and 1200");
+        print_diagnostics(diagnostics);
+        return static_cast<int>(sfp::ExitCode::usage);
+    }
     if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr) {
         const auto value = sfp::parse_epoch(epoch, diagnostics);
         if (!value) {
@@ -123,6 +132,9 @@ int main(int argc, char** argv) {
         }
         if (args[0] == "ingest") {
             return run_ingest({args.begin() + 1, args.end()});
+        }
+        if (args[0] == "gallery") {
+            return run_gallery({args.begin() + 1, args.end()});
         }
         std::cerr << fmt::format("sfpgen: error: unknown command '{}'\n", args[0]) << usage_text;
         return static_cast<int>(sfp::ExitCode::usage);

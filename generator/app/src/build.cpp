@@ -5,6 +5,7 @@
 #include "sfp/dataset.hpp"
 #include "sfp/document.hpp"
 #include "sfp/evaluate.hpp"
+#include "sfp/figures.hpp"
 #include "sfp/indicators.hpp"
 #include "sfp/output.hpp"
 #include "sfp/render_pdf.hpp"
@@ -37,12 +38,16 @@ std::optional<std::vector<OutputFormat>> parse_formats(const std::string& text,
             formats.push_back(OutputFormat::json);
         } else if (name == "csv") {
             formats.push_back(OutputFormat::csv);
+        } else if (name == "png") {
+            formats.push_back(OutputFormat::png);
+        } else if (name == "svg") {
+            formats.push_back(OutputFormat::svg);
         } else {
             diagnostics.error({},
                               fmt::format("--format: expected a comma-separated list of pdf, "
-                                          "xlsx, json, csv; found '{}'",
+                                          "xlsx, json, csv, png, svg; found '{}'",
                                           name),
-                              did_you_mean(name, {"pdf", "xlsx", "json", "csv"}));
+                              did_you_mean(name, {"pdf", "xlsx", "json", "csv", "png", "svg"}));
             return std::nullopt;
         }
         if (comma == std::string::npos) {
@@ -159,6 +164,16 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
             result.outputs.push_back(path);
         } else {
             ok = false;
+        }
+    }
+    for (const OutputFormat format : {OutputFormat::png, OutputFormat::svg}) {
+        if (wants(options, format)) {
+            const FigureFormat figure_format =
+                format == OutputFormat::png ? FigureFormat::png : FigureFormat::svg;
+            if (!write_figures(document, base.string(), figure_format, options.dpi, result.outputs,
+                               diagnostics)) {
+                ok = false;
+            }
         }
     }
     result.code = ok ? ExitCode::ok : ExitCode::output;

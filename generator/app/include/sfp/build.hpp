@@ -21,7 +21,8 @@ enum class ExitCode : int {
     output = 5,   ///< an output cannot be written
 };
 
-enum class OutputFormat { pdf, xlsx, json, csv };
+/// png and svg write each figure of the document as <name>-figure-<n>.png / .svg.
+enum class OutputFormat { pdf, xlsx, json, csv, png, svg };
 
 struct BuildOptions {
     std::string config_path = "templates/gb-progress/report.toml";
@@ -29,6 +30,7 @@ struct BuildOptions {
     std::vector<OutputFormat> formats{OutputFormat::pdf, OutputFormat::xlsx};
     /// Seconds since 1970 for document dates; nullopt: the config's [report] date.
     std::optional<std::int64_t> source_date_epoch;
+    double dpi = 150; ///< resolution of PNG figures
 };
 
 struct BuildResult {
@@ -40,7 +42,8 @@ struct BuildResult {
 /// Runs the whole pipeline. Diagnostics are collected, not printed.
 [[nodiscard]] BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics);
 
-/// Parses "pdf,xlsx,json"; nullopt with a diagnostic on an unknown name.
+/// Parses "pdf,xlsx,json" (names: pdf, xlsx, json, csv, png, svg); nullopt with a diagnostic on an
+/// unknown name.
 [[nodiscard]] std::optional<std::vector<OutputFormat>> parse_formats(const std::string& text,
                                                                      Diagnostics& diagnostics);
 
