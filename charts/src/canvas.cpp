@@ -37,8 +37,8 @@ std::array<Point, 4> rotated_corners(double x, double y, TextSize size, double a
     const double radians = -angle * M_PI / 180.0;
     const double c = std::cos(radians);
     const double s = std::sin(radians);
-    const std::array<Point, 4> local{{{0, 0}, {size.width, 0}, {size.width, size.height},
-                                      {0, size.height}}};
+    const std::array<Point, 4> local{
+        {{0, 0}, {size.width, 0}, {size.width, size.height}, {0, size.height}}};
     std::array<Point, 4> out{};
     for (std::size_t i = 0; i < 4; ++i) {
         out.at(i) = {x + local.at(i).x * c - local.at(i).y * s,
@@ -154,8 +154,7 @@ void CairoCanvas::rect(const Box& box, const Fill& fill, std::string_view /*role
     cairo_restore(cr_);
 }
 
-void CairoCanvas::circle(Point centre, double radius, const Fill& fill,
-                         std::string_view /*role*/) {
+void CairoCanvas::circle(Point centre, double radius, const Fill& fill, std::string_view /*role*/) {
     cairo_save(cr_);
     cairo_new_sub_path(cr_);
     cairo_arc(cr_, centre.x, centre.y, radius, 0, 2 * M_PI);
@@ -182,20 +181,32 @@ void RecordingCanvas::text(const std::string& text, const TextStyle& style, doub
                            const Rgb& colour, std::string_view role, double angle) {
     const TextSize size = measure(text, style);
     const auto corners = rotated_corners(x, y, size, angle);
-    items_.push_back({"text", std::string(role), text, bounds_of(corners), angle, colour, false,
-                      {}});
+    items_.push_back(
+        {"text", std::string(role), text, bounds_of(corners), angle, colour, false, {}});
 }
 
 void RecordingCanvas::line(std::span<const Point> points, const Stroke& stroke,
                            std::string_view role) {
-    items_.push_back({"line", std::string(role), "", bounds_of(points), 0, stroke.colour, false,
+    items_.push_back({"line",
+                      std::string(role),
+                      "",
+                      bounds_of(points),
+                      0,
+                      stroke.colour,
+                      false,
                       {points.begin(), points.end()}});
 }
 
 void RecordingCanvas::polygon(std::span<const Point> points, const Fill& fill,
                               std::string_view role, const Stroke* /*outline*/) {
-    items_.push_back({"polygon", std::string(role), "", bounds_of(points), 0, fill.colour,
-                      fill.hatch, {points.begin(), points.end()}});
+    items_.push_back({"polygon",
+                      std::string(role),
+                      "",
+                      bounds_of(points),
+                      0,
+                      fill.colour,
+                      fill.hatch,
+                      {points.begin(), points.end()}});
 }
 
 void RecordingCanvas::rect(const Box& box, const Fill& fill, std::string_view role,
@@ -203,11 +214,15 @@ void RecordingCanvas::rect(const Box& box, const Fill& fill, std::string_view ro
     items_.push_back({"rect", std::string(role), "", box, 0, fill.colour, fill.hatch, {}});
 }
 
-void RecordingCanvas::circle(Point centre, double radius, const Fill& fill,
-                             std::string_view role) {
-    items_.push_back({"circle", std::string(role), "",
-                      {centre.x - radius, centre.y - radius, 2 * radius, 2 * radius}, 0,
-                      fill.colour, fill.hatch, {}});
+void RecordingCanvas::circle(Point centre, double radius, const Fill& fill, std::string_view role) {
+    items_.push_back({"circle",
+                      std::string(role),
+                      "",
+                      {centre.x - radius, centre.y - radius, 2 * radius, 2 * radius},
+                      0,
+                      fill.colour,
+                      fill.hatch,
+                      {}});
 }
 
 std::string RecordingCanvas::projection() const {

@@ -34,14 +34,14 @@ enum class ChartKind {
     stacked_bar,
     percent_column, ///< series stacked to 100% of each category
     percent_bar,
-    bullet,         ///< `bullets`: actual vs expected vs target, with a status word
-    range,          ///< `ranges`: P25-median-P75 per group, n beside each
-    scatter,        ///< series with `x` values, points labelled by `point_labels`
-    donut,          ///< the first series' values as shares of a ring
-    dimension_bars, ///< scores per dimension (0..1) as horizontal bars with their value
-    radar,          ///< scores per dimension on spokes
+    bullet,          ///< `bullets`: actual vs expected vs target, with a status word
+    range,           ///< `ranges`: P25-median-P75 per group, n beside each
+    scatter,         ///< series with `x` values, points labelled by `point_labels`
+    donut,           ///< the first series' values as shares of a ring
+    dimension_bars,  ///< scores per dimension (0..1) as horizontal bars with their value
+    radar,           ///< scores per dimension on spokes
     small_multiples, ///< `panels`, one small chart each, sharing scales
-    sparkline,      ///< one series, no axes: for table cells
+    sparkline,       ///< one series, no axes: for table cells
 };
 
 enum class AxisScale { linear, log };
@@ -91,7 +91,7 @@ struct ChartSpec {
     std::string title;
     std::string subtitle;
     std::string value_axis_title;
-    std::string category_axis_title; ///< scatter: the x axis title
+    std::string category_axis_title;     ///< scatter: the x axis title
     std::vector<std::string> categories; ///< x axis (line, column), y axis (bar), dimensions
     std::vector<Series> series;
     std::vector<Marker> markers;

@@ -9,7 +9,6 @@
 
 namespace charts {
 
-
 /// Fonts and sizes (points) shared with the document typography.
 struct Theme {
     std::string font_family = "DejaVu Sans";

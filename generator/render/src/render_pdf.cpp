@@ -340,9 +340,8 @@ private:
                 // A status cell: a square in the status colour, then the status word.
                 const Colour mark = status_colour(cell.status);
                 const double square_top = top + cell_pad + 1.5;
-                current().ops.push_back([=](cairo_t* cr) {
-                    fill_rect(cr, text_x, square_top, 6, 6, mark);
-                });
+                current().ops.push_back(
+                    [=](cairo_t* cr) { fill_rect(cr, text_x, square_top, 6, 6, mark); });
                 text_x += 9;
             }
             const double text_height = place_text(cell.text, cell_style(cell, inner, header),

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
 #include <xlsxwriter.h>
 
 namespace sfp {
@@ -223,8 +224,19 @@ public:
               "column width");
         worksheet_freeze_panes(ws, header_row + 1, 1);
 
-        lxw_chart* chart = workbook_add_chart(
-            workbook_, spec.kind == charts::ChartKind::line ? LXW_CHART_LINE : LXW_CHART_COLUMN);
+        const auto type = native_chart_type(spec.kind);
+        if (!type) {
+            // No native equivalent (bullet, range, small multiples, sparkline): the data sheet
+            // stays, with a note that the chart is in the PDF.
+            check(worksheet_write_string(ws, header_row,
+                                         static_cast<lxw_col_t>(spec.series.size() + 2),
+                                         "This kind of chart has no native Excel equivalent; "
+                                         "it is drawn in the PDF.",
+                                         note_),
+                  "note");
+            return;
+        }
+        lxw_chart* chart = workbook_add_chart(workbook_, *type);
         if (chart == nullptr) {
             ok_ = false;
             diagnostics_.error({path_, 0, 0}, "cannot add chart to workbook");
@@ -255,6 +267,39 @@ public:
         check(worksheet_insert_chart_opt(
                   ws, header_row, static_cast<lxw_col_t>(spec.series.size() + 2), chart, &options),
               "chart");
+    }
+
+    /// The native Excel chart for a chart kind of the model, when there is one.
+    static std::optional<std::uint8_t> native_chart_type(charts::ChartKind kind) {
+        switch (kind) {
+        case charts::ChartKind::line:
+            return LXW_CHART_LINE;
+        case charts::ChartKind::column:
+            return LXW_CHART_COLUMN;
+        case charts::ChartKind::bar:
+        case charts::ChartKind::dimension_bars:
+            return LXW_CHART_BAR;
+        case charts::ChartKind::stacked_column:
+            return LXW_CHART_COLUMN_STACKED;
+        case charts::ChartKind::stacked_bar:
+            return LXW_CHART_BAR_STACKED;
+        case charts::ChartKind::percent_column:
+            return LXW_CHART_COLUMN_STACKED_PERCENT;
+        case charts::ChartKind::percent_bar:
+            return LXW_CHART_BAR_STACKED_PERCENT;
+        case charts::ChartKind::scatter:
+            return LXW_CHART_SCATTER;
+        case charts::ChartKind::donut:
+            return LXW_CHART_DOUGHNUT;
+        case charts::ChartKind::radar:
+            return LXW_CHART_RADAR;
+        case charts::ChartKind::bullet:
+        case charts::ChartKind::range:
+        case charts::ChartKind::small_multiples:
+        case charts::ChartKind::sparkline:
+            return std::nullopt;
+        }
+        return std::nullopt;
     }
 
     static std::string excel_value_format(const charts::ValueFormat& format) {
