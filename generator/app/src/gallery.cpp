@@ -92,11 +92,9 @@ private:
         case charts::ChartKind::bar:
             return bar();
         case charts::ChartKind::stacked_column:
-            return regions_over_years(kind);
         case charts::ChartKind::percent_column:
             return regions_over_years(kind);
         case charts::ChartKind::stacked_bar:
-            return women_and_men(kind);
         case charts::ChartKind::percent_bar:
             return women_and_men(kind);
         case charts::ChartKind::bullet:
@@ -108,7 +106,6 @@ private:
         case charts::ChartKind::donut:
             return donut();
         case charts::ChartKind::dimension_bars:
-            return scores(kind);
         case charts::ChartKind::radar:
             return scores(kind);
         case charts::ChartKind::small_multiples:

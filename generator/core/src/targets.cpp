@@ -62,28 +62,12 @@ double gain(double value, Direction direction) {
     return direction == Direction::down ? -value : value;
 }
 
+/// Like detail::type_name, with a string's text quoted: a target written as "10%" shows it.
 std::string type_name(const toml::node& node) {
-    switch (node.type()) {
-    case toml::node_type::table:
-        return "a table";
-    case toml::node_type::array:
-        return "an array";
-    case toml::node_type::string:
-        return fmt::format("the string \"{}\"", node.as_string()->get());
-    case toml::node_type::integer:
-        return "an integer";
-    case toml::node_type::floating_point:
-        return "a floating-point number";
-    case toml::node_type::boolean:
-        return "a boolean";
-    case toml::node_type::date:
-    case toml::node_type::time:
-    case toml::node_type::date_time:
-        return "a date or time";
-    case toml::node_type::none:
-        break;
+    if (const auto* text = node.as_string()) {
+        return fmt::format("the string \"{}\"", text->get());
     }
-    return "nothing";
+    return detail::type_name(node);
 }
 
 /// Reads a finite number (integer or floating point) at `key` of `table`.

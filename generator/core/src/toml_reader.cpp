@@ -6,8 +6,6 @@
 
 namespace sfp::detail {
 
-namespace {
-
 std::string type_name(const toml::node& node) {
     switch (node.type()) {
     case toml::node_type::none:
@@ -33,8 +31,6 @@ std::string type_name(const toml::node& node) {
     }
     return "a value";
 }
-
-} // namespace
 
 SourcePos position(const std::string& file, const toml::node& node) {
     const auto& source = node.source();

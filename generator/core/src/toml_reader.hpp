@@ -14,6 +14,9 @@ namespace sfp::detail {
 /// The position of a toml++ node in `file`.
 SourcePos position(const std::string& file, const toml::node& node);
 
+/// What a node is, for "expected ..., found ..." messages: "a table", "an integer", ...
+std::string type_name(const toml::node& node);
+
 /// Parses a TOML file; on failure records the parser's error with its position.
 std::optional<toml::table> parse_toml_file(const std::string& path, Diagnostics& diagnostics);
 
