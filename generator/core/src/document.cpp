@@ -246,10 +246,16 @@ public:
 
 private:
     void heading(std::string number, std::string text) {
-        blocks_->emplace_back(Heading{1, std::move(number), std::move(text)});
+        Heading h;
+        h.number = std::move(number);
+        h.text = std::move(text);
+        blocks_->emplace_back(std::move(h));
     }
     void paragraph(std::string text) {
-        blocks_->emplace_back(Paragraph{std::move(text), ++paragraph_number_});
+        Paragraph p;
+        p.text = std::move(text);
+        p.number = ++paragraph_number_;
+        blocks_->emplace_back(std::move(p));
     }
 
     std::string group_word() const { return spec_.group_by == "region" ? "region" : "country"; }

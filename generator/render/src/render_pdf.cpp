@@ -203,6 +203,8 @@ private:
     }
 
     void add(const PageBreak&) { force_new_page_ = true; }
+    void add(const KeyFigures&) {} // TODO(issue 6): the layout engine draws these
+    void add(const Contents&) {}
 
     void add(const Heading& heading) {
         charts::TextStyle text_style = style(12, true);

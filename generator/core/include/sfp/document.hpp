@@ -16,7 +16,14 @@
 
 namespace sfp {
 
-enum class Align { left, right };
+/// Horizontal alignment of a cell. `decimal` right-aligns numbers on their decimal separator
+/// (the renderer pads so that the separators of a column line up); text cells in a decimal
+/// column are right-aligned.
+enum class Align { left, right, decimal, centre };
+
+/// Base direction of a paragraph or table. `automatic` takes it from the first strong character
+/// (Arabic text is right to left); `rtl` also mirrors a table's column order.
+enum class TextDirection { automatic, ltr, rtl };
 
 /// One table cell. `number` keeps the raw value for spreadsheets; `text` is how it is printed;
 /// `subtext` is a second, smaller line (n, or the reason a value is missing).
@@ -31,14 +38,21 @@ struct Cell {
 };
 
 struct Heading {
-    int level = 1;
-    std::string number; ///< "1", "A"
+    int level = 1;      ///< 1 = section, 2 = subsection; the outline nests by level
+    std::string number; ///< "1", "2.1", "Annex A" (printed before the text); may be empty
     std::string text;
+    std::string id;     ///< unique anchor ("sec-3", "annex-b"): PDF destination, TOC link target
+    bool in_contents = true; ///< listed in the table of contents and the outline
 };
 
 struct Paragraph {
-    std::string text;
-    int number = 0; ///< numbered paragraph (GB style) when > 0
+    std::string text; ///< plain UTF-8, no markup
+    int number = 0;   ///< numbered paragraph (GB style) when > 0
+    /// Footnotes: each gets the next footnote number; the marker is set after the text and the
+    /// note at the foot of the page where the paragraph ends (linked both ways in the PDF).
+    std::vector<std::string> footnotes;
+    TextDirection direction = TextDirection::automatic;
+    std::string language; ///< "en", "fr", "es", "ar"...: hyphenation; empty = the document's
 };
 
 struct Table {
@@ -49,6 +63,9 @@ struct Table {
     std::vector<std::vector<Cell>> rows;
     std::string note; ///< notes and sources under the table
     bool in_pdf = true;
+    std::vector<std::string> footnotes; ///< like Paragraph::footnotes; marker after the caption
+    TextDirection direction = TextDirection::automatic; ///< rtl: first column on the right
+    std::string id;                             ///< anchor ("table-3"), may be empty
 };
 
 struct Figure {
@@ -56,11 +73,47 @@ struct Figure {
     charts::ChartSpec chart;
     double height = 230;    ///< points
     std::string sheet_name; ///< XLSX sheet holding its data and native chart
+    std::string note;       ///< source and notes under the figure
+    std::vector<std::string> footnotes;
+    std::string id; ///< anchor ("figure-2"), may be empty
+};
+
+/// A key figure: a large value with a label and a line of context ("+1.2 points since 2023").
+struct KeyFigure {
+    std::string label;
+    std::string value; ///< printed value, ".." when missing
+    std::string detail;
+    std::string status; ///< a target status name for a colour mark, or empty
+    std::optional<double> number;
+    std::string excel_format;
+};
+
+/// A box of 2-6 key figures in a row (the summary's "at a glance").
+struct KeyFigures {
+    std::string title;
+    std::vector<KeyFigure> items;
+    std::string note;
+};
+
+/// Where the table of contents goes; the renderer fills it with the headings that follow it
+/// (`in_contents`) and their page labels, each linked to its heading.
+struct Contents {
+    std::string title; ///< "Contents"
 };
 
 struct PageBreak {};
 
-using Block = std::variant<Heading, Paragraph, Table, Figure, PageBreak>;
+using Block = std::variant<Heading, Paragraph, Table, Figure, KeyFigures, Contents, PageBreak>;
+
+enum class PageSize { a4, letter };
+
+/// The words the renderer itself prints, in the document's language.
+struct Labels {
+    std::string page_of = "Page {page} of {pages}"; ///< running footer
+    std::string continued = "(continued)";           ///< after a table caption on later pages
+    std::string date = "Date";                       ///< cover: "Date: 28 November 2026"
+    std::string summary = "Summary";                 ///< cover: the summary box title
+};
 
 /// Title block and metadata.
 struct DocumentInfo {
@@ -73,6 +126,9 @@ struct DocumentInfo {
     std::string date_text;        ///< as printed on the cover, e.g. "28 November 2026"
     std::vector<CoverLine> cover; ///< GB cover block lines
     std::string summary;
+    std::string language = "en"; ///< BCP 47 language of the text: hyphenation, direction
+    PageSize page_size = PageSize::a4;
+    Labels labels;
 };
 
 struct Document {
