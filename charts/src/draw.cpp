@@ -130,6 +130,9 @@ private:
 struct Pen {
     Canvas& canvas;
     const Theme& theme;
+    Locale locale = Locale::en; ///< of the words the chart code prints (spec.format.locale)
+
+    [[nodiscard]] std::string word(detail::Word which) const { return detail::word(which, locale); }
 
     [[nodiscard]] TextStyle label(double wrap = -1) const {
         return detail::style(theme, theme.label_size, false, wrap);
@@ -482,7 +485,9 @@ std::vector<LegendEntry> legend_entries(const ChartSpec& spec, bool with_series)
     }
     for (const Marker& marker : spec.markers) {
         if (is_point_marker(marker)) {
-            out.push_back({marker.label.empty() ? "Milestone" : marker.label,
+            out.push_back({marker.label.empty()
+                               ? detail::word(detail::Word::milestone, spec.format.locale)
+                               : marker.label,
                            LegendEntry::Swatch::milestone, 0, ink, false});
         }
     }
@@ -506,7 +511,8 @@ double draw_legend(const Pen& pen, const Box& area, const std::vector<LegendEntr
     for (std::size_t e = 0; e < entries.size(); ++e) {
         const LegendEntry& entry = entries[e];
         const std::string text =
-            pen.fit(entry.text.empty() ? "(unnamed)" : entry.text, style, area.width - swatch);
+            pen.fit(entry.text.empty() ? pen.word(detail::Word::unnamed) : entry.text, style,
+                    area.width - swatch);
         const double width = swatch + pen.measure(text, style).width;
         if (x > area.x && x + width > right) {
             x = area.x;
@@ -514,7 +520,8 @@ double draw_legend(const Pen& pen, const Box& area, const std::vector<LegendEntr
         }
         if (y + 2 * lh + 2 > area.y + max_height && e + 1 < entries.size()) {
             // Room for this row only: say how many are left out rather than overflow.
-            const std::string more = "+" + std::to_string(entries.size() - e) + " more";
+            const std::string more =
+                "+" + std::to_string(entries.size() - e) + " " + pen.word(detail::Word::more);
             if (x + pen.measure(more, style).width > right) {
                 x = area.x;
                 y += lh + 2;
@@ -783,7 +790,7 @@ void bar_label(const Cartesian& c, const Box& bar, bool positive, const std::str
 /// "n/a" beside a missing slot, where it fits.
 void missing_label(const Cartesian& c, const Box& slot, bool up, const Box& bounds) {
     const TextStyle style = c.pen.small();
-    const std::string text = "n/a";
+    const std::string text = c.pen.word(detail::Word::not_available);
     const TextSize size = c.pen.measure(text, style);
     if (c.horizontal) {
         if (slot.width >= size.width + 6 && slot.height >= size.height + 2) {
@@ -1050,8 +1057,9 @@ void draw_markers(const Cartesian& c, const Box& label_area, const Box& bounds) 
             line = {{{c.plot.x, p}, {c.plot.x + c.plot.width, p}}};
         }
         c.pen.canvas.line(line, stroke, "reference-line");
-        const std::string word =
-            marker.label.empty() ? (target ? "Target" : "Baseline") : marker.label;
+        const std::string word = marker.label.empty() ? c.pen.word(target ? detail::Word::target
+                                                                          : detail::Word::baseline)
+                                                      : marker.label;
         const double room = c.horizontal ? label_area.width : label_area.width - 3;
         const std::string text = c.pen.fit(word, style, room);
         if (!text.empty()) {
@@ -1164,7 +1172,12 @@ void draw_cartesian(const Pen& pen, const Box& area, const ChartSpec& spec, cons
             continue;
         }
         references = true;
-        const std::string word = marker.label.empty() ? "Target" : marker.label;
+        // The same word draw_markers prints (a baseline's default is longer than "Target").
+        const std::string word =
+            !marker.label.empty()
+                ? marker.label
+                : pen.word(marker.kind == Marker::Kind::target ? detail::Word::target
+                                                               : detail::Word::baseline);
         reference_width = std::max(reference_width, pen.measure(word, label).width);
     }
 
@@ -1198,7 +1211,7 @@ void draw_cartesian(const Pen& pen, const Box& area, const ChartSpec& spec, cons
         const double bottom = rest.y + rest.height - cat.height - 3 - category_title_room - pad_low;
         c.plot = {left, top, plot_right - left, bottom - top};
         if (c.plot.width < 10 || c.plot.height < 10) {
-            no_data(pen, rest, placer, "no room");
+            no_data(pen, rest, placer, pen.word(detail::Word::no_room));
             return;
         }
         draw_categories(
@@ -1289,7 +1302,7 @@ void draw_cartesian(const Pen& pen, const Box& area, const ChartSpec& spec, cons
         const double right = rest.x + rest.width - std::max(last_half, pad_high);
         c.plot = {left, top, right - left, bottom - top};
         if (c.plot.width < 10 || c.plot.height < 10) {
-            no_data(pen, rest, placer, "no room");
+            no_data(pen, rest, placer, pen.word(detail::Word::no_room));
             return;
         }
         c.slot = categories > 0 ? c.plot.height / static_cast<double>(categories) : 0.0;
@@ -1316,7 +1329,7 @@ void draw_cartesian(const Pen& pen, const Box& area, const ChartSpec& spec, cons
     }
 
     if (!extent) {
-        no_data(pen, c.plot, placer, "no data");
+        no_data(pen, c.plot, placer, pen.word(detail::Word::no_data));
         return;
     }
     draw_value_axis(c, area);
@@ -1366,7 +1379,7 @@ void draw_scatter(const Pen& pen, const Box& area, const ChartSpec& spec, Placer
     const double x_title_room = spec.category_axis_title.empty() ? 0.0 : lh + 3;
     const double plot_height = rest.height - lh - 3 - x_title_room - lh / 2;
     if (!xs || !ys || plot_height < 10) {
-        no_data(pen, rest, placer, "no data");
+        no_data(pen, rest, placer, pen.word(detail::Word::no_data));
         return;
     }
     Cartesian c{pen, spec, area, placer, false, Layout::grouped, Axis{}, Box{}, 0.0};
@@ -1390,7 +1403,7 @@ void draw_scatter(const Pen& pen, const Box& area, const ChartSpec& spec, Placer
             : std::max(4.0, pen.measure(x_axis.label(x_axis.ticks.back()), label).width / 2 + 1);
     c.plot = {left, rest.y + lh / 2, rest.x + rest.width - half_last - left, plot_height};
     if (c.plot.width < 10) {
-        no_data(pen, rest, placer, "no room");
+        no_data(pen, rest, placer, pen.word(detail::Word::no_room));
         return;
     }
     draw_value_axis(c, area);
@@ -1422,7 +1435,8 @@ void draw_scatter(const Pen& pen, const Box& area, const ChartSpec& spec, Placer
                           Stroke{marker.kind == Marker::Kind::target ? ink : grey, 1.0, {4, 2}},
                           "reference-line");
         const std::string text =
-            pen.fit(marker.label.empty() ? "Target" : marker.label, label, c.plot.width / 2);
+            pen.fit(marker.label.empty() ? pen.word(detail::Word::target) : marker.label, label,
+                    c.plot.width / 2);
         const TextSize size = pen.measure(text, label);
         pen.place(text, label, c.plot.x + c.plot.width - size.width, y - size.height - 1, ink,
                   "reference-label", area, placer);
@@ -1482,7 +1496,7 @@ void draw_scatter(const Pen& pen, const Box& area, const ChartSpec& spec, Placer
 
 void draw_sparkline(const Pen& pen, const Box& area, const ChartSpec& spec, Placer& placer) {
     if (spec.series.empty()) {
-        no_data(pen, area, placer, "n/a");
+        no_data(pen, area, placer, pen.word(detail::Word::not_available));
         return;
     }
     const Series& series = spec.series.front();
@@ -1503,7 +1517,8 @@ void draw_sparkline(const Pen& pen, const Box& area, const ChartSpec& spec, Plac
         last = i;
     }
     if (!range || !last) {
-        no_data(pen, area, placer, area.width >= 40 ? "no data" : "n/a");
+        no_data(pen, area, placer,
+                pen.word(area.width >= 40 ? detail::Word::no_data : detail::Word::not_available));
         return;
     }
     double right = area.x + area.width - 2.5;
@@ -1567,7 +1582,7 @@ void draw_sparkline(const Pen& pen, const Box& area, const ChartSpec& spec, Plac
 void draw_small_multiples(const Pen& pen, const Box& area, const ChartSpec& spec, Placer& placer) {
     const std::size_t n = spec.panels.size();
     if (n == 0) {
-        no_data(pen, area, placer, "no data");
+        no_data(pen, area, placer, pen.word(detail::Word::no_data));
         return;
     }
     const double lh = pen.line_height();
@@ -1690,7 +1705,7 @@ void draw_chart(Canvas& canvas, const Box& box, const ChartSpec& spec, const The
     if (plot.width <= 0 || plot.height <= 0) {
         return;
     }
-    const Pen pen{canvas, theme};
+    const Pen pen{canvas, theme, spec.format.locale};
     Placer placer;
     switch (spec.kind) {
     case ChartKind::bullet:

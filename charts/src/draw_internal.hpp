@@ -12,6 +12,25 @@ inline constexpr Rgb ink{0.15, 0.15, 0.15};
 inline constexpr Rgb grey{0.45, 0.45, 0.45};
 inline constexpr Rgb grid{0.85, 0.85, 0.85};
 
+/// The words the chart code prints itself, in the chart's locale (spec.format.locale). English
+/// output is the reference (tests/golden/charts); fr and es follow the report's words.
+enum class Word {
+    not_available, ///< en "n/a", fr "n.d.", es "n.d."
+    no_data,       ///< en "no data", fr "aucune donnée", es "sin datos"
+    no_room,       ///< en "no room", fr "pas de place", es "sin espacio"
+    more,          ///< "+3 more": en "more", fr "autres", es "más"
+    unnamed,       ///< a series without a name: en "(unnamed)"
+    target,        ///< reference lines without a label: en "Target", fr "Cible", es "Meta"
+    baseline,      ///< en "Baseline", fr "Référence", es "Línea de base"
+    milestone,     ///< en "Milestone", fr "Jalon", es "Hito"
+    no_status,     ///< a bullet without a status
+};
+[[nodiscard]] std::string word(Word which, Locale locale);
+
+/// The status word of a status name ("on-track" -> en "on track", fr "en bonne voie"); names
+/// that are not statuses are returned with '-' as spaces.
+[[nodiscard]] std::string status_text(const std::string& status, Locale locale);
+
 /// Status colours; status is never shown by colour alone (the word is printed too).
 [[nodiscard]] Rgb status_colour(const std::string& status);
 

@@ -137,9 +137,9 @@ void missing_strip(Canvas& canvas, double x0, double x1, double cy, double thick
 }
 
 /// "no data" in the middle of a box, for a chart with nothing to draw.
-void no_data(Canvas& canvas, const Box& plot, const Theme& theme) {
+void no_data(Canvas& canvas, const Box& plot, const Theme& theme, Locale locale) {
     const TextStyle text_style = style(theme, theme.label_size);
-    const std::string text = fit(canvas, "no data", text_style, plot.width);
+    const std::string text = fit(canvas, word(Word::no_data, locale), text_style, plot.width);
     const TextSize size = canvas.measure(text, text_style);
     canvas.text(text, text_style, plot.x + (plot.width - size.width) / 2,
                 plot.y + std::max(0.0, (plot.height - size.height) / 2), grey, "missing");
@@ -246,13 +246,11 @@ void status_symbol(Canvas& canvas, const std::string& status, Point c, double si
 }
 
 /// The word printed for a bullet's status: its text, else the status code made readable.
-std::string status_word(const BulletItem& item) {
+std::string status_word(const BulletItem& item, Locale locale) {
     if (!item.status_text.empty()) {
         return item.status_text;
     }
-    std::string word = item.status.empty() ? std::string("no status") : item.status;
-    std::replace(word.begin(), word.end(), '-', ' ');
-    return word;
+    return item.status.empty() ? word(Word::no_status, locale) : status_text(item.status, locale);
 }
 
 bool usable(const std::optional<double>& value) {
@@ -268,7 +266,7 @@ bool usable(const std::optional<double>& value) {
 void draw_bullet(Canvas& canvas, const Box& plot, const ChartSpec& spec, const Theme& theme) {
     const auto& items = spec.bullets;
     if (items.empty()) {
-        no_data(canvas, plot, theme);
+        no_data(canvas, plot, theme, spec.format.locale);
         return;
     }
     // The value scale covers every value of every row, and zero (bars start there).
@@ -288,8 +286,9 @@ void draw_bullet(Canvas& canvas, const Box& plot, const ChartSpec& spec, const T
     std::vector<std::string> words;
     for (const auto& item : items) {
         labels.push_back(item.label);
-        values.push_back(usable(item.actual) ? format_value(*item.actual, spec.format) : "n/a");
-        words.push_back(status_word(item));
+        values.push_back(usable(item.actual) ? format_value(*item.actual, spec.format)
+                                             : word(Word::not_available, spec.format.locale));
+        words.push_back(status_word(item, spec.format.locale));
     }
     // Right-hand columns, measured at the row text size (computed from a first layout).
     double axis_title_y = 0;
@@ -363,7 +362,7 @@ void draw_bullet(Canvas& canvas, const Box& plot, const ChartSpec& spec, const T
 void draw_range(Canvas& canvas, const Box& plot, const ChartSpec& spec, const Theme& theme) {
     const auto& items = spec.ranges;
     if (items.empty()) {
-        no_data(canvas, plot, theme);
+        no_data(canvas, plot, theme, spec.format.locale);
         return;
     }
     std::optional<std::pair<double, double>> range;
@@ -384,8 +383,8 @@ void draw_range(Canvas& canvas, const Box& plot, const ChartSpec& spec, const Th
             }
         }
         medians.push_back(shown                      ? format_value(*item.median, spec.format)
-                          : item.n > 0 && item.n < 3 ? "n < 3"
-                                                     : "no data");
+                          : item.n > 0 && item.n < 3 ? std::string("n < 3")
+                                                     : word(Word::no_data, spec.format.locale));
         counts.push_back(item.n > 0 ? fmt::format("n = {}", item.n) : "");
     }
     double axis_title_y = 0;
@@ -444,7 +443,7 @@ void draw_dimension_bars(Canvas& canvas, const Box& plot, const ChartSpec& spec,
                          const Theme& theme) {
     const auto& dims = spec.categories;
     if (dims.empty()) {
-        no_data(canvas, plot, theme);
+        no_data(canvas, plot, theme, spec.format.locale);
         return;
     }
     ValueFormat percent;
@@ -461,7 +460,8 @@ void draw_dimension_bars(Canvas& canvas, const Box& plot, const ChartSpec& spec,
     }
     std::vector<std::string> values;
     for (const auto& score : scores) {
-        values.push_back(score ? format_value(*score, percent) : "n/a");
+        values.push_back(score ? format_value(*score, percent)
+                               : word(Word::not_available, spec.format.locale));
     }
     double axis_title_y = 0;
     Rows rows = layout_rows(canvas, plot, theme, dims.size(), dims, 0, spec.value_axis_title,
@@ -583,7 +583,7 @@ void draw_donut(Canvas& canvas, const Box& plot, const ChartSpec& spec, const Th
     const auto& values = spec.series.empty() ? empty : spec.series[0].values;
     const std::size_t count = std::max(spec.categories.size(), values.size());
     if (count == 0) {
-        no_data(canvas, plot, theme);
+        no_data(canvas, plot, theme, spec.format.locale);
         return;
     }
     const auto name = [&](std::size_t i) {
@@ -609,7 +609,7 @@ void draw_donut(Canvas& canvas, const Box& plot, const ChartSpec& spec, const Th
             texts[i] = name(i) + " " + format_value(*shares[i], percent);
         } else {
             shares[i].reset();
-            texts[i] = name(i) + ": n/a";
+            texts[i] = name(i) + ": " + word(Word::not_available, spec.format.locale);
         }
     }
     const auto swatch = [&](const LegendEntry& entry, Point c, double size) {
@@ -696,7 +696,8 @@ void draw_donut(Canvas& canvas, const Box& plot, const ChartSpec& spec, const Th
             canvas.polygon(ring, {grey, true}, "missing", &outline);
         }
         const TextStyle text_style = style(theme, theme.label_size);
-        const std::string text = fit(canvas, "n/a", text_style, std::max(1.0, radius));
+        const std::string text = fit(canvas, word(Word::not_available, spec.format.locale),
+                                     text_style, std::max(1.0, radius));
         const TextSize size = canvas.measure(text, text_style);
         canvas.text(text, text_style, centre.x - size.width / 2, centre.y - size.height / 2, grey,
                     "missing");
@@ -804,7 +805,7 @@ void draw_radar(Canvas& canvas, const Box& plot, const ChartSpec& spec, const Th
             missing_everywhere = missing_everywhere && !value(s, i);
         }
         if (missing_everywhere || spec.series.empty()) {
-            names[i] += " (n/a)";
+            names[i] += " (" + word(Word::not_available, spec.format.locale) + ")";
         }
     }
 

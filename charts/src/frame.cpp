@@ -1,6 +1,9 @@
 #include "draw_internal.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <string_view>
 
 namespace charts::detail {
 
@@ -76,6 +79,53 @@ void draw_marker(Canvas& canvas, std::size_t series_index, Point c, double size,
         break;
     }
     }
+}
+
+std::string word(Word which, Locale locale) {
+    // Columns: en, fr, es.
+    static constexpr std::array<std::array<std::string_view, 3>, 9> words{{
+        {"n/a", "n.d.", "n.d."},
+        {"no data", "aucune donnée", "sin datos"},
+        {"no room", "pas de place", "sin espacio"},
+        {"more", "autres", "más"},
+        {"(unnamed)", "(sans nom)", "(sin nombre)"},
+        {"Target", "Cible", "Meta"},
+        {"Baseline", "Référence", "Línea de base"},
+        {"Milestone", "Jalon", "Hito"},
+        {"no status", "sans statut", "sin estado"},
+    }};
+    std::size_t column = 0;
+    switch (locale) {
+    case Locale::en:
+        column = 0;
+        break;
+    case Locale::fr:
+        column = 1;
+        break;
+    case Locale::es:
+        column = 2;
+        break;
+    }
+    return std::string(words.at(static_cast<std::size_t>(which)).at(column));
+}
+
+std::string status_text(const std::string& status, Locale locale) {
+    static constexpr std::array<std::array<std::string_view, 4>, 5> statuses{{
+        {"on-track", "on track", "en bonne voie", "en buen camino"},
+        {"at-risk", "at risk", "à risque", "en riesgo"},
+        {"off-track", "off track", "hors trajectoire", "desviado"},
+        {"no-data", "no data", "pas de données", "sin datos"},
+        {"not-started", "not started", "non commencé", "no iniciado"},
+    }};
+    const std::size_t column = locale == Locale::fr ? 2 : locale == Locale::es ? 3 : 1;
+    for (const auto& row : statuses) {
+        if (row[0] == status) {
+            return std::string(row.at(column));
+        }
+    }
+    std::string out = status;
+    std::replace(out.begin(), out.end(), '-', ' ');
+    return out;
 }
 
 } // namespace charts::detail

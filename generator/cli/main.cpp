@@ -43,7 +43,10 @@ int run_build(const std::vector<std::string>& args) {
         "comma-separated outputs: pdf, xlsx, json, csv (<name>.results.json / .results.csv), png, "
         "svg (<name>-figure-<n>.png / .svg)")("dpi",
                                               po::value<double>(&options.dpi)->default_value(150.0),
-                                              "resolution of PNG figures (dots per inch)");
+                                              "resolution of PNG figures (dots per inch)")(
+        "lang", po::value<std::string>(&options.language),
+        "report language: en, fr or es (default: [report] language of the config); outputs in "
+        "another language are named <name>-<lang>.pdf, ...");
     if (const auto stop = sfp::cli::parse_command_line(
             args, "build", visible, "config", options.config_path,
             "\nSOURCE_DATE_EPOCH, when set, gives the documents' creation date (seconds since "

@@ -35,50 +35,71 @@ def main():
              for r in reference["results"]}
 
     wb = openpyxl.load_workbook(workbook_path)
-    for sheet in ["Cover", "Table 1a", "Figure 1", "Table 2", "Annex A", "Results"]:
+    # Sheet names are set by templates/gb-progress/document.toml (`sheet = ...`).
+    for sheet in ["Cover", "Targets", "Trend", "Outreach", "Benchmarks", "Annex E", "Results",
+                  "Figure 1"]:
         check(sheet in wb.sheetnames, f"missing sheet {sheet!r} in {wb.sheetnames}")
     check(wb.properties.title.startswith("Microfinance for decent work"), "document title")
 
-    # Tables 1a, 1b, ...: regions x indicators for 2024 (one table per family of indicators),
-    # header on row 3, frozen below it.
-    columns = {"OUT-01": "Active borrowers", "OUT-06": "% women", "OUT-03": "GLP (USD m)",
-               "PQ-01": "PAR30", "FIN-01": "OSS"}
-    formats = {"OUT-01": "#,##0", "OUT-06": "0.0%", "OUT-03": "#,##0.0,,", "PQ-01": "0.0%",
-               "FIN-01": "0.0%"}
-    table_sheets = [name for name in wb.sheetnames if name.startswith("Table 1")]
-    check(len(table_sheets) >= 2, f"Table 1 sheets {table_sheets}")
+    # Outreach: regions x outreach indicators for 2024, header on row 3, frozen below it.
+    columns = {"OUT-01": "Active borrowers", "OUT-06": "% women", "OUT-07": "% rural",
+               "OUT-03": "GLP (USD m)", "OUT-02": "Depositors"}
+    formats = {"OUT-01": "#,##0", "OUT-06": "0.0%", "OUT-07": "0.0%", "OUT-03": "#,##0.0,,",
+               "OUT-02": "#,##0"}
     found = set()
-    for name in table_sheets:
-        ws = wb[name]
-        header = [c.value for c in ws[3]]
-        check(header[:2] == ["Region", "Institutions"], f"{name} header {header}")
-        check(ws.freeze_panes == "A4", f"{name} freeze panes {ws.freeze_panes}")
-        rows_checked = 0
-        for row in ws.iter_rows(min_row=4):
-            label = row[0].value
-            if label is None:
-                break
-            scope = "all" if label == "All regions" else f"region:{label}"
-            for indicator, title in columns.items():
-                if title not in header:
-                    continue
-                found.add(indicator)
-                cell = row[header.index(title)]
-                ref = expected[(indicator, scope, 2024)]
-                if ref["value"] is None:
-                    check(cell.value == "..",
-                          f"{indicator} {scope}: expected '..', got {cell.value!r}")
-                    continue
-                check(isinstance(cell.value, (int, float)),
-                      f"{indicator} {scope}: expected a number, got {cell.value!r}")
-                if isinstance(cell.value, (int, float)):
-                    check(math.isclose(cell.value, ref["value"], rel_tol=1e-9),
-                          f"{indicator} {scope}: {cell.value} != reference {ref['value']}")
-                check(cell.number_format == formats[indicator],
-                      f"{indicator}: number format {cell.number_format!r}")
-            rows_checked += 1
-        check(rows_checked == 6, f"{name} has {rows_checked} scope rows, expected 6")
-    check(found == set(columns), f"indicators found in the Table 1 sheets: {sorted(found)}")
+    ws = wb["Outreach"]
+    header = [c.value for c in ws[3]]
+    check(header[:2] == ["Region", "Institutions"], f"Outreach header {header}")
+    check(ws.freeze_panes == "A4", f"Outreach freeze panes {ws.freeze_panes}")
+    rows_checked = 0
+    for row in ws.iter_rows(min_row=4):
+        label = row[0].value
+        if label is None:
+            break
+        scope = "all" if label == "All regions" else f"region:{label}"
+        for indicator, title in columns.items():
+            if title not in header:
+                continue
+            found.add(indicator)
+            cell = row[header.index(title)]
+            ref = expected[(indicator, scope, 2024)]
+            if ref["value"] is None:
+                check(cell.value == "..", f"{indicator} {scope}: expected '..', got {cell.value!r}")
+                continue
+            check(isinstance(cell.value, (int, float)),
+                  f"{indicator} {scope}: expected a number, got {cell.value!r}")
+            if isinstance(cell.value, (int, float)):
+                check(math.isclose(cell.value, ref["value"], rel_tol=1e-9),
+                      f"{indicator} {scope}: {cell.value} != reference {ref['value']}")
+            check(cell.number_format == formats[indicator],
+                  f"{indicator}: number format {cell.number_format!r}")
+        rows_checked += 1
+    check(rows_checked == 6, f"Outreach has {rows_checked} scope rows, expected 6")
+    check(found == set(columns), f"indicators found in the Outreach sheet: {sorted(found)}")
+
+    # Trend: the headline indicators of all regions, one column per year.
+    ws = wb["Trend"]
+    header = [c.value for c in ws[3]]
+    check(header[0] == "Indicator" and header[1:] == [str(y) for y in range(2020, 2025)],
+          f"Trend header {header}")
+    trend_checked = 0
+    for row in ws.iter_rows(min_row=4):
+        label = row[0].value
+        if label is None:
+            break
+        indicator = label.split(" ")[0]
+        for i, year in enumerate(range(2020, 2025)):
+            ref = expected[(indicator, "all", year)]
+            cell = row[i + 1]
+            if ref["value"] is None:
+                check(cell.value == "..", f"Trend {indicator} {year}: expected '..'")
+            elif isinstance(cell.value, (int, float)):
+                check(math.isclose(cell.value, ref["value"], rel_tol=1e-9),
+                      f"Trend {indicator} {year}: {cell.value} != reference {ref['value']}")
+            else:
+                check(False, f"Trend {indicator} {year}: expected a number, got {cell.value!r}")
+        trend_checked += 1
+    check(trend_checked == 16, f"Trend has {trend_checked} indicators, expected 16")
 
     # Results: every reference figure, with n and the missing reason.
     ws = wb["Results"]
@@ -124,24 +145,41 @@ def main():
         statuses += 1
     check(statuses >= 5, f"Targets sheet has {statuses} statuses")
 
-    # One native chart per figure sheet; openpyxl does not load charts, so read the parts.
+    # Native charts over the figure sheets; openpyxl does not load charts, so read the parts.
+    figure_sheets = [name for name in wb.sheetnames if name.startswith("Figure ")]
     with zipfile.ZipFile(workbook_path) as archive:
         names = archive.namelist()
-        chart_parts = sorted(n for n in names if re.match(r"xl/charts/chart\d+\.xml$", n))
-        check(len(chart_parts) == 3, f"expected 3 charts, found {chart_parts}")
-        first = archive.read(chart_parts[0]).decode("utf-8") if chart_parts else ""
-        check("<c:lineChart>" in first, "chart 1 is a line chart")
-        check("'Figure 1'!$B$4:$B$8" in first, "chart 1 series refers to its data sheet")
-        # Excel's default for blanks is a gap; libxlsxwriter writes dispBlanksAs only otherwise.
-        check("dispBlanksAs" not in first, "missing values are drawn as gaps")
+        chart_parts = sorted((n for n in names if re.match(r"xl/charts/chart\d+\.xml$", n)),
+                             key=lambda n: int(re.findall(r"\d+", n)[0]))
+        check(5 <= len(chart_parts) <= len(figure_sheets),
+              f"expected a native chart for most of the {len(figure_sheets)} figures, found "
+              f"{chart_parts}")
+        lines = [archive.read(n).decode("utf-8") for n in chart_parts]
+        lines = [text for text in lines if "<c:lineChart>" in text]
+        check(len(lines) >= 3, f"{len(lines)} line charts (trends), expected 3")
+        for text in lines:
+            check(re.search(r"'Figure \d+'!\$B\$4:\$B\$8", text) is not None,
+                  "a line chart's series refers to its data sheet (5 years)")
+            # Excel's default for blanks is a gap; libxlsxwriter writes dispBlanksAs otherwise.
+            check("dispBlanksAs" not in text, "missing values are drawn as gaps")
 
     # The chart data keeps missing values as empty cells (never 0): MENA has no PAR30 in 2020.
-    ws = wb["Figure 1"]
-    header = [c.value for c in ws[3]]
-    mena = header.index("Middle East and North Africa")
-    row_2020 = [c.value for c in ws[4]]
-    check(row_2020[0] == "2020", f"Figure 1 first category {row_2020[0]!r}")
-    check(row_2020[mena] is None, f"MENA 2020 PAR30 should be empty, got {row_2020[mena]!r}")
+    # The PAR30 trend is the figure sheet whose "All regions" column holds PQ-01's values.
+    par30 = expected[("PQ-01", "all", 2020)]["value"]
+    trend_sheet = None
+    for name in figure_sheets:
+        ws = wb[name]
+        header = [c.value for c in ws[3]]
+        if "All regions" not in header or "Middle East and North Africa" not in header:
+            continue
+        first = [c.value for c in ws[4]]
+        value = first[header.index("All regions")]
+        if first[0] == "2020" and isinstance(value, float) and math.isclose(value, par30,
+                                                                             rel_tol=1e-9):
+            trend_sheet = name
+            mena = header.index("Middle East and North Africa")
+            check(first[mena] is None, f"MENA 2020 PAR30 should be empty, got {first[mena]!r}")
+    check(trend_sheet is not None, "no figure sheet holds the PAR30 trend")
 
     if failures:
         for failure in failures:

@@ -1,1 +1,666 @@
-// placeholder: being written
+// The PDF layout engine (issue 6): documents built in C++, rendered with render_pdf and read
+// back with poppler-cpp. Each check derives what it expects from the document it built (page
+// labels from the PDF's label tree, headings from their font size, positions from the type
+// area), never from the renderer's own numbers.
+
+#include "sfp/diagnostics.hpp"
+#include "sfp/document.hpp"
+#include "sfp/render_pdf.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-font.h>
+#include <poppler/cpp/poppler-page.h>
+#include <poppler/cpp/poppler-toc.h>
+#include <set>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double margin_left = 62;
+constexpr double margin_right = 62;
+constexpr double edge_y = 28;
+
+struct Word {
+    std::string text;
+    double left = 0, top = 0, right = 0, bottom = 0, size = 0;
+    std::vector<double> char_left; ///< left edge of each character
+};
+
+struct PageText {
+    std::string label;
+    double width = 0, height = 0;
+    std::vector<Word> words;
+};
+
+struct Pdf {
+    std::unique_ptr<poppler::document> doc;
+    std::vector<PageText> pages;
+};
+
+std::string utf8(const poppler::ustring& text) {
+    const auto bytes = text.to_utf8();
+    return {bytes.begin(), bytes.end()};
+}
+
+/// The test's output folder, removed at exit (kept when SFPGEN_KEEP_OUTPUT is set).
+struct TempDir {
+    fs::path path = fs::temp_directory_path() / ("sfpgen-layout-" + std::to_string(::getpid()));
+    TempDir() { fs::create_directories(path); }
+    ~TempDir() {
+        if (std::getenv("SFPGEN_KEEP_OUTPUT") == nullptr) {
+            std::error_code ignored;
+            fs::remove_all(path, ignored);
+        }
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+};
+
+fs::path temp_pdf(const std::string& name) {
+    static const TempDir dir;
+    return dir.path / (name + ".pdf");
+}
+
+fs::path render(const sfp::Document& doc, const std::string& name) {
+    const fs::path path = temp_pdf(name);
+    sfp::Diagnostics diagnostics;
+    sfp::PdfOptions options;
+    options.timestamp = 1767225600;
+    const bool ok = sfp::render_pdf(doc, path.string(), options, diagnostics);
+    REQUIRE(ok);
+    REQUIRE(diagnostics.items().empty());
+    return path;
+}
+
+Pdf load(const fs::path& path) {
+    Pdf pdf;
+    pdf.doc.reset(poppler::document::load_from_file(path.string()));
+    REQUIRE(pdf.doc);
+    for (int i = 0; i < pdf.doc->pages(); ++i) {
+        const std::unique_ptr<poppler::page> page(pdf.doc->create_page(i));
+        PageText out;
+        out.label = utf8(page->label());
+        out.width = page->page_rect().width();
+        out.height = page->page_rect().height();
+        for (const auto& box : page->text_list(poppler::page::text_list_include_font)) {
+            Word word;
+            word.text = utf8(box.text());
+            word.left = box.bbox().left();
+            word.top = box.bbox().top();
+            word.right = box.bbox().right();
+            word.bottom = box.bbox().bottom();
+            word.size = box.get_font_size();
+            for (std::size_t c = 0; c < box.text().size(); ++c) {
+                word.char_left.push_back(box.char_bbox(c).left());
+            }
+            out.words.push_back(std::move(word));
+        }
+        pdf.pages.push_back(std::move(out));
+    }
+    return pdf;
+}
+
+/// Pages (0-based) where a word with exactly this text appears (optionally at least this size).
+std::vector<std::size_t> pages_with(const Pdf& pdf, const std::string& text, double min_size = 0) {
+    std::vector<std::size_t> out;
+    for (std::size_t p = 0; p < pdf.pages.size(); ++p) {
+        for (const auto& w : pdf.pages[p].words) {
+            if (w.text == text && w.size >= min_size - 0.01) {
+                out.push_back(p);
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+std::string lorem(int words, int seed) {
+    static const char* vocabulary[] = {
+        "institutions", "microfinance", "sustainability", "portfolio", "borrowers",
+        "operational", "self-sufficiency", "outreach", "regional", "performance",
+        "considerably", "responsibility", "international", "development", "programme",
+        "the", "of", "and", "in", "improved"};
+    std::string out;
+    for (int i = 0; i < words; ++i) {
+        if (i > 0) {
+            out += ' ';
+        }
+        out += vocabulary[static_cast<std::size_t>(i * 7 + seed * 3) % 20];
+    }
+    return out + ".";
+}
+
+sfp::Document base_document() {
+    sfp::Document doc;
+    doc.info.title = "Layout test report";
+    doc.info.symbol = "GB.999/TEST/1";
+    doc.info.date_text = "28 November 2026";
+    doc.info.summary = "A short summary of the test report.";
+    doc.info.language = "en";
+    return doc;
+}
+
+/// Words are the same greek-letter token "TitleNN" so each heading is found exactly.
+std::string heading_token(int k) { return "Headword" + std::to_string(k); }
+
+sfp::Document contents_document(int sections) {
+    sfp::Document doc = base_document();
+    doc.blocks.emplace_back(sfp::Contents{"Contents"});
+    for (int k = 1; k <= sections; ++k) {
+        sfp::Heading heading;
+        heading.level = k % 3 == 0 ? 2 : 1;
+        heading.number = std::to_string(k);
+        // Heading 7 is long enough to wrap in the contents: its label is on the last line.
+        heading.text = k == 7 ? "A much longer heading about the sustainability of the "
+                                "institutions and the outreach of their portfolios in every "
+                                "region, " + heading_token(k)
+                              : heading_token(k) + " topic";
+        heading.id = k % 5 == 0 ? std::string() : "sec-" + std::to_string(k);
+        doc.blocks.emplace_back(heading);
+        sfp::Paragraph paragraph;
+        paragraph.text = lorem(40 + (k * 37) % 120, k);
+        paragraph.number = k;
+        doc.blocks.emplace_back(paragraph);
+    }
+    return doc;
+}
+
+bool is_roman(const std::string& label) {
+    return !label.empty() && label.find_first_not_of("ivxlcdm") == std::string::npos;
+}
+
+} // namespace
+
+TEST_CASE("layout: contents, page labels and outline", "[layout]") {
+    const int sections = 70;
+    const sfp::Document doc = contents_document(sections);
+    const Pdf pdf = load(render(doc, "contents"));
+    REQUIRE(pdf.pages.size() > 6);
+
+    // Front matter i, ii, ... up to the end of the contents; then 1, 2, ...
+    std::size_t front = 0;
+    while (front < pdf.pages.size() && is_roman(pdf.pages[front].label)) {
+        ++front;
+    }
+    REQUIRE(front >= 3); // the cover and a contents block of two pages or more
+    CHECK(pdf.pages[0].label == "i");
+    CHECK(pdf.pages[1].label == "ii");
+    for (std::size_t p = front; p < pdf.pages.size(); ++p) {
+        CHECK(pdf.pages[p].label == std::to_string(p - front + 1));
+    }
+
+    // Each contents entry ends with the label of the page where its heading really is.
+    for (int k = 1; k <= sections; ++k) {
+        CAPTURE(k);
+        const std::string token = heading_token(k);
+        std::vector<std::size_t> body;
+        for (const std::size_t p : pages_with(pdf, token, 10.4)) {
+            if (p >= front) {
+                body.push_back(p);
+            }
+        }
+        REQUIRE(body.size() == 1);
+        const std::string expected = pdf.pages[body.front()].label;
+        // Keep with next: at least two lines of the paragraph follow the heading on its page.
+        {
+            const auto& words = pdf.pages[body.front()].words;
+            const auto heading = std::find_if(words.begin(), words.end(), [&](const Word& w) {
+                return w.text == token && w.size >= 10.4;
+            });
+            REQUIRE(heading != words.end());
+            std::set<long> lines_below;
+            for (const auto& w : words) {
+                if (std::abs(w.size - 10) < 0.1 && w.top > heading->bottom &&
+                    w.bottom < pdf.pages[body.front()].height - 64) {
+                    lines_below.insert(std::lround(w.bottom));
+                }
+            }
+            CHECK(lines_below.size() >= 2);
+        }
+        bool found = false;
+        for (std::size_t p = 0; p < front && !found; ++p) {
+            for (const auto& w : pdf.pages[p].words) {
+                if (w.text != token) {
+                    continue;
+                }
+                // The rightmost word on the same line is the page label, at the right margin.
+                const Word* last = nullptr;
+                for (const auto& other : pdf.pages[p].words) {
+                    if (std::abs(other.bottom - w.bottom) < 2 &&
+                        (last == nullptr || other.right > last->right)) {
+                        last = &other;
+                    }
+                }
+                REQUIRE(last != nullptr);
+                CHECK(last->text == expected);
+                CHECK(last->right == Approx(pdf.pages[p].width - margin_right).margin(1.5));
+                found = true;
+                break;
+            }
+        }
+        CHECK(found);
+    }
+
+    // The outline holds every heading, level 2 nested under the preceding level 1.
+    const std::unique_ptr<poppler::toc> toc(pdf.doc->create_toc());
+    REQUIRE(toc);
+    std::vector<std::pair<std::string, int>> outline;
+    std::function<void(const poppler::toc_item&, int)> walk = [&](const poppler::toc_item& item,
+                                                                  int depth) {
+        for (const poppler::toc_item* child : item.children()) {
+            outline.emplace_back(utf8(child->title()), depth);
+            walk(*child, depth + 1);
+        }
+    };
+    walk(*toc->root(), 1);
+    REQUIRE(outline.size() == static_cast<std::size_t>(sections));
+    for (int k = 1; k <= sections; ++k) {
+        CAPTURE(k);
+        const auto& [title, depth] = outline[static_cast<std::size_t>(k - 1)];
+        CHECK(title.find(heading_token(k)) != std::string::npos);
+        CHECK(title.rfind(std::to_string(k) + ".", 0) == 0);
+        CHECK(depth == (k % 3 == 0 ? 2 : 1));
+    }
+
+    // The footer of a body page prints "Page X of Y" with body numbers; front pages only roman.
+    const std::string pages_total = std::to_string(pdf.pages.size() - front);
+    const auto& last_words = pdf.pages.back().words;
+    const bool footer = std::any_of(last_words.begin(), last_words.end(),
+                                    [&](const Word& w) { return w.text == pages_total; });
+    CHECK(footer);
+}
+
+TEST_CASE("layout: without contents every page is in the body", "[layout]") {
+    sfp::Document doc = base_document();
+    for (int k = 1; k <= 12; ++k) {
+        sfp::Paragraph paragraph;
+        paragraph.text = lorem(200, k);
+        doc.blocks.emplace_back(paragraph);
+    }
+    const Pdf pdf = load(render(doc, "nocontents"));
+    REQUIRE(pdf.pages.size() >= 3);
+    // Cairo writes no label tree when the labels are the plain page numbers; poppler then
+    // reports no label, which viewers show as 1..N.
+    for (std::size_t p = 0; p < pdf.pages.size(); ++p) {
+        const std::string& label = pdf.pages[p].label;
+        CHECK((label.empty() || label == std::to_string(p + 1)));
+    }
+}
+
+TEST_CASE("layout: long tables repeat the header; tall rows split", "[layout]") {
+    sfp::Document doc = base_document();
+    doc.info.labels.continued = "(suite)";
+    sfp::Table table;
+    table.caption = "Table 1. Longtable";
+    table.header = {"Region", "Headcol", "Value"};
+    table.widths = {2, 1, 1};
+    for (int r = 0; r < 150; ++r) {
+        sfp::Cell name;
+        name.text = "Row" + std::to_string(r);
+        sfp::Cell a;
+        a.text = std::to_string(r * 3);
+        a.align = sfp::Align::right;
+        sfp::Cell b;
+        b.text = "x";
+        table.rows.push_back({name, a, b});
+    }
+    // One row taller than a whole page: 700 numbered words in one cell.
+    std::string tall;
+    for (int w = 0; w < 700; ++w) {
+        tall += "tw" + std::to_string(w) + " ";
+    }
+    sfp::Cell tall_cell;
+    tall_cell.text = tall;
+    sfp::Cell small_cell;
+    small_cell.text = "short";
+    table.rows.insert(table.rows.begin() + 40, {tall_cell, small_cell, small_cell});
+    doc.blocks.emplace_back(table);
+    const fs::path path = render(doc, "table");
+    const Pdf pdf = load(path);
+    {
+        // Structure tags: the structure tree holds the table's elements (cairo writes them as
+        // plain objects).
+        std::ifstream in(path, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+        for (const char* tag : {"/StructTreeRoot", "/S /Document", "/S /Table", "/S /TR",
+                                "/S /TH", "/S /TD"}) {
+            CAPTURE(tag);
+            CHECK(bytes.find(tag) != std::string::npos);
+        }
+    }
+
+    // Every page with rows has the header; every page after the first has the continued caption.
+    const auto header_pages = pages_with(pdf, "Headcol");
+    const auto suite_pages = pages_with(pdf, "(suite)");
+    std::set<std::size_t> row_pages;
+    for (std::size_t p = 0; p < pdf.pages.size(); ++p) {
+        for (const auto& w : pdf.pages[p].words) {
+            if (w.text.rfind("Row", 0) == 0 || w.text.rfind("tw", 0) == 0) {
+                row_pages.insert(p);
+            }
+        }
+    }
+    REQUIRE(row_pages.size() >= 4);
+    for (const std::size_t p : row_pages) {
+        CAPTURE(p);
+        CHECK(std::find(header_pages.begin(), header_pages.end(), p) != header_pages.end());
+        if (p != *row_pages.begin()) {
+            CHECK(std::find(suite_pages.begin(), suite_pages.end(), p) != suite_pages.end());
+        }
+    }
+    // All rows present once; the tall row's words all present exactly once.
+    std::map<std::string, int> seen;
+    for (const auto& page : pdf.pages) {
+        for (const auto& w : page.words) {
+            ++seen[w.text];
+        }
+    }
+    for (int r = 0; r < 150; ++r) {
+        CHECK(seen["Row" + std::to_string(r)] == 1);
+    }
+    int tall_pages = 0;
+    for (const auto& page : pdf.pages) {
+        tall_pages += std::any_of(page.words.begin(), page.words.end(),
+                                  [](const Word& w) { return w.text.rfind("tw", 0) == 0; });
+    }
+    CHECK(tall_pages >= 2);
+    for (int w = 0; w < 700; ++w) {
+        CAPTURE(w);
+        CHECK(seen["tw" + std::to_string(w)] == 1);
+    }
+}
+
+TEST_CASE("layout: decimal columns line up on the separator", "[layout]") {
+    for (const std::string language : {"en", "fr"}) {
+        CAPTURE(language);
+        const std::string sep = language == "en" ? "." : ",";
+        sfp::Document doc = base_document();
+        doc.info.language = language;
+        sfp::Table table;
+        table.caption = "Decimals";
+        table.header = {"Name", "Amount"};
+        table.widths = {1, 1};
+        const std::vector<std::string> values = {"1" + sep + "5", "12345" + sep + "25",
+                                                 "7" + sep + "125", "88" + sep + "0"};
+        for (std::size_t r = 0; r < values.size(); ++r) {
+            sfp::Cell name;
+            name.text = "n" + std::to_string(r);
+            sfp::Cell value;
+            value.text = values[r];
+            value.align = sfp::Align::decimal;
+            table.rows.push_back({name, value});
+        }
+        doc.blocks.emplace_back(table);
+        const Pdf pdf = load(render(doc, "decimal-" + language));
+        std::vector<double> xs;
+        for (const auto& page : pdf.pages) {
+            for (const auto& w : page.words) {
+                if (std::find(values.begin(), values.end(), w.text) == values.end()) {
+                    continue;
+                }
+                const auto at = w.text.find(sep);
+                REQUIRE(at < w.char_left.size());
+                xs.push_back(w.char_left[at]);
+                CHECK(w.right <= page.width - margin_right + 0.5);
+            }
+        }
+        REQUIRE(xs.size() == values.size());
+        for (const double x : xs) {
+            CHECK(x == Approx(xs.front()).margin(0.5));
+        }
+    }
+}
+
+TEST_CASE("layout: footnotes sit on the page of their marker", "[layout]") {
+    sfp::Document doc = base_document();
+    for (int k = 1; k <= 30; ++k) {
+        sfp::Paragraph paragraph;
+        paragraph.text = lorem(60 + k * 5, k) + " Endword" + std::to_string(k);
+        paragraph.footnotes = {"Notetext" + std::to_string(k) + " explains the source."};
+        doc.blocks.emplace_back(paragraph);
+    }
+    const Pdf pdf = load(render(doc, "footnotes"));
+    for (int k = 1; k <= 30; ++k) {
+        CAPTURE(k);
+        // The marker follows the last word: "Endword7⁷" (poppler may split it off).
+        std::vector<std::size_t> marker_pages;
+        for (std::size_t p = 0; p < pdf.pages.size(); ++p) {
+            for (const auto& w : pdf.pages[p].words) {
+                const std::size_t end = 7 + std::to_string(k).size();
+                if (w.text.rfind("Endword" + std::to_string(k), 0) == 0 &&
+                    (w.text.size() == end || w.text[end] < '0' || w.text[end] > '9')) {
+                    marker_pages.push_back(p);
+                }
+            }
+        }
+        REQUIRE(marker_pages.size() == 1);
+        const auto note_pages = pages_with(pdf, "Notetext" + std::to_string(k));
+        REQUIRE(note_pages.size() == 1);
+        CHECK(note_pages.front() == marker_pages.front());
+    }
+}
+
+TEST_CASE("layout: all text inside the type area; US Letter", "[layout]") {
+    sfp::Document doc = contents_document(12);
+    doc.info.page_size = sfp::PageSize::letter;
+    sfp::KeyFigures key;
+    key.title = "At a glance";
+    for (int k = 0; k < 6; ++k) {
+        sfp::KeyFigure item;
+        item.label = "Indicator label " + std::to_string(k);
+        item.value = std::to_string(10 + k) + ".5%";
+        item.detail = "+1.2 points since 2023";
+        item.status = k % 2 == 0 ? "on-track" : "at-risk";
+        key.items.push_back(item);
+    }
+    doc.blocks.insert(doc.blocks.begin() + 2, key);
+    sfp::Table table;
+    table.caption = "Wide";
+    table.header = {"A very long header that must wrap inside its cell", "B", "C", "D", "E"};
+    table.widths = {1, 1, 1, 1, 1};
+    sfp::Cell cell;
+    cell.text = "Supercalifragilisticexpialidociousandevenlongerwordthatcannotfit";
+    table.rows.push_back({cell, cell, cell, cell, cell});
+    doc.blocks.emplace_back(table);
+    const Pdf pdf = load(render(doc, "letter"));
+    for (const auto& page : pdf.pages) {
+        CAPTURE(page.label);
+        CHECK(page.width == Approx(612).margin(0.5));
+        CHECK(page.height == Approx(792).margin(0.5));
+        for (const auto& w : page.words) {
+            CAPTURE(w.text);
+            CHECK(w.left >= margin_left - 1);
+            CHECK(w.right <= page.width - margin_right + 1);
+            CHECK(w.top >= edge_y);
+            CHECK(w.bottom <= page.height - edge_y);
+        }
+    }
+    CHECK(!pages_with(pdf, "glance").empty());
+    // Fonts are embedded.
+    for (const auto& font : pdf.doc->fonts()) {
+        CAPTURE(font.name());
+        CHECK(font.is_embedded());
+    }
+}
+
+TEST_CASE("layout: right-to-left paragraph", "[layout]") {
+    sfp::Document doc = base_document();
+    sfp::Paragraph arabic;
+    arabic.text = "";
+    const std::vector<std::string> words = {"التمويل", "الاجتماعي", "للمؤسسات", "الصغيرة"};
+    for (int k = 0; k < 30; ++k) {
+        arabic.text += words[static_cast<std::size_t>(k) % words.size()] + " ";
+    }
+    arabic.text += "النهاية";
+    doc.blocks.emplace_back(arabic);
+    const Pdf pdf = load(render(doc, "arabic"));
+    REQUIRE(pdf.pages.size() >= 2);
+    const auto& page = pdf.pages[1];
+    const double right = page.width - margin_right;
+    // Group the Arabic words by line; each line's rightmost word ends at the right margin.
+    std::map<int, std::vector<const Word*>> lines;
+    for (const auto& w : page.words) {
+        if (static_cast<unsigned char>(w.text[0]) >= 0xD8) {
+            lines[static_cast<int>(std::lround(w.bottom))].push_back(&w);
+        }
+    }
+    REQUIRE(lines.size() >= 2);
+    for (const auto& [y, line] : lines) {
+        double max_right = 0;
+        for (const Word* w : line) {
+            max_right = std::max(max_right, w->right);
+        }
+        CHECK(max_right == Approx(right).margin(1.5));
+    }
+    // Reading order: read from right to left, the first line starts with the text's first
+    // word (poppler may return Arabic glyph by glyph, so join the boxes by x, descending).
+    std::vector<const Word*> first_line = lines.begin()->second;
+    std::sort(first_line.begin(), first_line.end(),
+              [](const Word* a, const Word* b) { return a->right > b->right; });
+    std::string read;
+    for (const Word* w : first_line) {
+        read += w->text;
+    }
+    CAPTURE(read);
+    CHECK(read.rfind(words[0] + words[1], 0) == 0);
+    // Read left to right it would start with the last word of the line instead.
+    std::string ltr;
+    for (auto it = first_line.rbegin(); it != first_line.rend(); ++it) {
+        ltr += (*it)->text;
+    }
+    CHECK(ltr.rfind(words[0], 0) != 0);
+}
+
+TEST_CASE("layout: identical input gives identical bytes", "[layout]") {
+    const sfp::Document doc = contents_document(10);
+    const fs::path a = render(doc, "same-a");
+    const fs::path b = render(doc, "same-b");
+    std::ifstream fa(a, std::ios::binary);
+    std::ifstream fb(b, std::ios::binary);
+    const std::string da((std::istreambuf_iterator<char>(fa)), std::istreambuf_iterator<char>());
+    const std::string db((std::istreambuf_iterator<char>(fb)), std::istreambuf_iterator<char>());
+    REQUIRE(!da.empty());
+    CHECK(da == db);
+}
+
+TEST_CASE("layout: justified English text is hyphenated, numbers never", "[layout]") {
+    sfp::Document doc = base_document();
+    std::string numbers;
+    for (int k = 0; k < 40; ++k) {
+        numbers += std::to_string(1234567890123LL + k * 1111111) + " ";
+    }
+    for (int k = 0; k < 6; ++k) {
+        sfp::Paragraph paragraph;
+        paragraph.text = lorem(150, k);
+        doc.blocks.emplace_back(paragraph);
+    }
+    sfp::Paragraph digits;
+    digits.text = numbers;
+    doc.blocks.emplace_back(digits);
+    const Pdf pdf = load(render(doc, "hyphen"));
+    int hyphenated = 0;
+    std::set<std::string> seen;
+    for (std::size_t p = 1; p < pdf.pages.size(); ++p) {
+        for (const auto& w : pdf.pages[p].words) {
+            seen.insert(w.text);
+            const std::string& t = w.text;
+            // The source has no word ending with a hyphen (self-sufficiency has one inside).
+            const bool ends_hyphen =
+                (!t.empty() && t.back() == '-' && t != "self-") ||
+                (t.size() >= 2 && t.compare(t.size() - 2, 2, "\xC2\xAD") == 0) ||
+                (t.size() >= 3 && t.compare(t.size() - 3, 3, "\xE2\x80\x90") == 0);
+            hyphenated += ends_hyphen ? 1 : 0;
+        }
+    }
+    CHECK(hyphenated > 0);
+    for (int k = 0; k < 40; ++k) {
+        CHECK(seen.count(std::to_string(1234567890123LL + k * 1111111)) == 1);
+    }
+}
+
+TEST_CASE("layout: mirrored tables, status cells and centred cells", "[layout]") {
+    sfp::Document doc = base_document();
+    sfp::Table table;
+    table.caption = "Mirrored";
+    table.header = {"Firstcol", "Secondcol", "Thirdcol"};
+    table.widths = {1, 1, 1};
+    table.direction = sfp::TextDirection::rtl;
+    sfp::Cell name;
+    name.text = "Alpha";
+    sfp::Cell status;
+    status.text = "ontrackword";
+    status.status = "on-track";
+    sfp::Cell centred;
+    centred.text = "Mid";
+    centred.align = sfp::Align::centre;
+    table.rows.push_back({name, status, centred});
+    doc.blocks.emplace_back(table);
+    const Pdf pdf = load(render(doc, "mirrored"));
+    REQUIRE(pdf.pages.size() >= 2);
+    const auto& page = pdf.pages[1];
+    const double column = (page.width - margin_left - margin_right) / 3;
+    auto find = [&](const std::string& text) -> const Word& {
+        const auto it = std::find_if(page.words.begin(), page.words.end(),
+                                     [&](const Word& w) { return w.text == text; });
+        REQUIRE(it != page.words.end());
+        return *it;
+    };
+    // Column k (0-based) spans [right - (k+1) column, right - k column] when mirrored.
+    const double right = page.width - margin_right;
+    const std::vector<std::pair<std::string, int>> expected = {
+        {"Firstcol", 0}, {"Secondcol", 1}, {"Thirdcol", 2}, {"Alpha", 0}, {"ontrackword", 1},
+        {"Mid", 2}};
+    for (const auto& [text, k] : expected) {
+        CAPTURE(text);
+        const Word& w = find(text);
+        CHECK(w.left >= right - (k + 1) * column - 0.5);
+        CHECK(w.right <= right - k * column + 0.5);
+    }
+    // Text right-aligned in a mirrored table; the centred cell centred in its column.
+    CHECK(find("Alpha").right == Approx(right - 3).margin(1.0));
+    const Word& mid = find("Mid");
+    CHECK((mid.left + mid.right) / 2 == Approx(right - 2.5 * column).margin(1.0));
+}
+
+TEST_CASE("layout: odd documents still render", "[layout]") {
+    SECTION("empty document") {
+        const sfp::Document doc;
+        const Pdf pdf = load(render(doc, "empty"));
+        CHECK(pdf.pages.size() == 1);
+    }
+    SECTION("repeated ids, empty blocks, contents at the end") {
+        sfp::Document doc = base_document();
+        sfp::Heading heading;
+        heading.number = "1";
+        heading.text = "Same";
+        heading.id = "same";
+        doc.blocks.emplace_back(heading);
+        doc.blocks.emplace_back(heading);
+        doc.blocks.emplace_back(sfp::Paragraph{});
+        doc.blocks.emplace_back(sfp::Table{});
+        doc.blocks.emplace_back(sfp::KeyFigures{});
+        doc.blocks.emplace_back(sfp::PageBreak{});
+        doc.blocks.emplace_back(sfp::PageBreak{});
+        doc.blocks.emplace_back(sfp::Contents{"Contents"});
+        const Pdf pdf = load(render(doc, "odd"));
+        CHECK(pdf.pages.size() >= 2);
+        const std::unique_ptr<poppler::toc> toc(pdf.doc->create_toc());
+        REQUIRE(toc);
+        CHECK(toc->root()->children().size() == 2);
+    }
+}

@@ -10,6 +10,7 @@
 #include "sfp/evaluate.hpp"
 #include "sfp/indicators.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include <poppler/cpp/poppler-page.h>
 #include <poppler/cpp/poppler-toc.h>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 
@@ -37,8 +39,10 @@ fs::path fresh_dir(const std::string& name) {
     return dir;
 }
 
-sfp::BuildResult build_sample(const fs::path& out, sfp::Diagnostics& diagnostics) {
+sfp::BuildResult build_sample(const fs::path& out, sfp::Diagnostics& diagnostics,
+                              const std::string& language = "") {
     sfp::BuildOptions options;
+    options.language = language;
     options.config_path = sample_config;
     options.output_dir = out.string();
     options.formats = {sfp::OutputFormat::pdf, sfp::OutputFormat::xlsx, sfp::OutputFormat::json};
@@ -97,8 +101,13 @@ TEST_CASE("e2e: the sample report builds and the PDF reads back with the compute
         const std::string text = pdf_text(*doc);
         CHECK_THAT(text, Catch::Contains("GB.356/POL/SAMPLE"));
         CHECK_THAT(text, Catch::Contains("For information"));
-        CHECK_THAT(text, Catch::Contains("Page 1 of " + std::to_string(doc->pages())));
-        CHECK_THAT(text, Catch::Contains("Table 1a. Outreach by region, 2024"));
+        // Body pages are numbered from 1 after the cover and contents (i, ii).
+        CHECK_THAT(text, Catch::Contains("Page 1 of "));
+        CHECK_THAT(text, Catch::Contains("Page 2 of "));
+        CHECK_THAT(text, Catch::Contains("Table 3. Outreach by region, 2024"));
+        CHECK_THAT(text,
+                   Catch::Contains("Table 1. Results matrix: progress against targets, 2024"));
+        CHECK_THAT(text, Catch::Contains("Date: 28 November 2026"));
         // Independent reference (tests/reference/reference.py), scope "all", 2024:
         // OUT-01 1,788,353; OUT-06 0.65209 -> 65.2%; OUT-03 1,257,454,410.97 -> 1,257.5 (USD m);
         // PQ-01 0.050957 -> 5.1%; FIN-01 1.100448 -> 110.0%.
@@ -127,11 +136,18 @@ TEST_CASE("e2e: the sample report builds and the PDF reads back with the compute
         REQUIRE(data);
         const auto results = sfp::evaluate(*definitions, *data).results;
         const std::string text = pdf_text(*doc);
-        // The tables print the headline statistic of each indicator for every region and all
-        // regions (the peer-group tables print medians with their quartiles).
+        // Annex E prints the headline statistic of these indicators for every region and all
+        // regions, every year (templates/gb-progress/document.toml, the by-scope-year table).
+        const std::vector<std::string> annexed{
+            "OUT-01", "OUT-06", "OUT-03", "OUT-04", "OUT-05", "OUT-08", "PQ-01",  "PQ-02",
+            "PQ-03",  "FIN-01", "FIN-02", "FIN-03", "FIN-08", "FIN-10", "EFF-01", "EFF-03"};
         auto printed_scopes = results.group_scopes(0);
         printed_scopes.push_back(results.all_scope());
+        std::size_t checked = 0;
         for (const auto& item : results.items) {
+            if (std::find(annexed.begin(), annexed.end(), item.indicator) == annexed.end()) {
+                continue;
+            }
             const bool headline = item.statistic == catalogue->find(item.indicator)->headline() &&
                                   std::find(printed_scopes.begin(), printed_scopes.end(),
                                             item.scope) != printed_scopes.end();
@@ -140,17 +156,80 @@ TEST_CASE("e2e: the sample report builds and the PDF reads back with the compute
                     sfp::format_indicator(*item.value, *catalogue->find(item.indicator));
                 INFO(item.indicator << " " << results.scopes[item.scope].key << " " << item.period);
                 CHECK_THAT(text, Catch::Contains(printed));
+                ++checked;
             }
         }
+        CHECK(checked > 400); // 16 indicators x 6 scopes x 5 years, less the missing values
     }
 
     SECTION("the outline has a bookmark for every heading") {
         const std::unique_ptr<poppler::toc> toc(doc->create_toc());
         REQUIRE(toc != nullptr);
         const auto items = toc->root()->children();
-        REQUIRE(items.size() == 8); // 3 numbered sections, targets, peer groups, 3 annexes
+        REQUIRE(items.size() == 13); // 8 numbered sections, 5 annexes
         const auto first = items.front()->title().to_utf8();
         CHECK(std::string(first.begin(), first.end()) == "1. Introduction");
+        const auto last = items.back()->title().to_utf8();
+        CHECK(std::string(last.begin(), last.end()) == "Annex E. Sources and notes");
+    }
+    fs::remove_all(out);
+}
+
+TEST_CASE("e2e: --lang fr and es build the same report in French and Spanish", "[e2e][lang]") {
+    const fs::path out = fresh_dir("lang");
+    // French groups thousands with U+202F and puts it before "%"; Spanish groups with "." and
+    // puts U+00A0 before "%". Poppler extracts both spaces as " " (normalised below too).
+    const std::string nnbsp = " ";
+    const std::string nbsp = " ";
+    const auto plain_spaces = [](std::string text) {
+        for (const std::string space : {"\u202F", "\u00A0"}) {
+            for (auto at = text.find(space); at != std::string::npos; at = text.find(space)) {
+                text.replace(at, space.size(), " ");
+            }
+        }
+        return text;
+    };
+    struct Case {
+        std::string language;
+        std::vector<std::string> expected;
+    };
+    const std::vector<Case> cases{
+        {"fr",
+         {"28 novembre 2026", "Tableau 3. Portée par région, 2024",
+          "1" + nnbsp + "788" + nnbsp + "353", "65,2" + nnbsp + "%", "Toutes les régions",
+          "Asie du Sud", "hors trajectoire", "Table des matières", "Annexe E. Sources et notes",
+          "Problèmes de données dans institution_years.csv"}},
+        {"es",
+         {"28 de noviembre de 2026", "Cuadro 3. Alcance por región, 2024", "1.788.353",
+          "65,2" + nbsp + "%", "Todas las regiones", "Asia Meridional", "desviado", "Índice",
+          "Anexo E. Fuentes y notas"}},
+    };
+    for (const auto& c : cases) {
+        INFO(c.language);
+        sfp::Diagnostics diagnostics;
+        const auto result = build_sample(out, diagnostics, c.language);
+        REQUIRE(result.code == sfp::ExitCode::ok);
+        const fs::path pdf = out / ("gb-progress-sample-" + c.language + ".pdf");
+        REQUIRE(fs::exists(pdf));
+        CHECK(fs::exists(out / ("gb-progress-sample-" + c.language + ".xlsx")));
+        const std::unique_ptr<poppler::document> doc(
+            poppler::document::load_from_file(pdf.string()));
+        REQUIRE(doc != nullptr);
+        const std::string text = plain_spaces(pdf_text(*doc));
+        for (const auto& expected : c.expected) {
+            CHECK_THAT(text, Catch::Contains(expected));
+        }
+        // No English words of the template leak into the other languages.
+        CHECK_THAT(text, !Catch::Contains("Results matrix"));
+        CHECK_THAT(text, !Catch::Contains("All regions"));
+    }
+    SECTION("a language without texts is a usage error") {
+        sfp::Diagnostics diagnostics;
+        const auto result = build_sample(out, diagnostics, "de");
+        CHECK(result.code == sfp::ExitCode::usage);
+        REQUIRE(diagnostics.has_errors());
+        CHECK_THAT(sfp::to_string(diagnostics.items().back()),
+                   Catch::Contains("the template has no texts in 'de'"));
     }
     fs::remove_all(out);
 }

@@ -100,30 +100,30 @@ TEST_CASE("config: the gb-progress template parses with no diagnostics", "[confi
 
     CHECK(spec->config_path == path);
     CHECK(spec->name == "gb-progress-sample");
-    CHECK(spec->title ==
-          "Microfinance for decent work: progress report of the Social Finance Programme");
+    // The title, cover block and texts are in the template's text files (docs/templates.md).
+    CHECK(fs::path(spec->template_path) ==
+          fs::path(source_dir + "/templates/gb-progress/document.toml").lexically_normal());
+    CHECK(spec->template_pos.line > 0);
+    CHECK(spec->title.empty());
     CHECK(spec->language == "en");
     CHECK(spec->date == "2026-11-28");
     CHECK(spec->symbol == "GB.356/POL/SAMPLE");
-    REQUIRE(spec->cover.size() == 9);
-    CHECK(spec->cover[0].label == "Governing Body");
-    CHECK(spec->cover[0].value == "356th Session, Geneva, March 2027");
-    CHECK(spec->cover[8].label == "Related documents");
-    // A line-ending backslash in a multi-line string joins the lines.
-    CHECK_THAT(spec->summary, Catch::StartsWith("This document reports the poverty outreach and "
-                                                "institutional sustainability of the partner"));
-    CHECK(spec->summary.find('\n') == std::string::npos);
-    CHECK_FALSE(spec->introduction.empty());
+    CHECK(spec->cover.empty());
+    CHECK(spec->summary.empty());
 
-    CHECK(spec->indicators == std::vector<std::string>{"OUT-01", "OUT-06", "OUT-03", "OUT-04",
-                                                       "OUT-05", "OUT-08", "PQ-01", "PQ-02",
-                                                       "PQ-03", "FIN-01", "FIN-02", "FIN-03",
-                                                       "FIN-08", "FIN-10", "EFF-01", "EFF-03"});
-    REQUIRE(spec->indicator_pos.size() == 16);
+    const std::vector<std::string> headline{
+        "OUT-01", "OUT-06", "OUT-03", "OUT-04", "OUT-05", "OUT-08", "PQ-01",  "PQ-02",
+        "PQ-03",  "FIN-01", "FIN-02", "FIN-03", "FIN-08", "FIN-10", "EFF-01", "EFF-03"};
+    REQUIRE(spec->indicators.size() == 33);
+    CHECK(std::vector<std::string>(spec->indicators.begin(), spec->indicators.begin() + 16) ==
+          headline);
+    CHECK(spec->indicators.back() == "GB-PAR-365");
+    REQUIRE(spec->indicator_pos.size() == 33);
     CHECK(spec->indicator_pos[0].file == path);
     CHECK(spec->indicator_pos[0].line > 0);
     CHECK(spec->group_by == "region");
-    CHECK(spec->groupings == std::vector<std::string>{"region", "legal_form", "peer:age"});
+    CHECK(spec->groupings ==
+          std::vector<std::string>{"region", "legal_form", "peer:age", "institution"});
     REQUIRE(spec->targets_paths.size() == 1);
     CHECK(fs::path(spec->targets_paths[0]) ==
           fs::path(source_dir + "/data/targets/sfp-targets.toml").lexically_normal());
@@ -155,13 +155,7 @@ TEST_CASE("config: the gb-progress template parses with no diagnostics", "[confi
         CHECK(mapping.where.line > 0);
     }
 
-    REQUIRE(spec->charts.size() == 3);
-    CHECK(spec->charts[0].indicator == "PQ-01");
-    CHECK(spec->charts[0].kind == "line");
-    CHECK(spec->charts[0].title == "Portfolio at risk over 30 days");
-    CHECK(spec->charts[1].indicator == "OUT-01");
-    CHECK(spec->charts[1].kind == "column");
-    CHECK(spec->charts[2].indicator == "FIN-01");
+    CHECK(spec->charts.empty()); // figures are template blocks now
 }
 
 TEST_CASE("config: the minimal test configuration is valid and keeps positions", "[config]") {
@@ -405,6 +399,44 @@ TEST_CASE("config: out-of-range and invalid values are errors at the value", "[c
         CHECK(errors_of(diagnostics)[0].where.line == 24);
         CHECK(errors_of(diagnostics)[0].message ==
               "'kind' in [[chart]]: expected 'line' or 'column', found 'pie'");
+    }
+}
+
+TEST_CASE("config: [report] language and template", "[config]") {
+    const TempDir dir;
+    sfp::Diagnostics diagnostics;
+    SECTION("a language without texts gets a hint") {
+        auto lines = minimal_config();
+        lines.insert(lines.begin() + 4, "language = \"fre\""); // line 5
+        CHECK_FALSE(parse_lines(dir, lines, diagnostics).has_value());
+        REQUIRE(errors_of(diagnostics).size() == 1);
+        CHECK(errors_of(diagnostics)[0].where.line == 5);
+        CHECK(errors_of(diagnostics)[0].where.column == 12);
+        CHECK_THAT(errors_of(diagnostics)[0].message,
+                   Catch::Contains("expected 'en', 'fr' or 'es'"));
+        CHECK(errors_of(diagnostics)[0].hint == "did you mean 'fr'?");
+    }
+    SECTION("French needs a template: a configuration without one has English texts only") {
+        auto lines = minimal_config();
+        lines.insert(lines.begin() + 4, "language = \"fr\""); // line 5
+        CHECK_FALSE(parse_lines(dir, lines, diagnostics).has_value());
+        REQUIRE(errors_of(diagnostics).size() == 1);
+        CHECK(errors_of(diagnostics)[0].where.line == 5);
+        CHECK_THAT(errors_of(diagnostics)[0].message, Catch::Contains("needs a [report] template"));
+    }
+    SECTION("with a template, the title may be left out and French is accepted") {
+        auto lines = minimal_config();
+        lines[2] = "template = \"tpl/document.toml\""; // replaces the title
+        lines.insert(lines.begin() + 4, "language = \"fr\"");
+        const auto spec = parse_lines(dir, lines, diagnostics);
+        INFO(all_text(diagnostics));
+        REQUIRE(spec.has_value());
+        CHECK(spec->language == "fr");
+        CHECK(spec->title.empty());
+        CHECK(fs::path(spec->template_path) ==
+              (fs::path(dir.path()) / "tpl/document.toml").lexically_normal());
+        CHECK(spec->template_pos.line == 3);
+        CHECK(spec->template_pos.column == 12);
     }
 }
 

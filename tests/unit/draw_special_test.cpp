@@ -314,3 +314,66 @@ TEST_CASE("special kinds draw on a Cairo surface", "[draw-special]") {
     cairo_destroy(cr);
     cairo_surface_destroy(surface);
 }
+
+TEST_CASE("special kinds print their own words in the chart's locale", "[draw-special]") {
+    const Box box{10, 10, 400, 200};
+    SECTION("range: no data, n < 3 unchanged") {
+        ChartSpec spec;
+        spec.kind = charts::ChartKind::range;
+        spec.format.kind = charts::ValueKind::percent;
+        spec.ranges = {{"Africa", 0.92, 1.05, 1.18, 12},
+                       {"Small", std::nullopt, std::nullopt, std::nullopt, 2},
+                       {"None", std::nullopt, std::nullopt, std::nullopt, 0}};
+        spec.format.locale = charts::Locale::fr;
+        auto items = draw(charts::detail::draw_range, spec, box);
+        check_geometry(items, box);
+        CHECK(has_text(items, "aucune donnée", "missing"));
+        CHECK(has_text(items, "n < 3", "missing"));
+        CHECK_FALSE(has_text(items, "no data"));
+        spec.format.locale = charts::Locale::es;
+        items = draw(charts::detail::draw_range, spec, box);
+        CHECK(has_text(items, "sin datos", "missing"));
+        spec.format.locale = charts::Locale::en;
+        CHECK(has_text(draw(charts::detail::draw_range, spec, box), "no data", "missing"));
+    }
+    SECTION("bullet: missing actual and status without a text") {
+        ChartSpec spec = bullet_spec();
+        for (auto& item : spec.bullets) {
+            item.status_text.clear();
+        }
+        spec.format.locale = charts::Locale::fr;
+        const auto items = draw(charts::detail::draw_bullet, spec, box);
+        check_geometry(items, box);
+        CHECK(has_text(items, "n.d."));
+        CHECK_FALSE(has_text(items, "n/a"));
+        CHECK(has_text(items, "en bonne voie"));
+        CHECK(has_text(items, "hors trajectoire"));
+        spec.format.locale = charts::Locale::en;
+        const auto english = draw(charts::detail::draw_bullet, spec, box);
+        CHECK(has_text(english, "n/a"));
+        CHECK(has_text(english, "on track"));
+    }
+    SECTION("empty bullet, dimension bars, radar and donut say no data") {
+        for (const auto& [fn, kind] : std::vector<std::pair<DrawFn, charts::ChartKind>>{
+                 {charts::detail::draw_bullet, charts::ChartKind::bullet},
+                 {charts::detail::draw_dimension_bars, charts::ChartKind::dimension_bars},
+                 {charts::detail::draw_radar, charts::ChartKind::radar},
+                 {charts::detail::draw_donut, charts::ChartKind::donut}}) {
+            ChartSpec spec;
+            spec.kind = kind;
+            spec.format.locale = charts::Locale::es;
+            INFO(charts::kind_name(kind));
+            CHECK(has_text(draw(fn, spec, box), "sin datos", "missing"));
+        }
+    }
+    SECTION("dimension bars: a missing score") {
+        ChartSpec spec;
+        spec.kind = charts::ChartKind::dimension_bars;
+        spec.categories = {"Outreach", "Client protection"};
+        spec.series = {{"2024", {0.5, std::nullopt}, {}, {}}};
+        spec.format.locale = charts::Locale::fr;
+        const auto items = draw(charts::detail::draw_dimension_bars, spec, box);
+        check_geometry(items, box);
+        CHECK(has_text(items, "n.d."));
+    }
+}

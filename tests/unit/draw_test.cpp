@@ -533,3 +533,49 @@ TEST_CASE("The Cairo path draws into a PDF surface", "[draw]") {
     cairo_surface_destroy(surface);
     CHECK(std::filesystem::file_size(path) > 1000);
 }
+
+TEST_CASE("The chart's own words follow the locale of its format", "[draw]") {
+    struct Case {
+        charts::Locale locale;
+        std::string not_available;
+        std::string no_data;
+        std::string target;
+        std::string baseline;
+        std::string milestone;
+    };
+    const std::vector<Case> cases = {
+        {charts::Locale::en, "n/a", "no data", "Target", "Baseline", "Milestone"},
+        {charts::Locale::fr, "n.d.", "aucune donnée", "Cible", "Référence", "Jalon"},
+        {charts::Locale::es, "n.d.", "sin datos", "Meta", "Línea de base", "Hito"},
+    };
+    for (const Case& c : cases) {
+        INFO("locale " << static_cast<int>(c.locale));
+        // A missing bar: its slot says "not available" in the locale.
+        ChartSpec bars =
+            chart(ChartKind::column, {"A", "B", "C"}, {series("Loans", {3.0, {}, 5.0})});
+        bars.format.locale = c.locale;
+        // Reference lines and a milestone without labels get the locale's default words.
+        bars.markers.push_back({Marker::Kind::target, "", 4.0, std::nullopt});
+        bars.markers.push_back({Marker::Kind::baseline, "", 2.0, std::nullopt});
+        bars.markers.push_back({Marker::Kind::milestone, "", 3.5, std::size_t{2}});
+        const auto items = draw(bars);
+        CHECK(has_text(items, "missing", c.not_available));
+        CHECK(has_text(items, "reference-label", c.target));
+        CHECK(has_text(items, "reference-label", c.baseline));
+        CHECK(has_text(items, "legend", c.milestone));
+        check_layout(items);
+        // Nothing to draw: "no data" in the locale, for cartesian charts and small multiples.
+        ChartSpec empty = chart(ChartKind::line, years(2020, 3), {series("A", {{}, {}, {}})});
+        empty.format.locale = c.locale;
+        CHECK(has_text(draw(empty), "missing", c.no_data));
+        ChartSpec panels;
+        panels.kind = ChartKind::small_multiples;
+        panels.format.locale = c.locale;
+        CHECK(has_text(draw(panels), "missing", c.no_data));
+        // The words of another locale never appear.
+        if (c.locale != charts::Locale::en) {
+            CHECK_FALSE(has_text(items, "missing", "n/a"));
+            CHECK_FALSE(has_text(draw(empty), "missing", "no data"));
+        }
+    }
+}

@@ -1,1 +1,506 @@
-// placeholder: being written
+// Tests of report templates (sfp/report_template.hpp) and the document built from them
+// (build_document with a template): texts in EN and FR with their number formats and plural
+// rules, numbering of sections, paragraphs, tables and annexes, and every load diagnostic with
+// its line:column. The template and the results are small and hand-made; expected texts are
+// written out by hand from them.
+
+#include "sfp/catalogue.hpp"
+#include "sfp/document.hpp"
+#include "sfp/report_template.hpp"
+#include "test_support.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fmt/format.h>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string source_dir = SFPGEN_SOURCE_DIR;
+const std::string nnbsp = "\u202F"; // French thousands separator and space before "%"
+
+const sfp::Catalogue& catalogue() {
+    static const sfp::Catalogue loaded = [] {
+        sfp::Diagnostics diagnostics;
+        auto c = sfp::load_catalogue(source_dir + "/data/indicators/catalogue.toml", diagnostics);
+        REQUIRE(c.has_value());
+        return std::move(*c);
+    }();
+    return loaded;
+}
+
+/// document.toml of the test template; line numbers are used by the diagnostic tests.
+std::string document_toml() {
+    return R"([document]
+title = "doc.title"
+cover = ["doc.line"]
+
+[[block]]
+type = "heading"
+text = "doc.intro"
+
+[[block]]
+type = "paragraph"
+text = "doc.borrowers"
+
+[[block]]
+type = "paragraph"
+text = "doc.count"
+
+[[block]]
+type = "table"
+table = "by-scope"
+indicators = ["OUT-01", "OUT-06"]
+caption = "doc.caption"
+id = "main"
+
+[[block]]
+type = "paragraph"
+text = "doc.targets"
+when = "targets"
+
+[[block]]
+type = "table"
+table = "trend"
+indicators = ["OUT-01"]
+caption = "doc.trend"
+
+[[block]]
+type = "heading"
+text = "doc.annex"
+annex = true
+
+[[block]]
+type = "paragraph"
+text = "doc.annex-text"
+
+[[block]]
+type = "table"
+table = "coverage"
+caption = "doc.coverage"
+)";
+}
+
+const char* english = R"(title = "Test report {year}"
+intro = "Introduction"
+borrowers = "Borrowers: {OUT-01} ({OUT-01.change, select, up {up} down {down} other {unchanged}} from {OUT-01.prev}); women {OUT-06} ({OUT-06.delta}). See Table {table.main}."
+count = "{n_institutions, plural, one {# institution} other {# institutions}} in {year}; {n_institutions_first, plural, one {# institution} other {# institutions}} in {first_year}."
+caption = "Borrowers by region, {year}"
+targets = "Targets."
+trend = "Borrowers, {first_year}-{last_year}"
+annex = "Data"
+annex-text = "Coverage."
+coverage = "Institutions by region"
+
+[line]
+label = "Purpose"
+value = "For information"
+)";
+
+const char* french = R"(title = "Rapport d’essai {year}"
+intro = "Introduction"
+borrowers = "Emprunteurs : {OUT-01} ({OUT-01.change, select, up {en hausse} down {en baisse} other {inchangé}} par rapport à {OUT-01.prev}) ; femmes {OUT-06} ({OUT-06.delta}). Voir le tableau {table.main}."
+count = "{n_institutions, plural, one {# institution} other {# institutions}} en {year} ; {n_institutions_first, plural, one {# institution} other {# institutions}} en {first_year}."
+caption = "Emprunteurs par région, {year}"
+targets = "Cibles."
+trend = "Emprunteurs, {first_year}-{last_year}"
+annex = "Données"
+annex-text = "Couverture."
+coverage = "Institutions par région"
+
+[line]
+label = "Objet"
+value = "Pour information"
+)";
+
+/// A template folder: <dir>/common (a copy of the real common words) and <dir>/t.
+struct TemplateDir {
+    sfp::testing::TempDir dir{"template"};
+    std::string document;
+    explicit TemplateDir(const std::string& doc = document_toml(), const std::string& en = english,
+                         const std::string& fr = french) {
+        fs::copy(source_dir + "/templates/common", dir.path() / "common",
+                 fs::copy_options::recursive);
+        document = dir.write("t/document.toml", doc);
+        static_cast<void>(dir.write("t/text/en/doc.toml", en));
+        static_cast<void>(dir.write("t/text/fr/doc.toml", fr));
+        // The common words come in en, fr and es: the test template has no es texts of its own,
+        // so drop the common es folder (every language needs every key).
+        fs::remove_all(dir.path() / "common" / "text" / "es");
+    }
+};
+
+sfp::IndicatorResult result(const std::string& id, std::size_t scope, int period,
+                            std::optional<double> value, long n) {
+    sfp::IndicatorResult r;
+    r.indicator = id;
+    r.statistic = catalogue().find(id)->headline();
+    r.scope = scope;
+    r.period = period;
+    r.value = value;
+    if (!value) {
+        r.missing = sfp::MissingReason::no_data;
+    }
+    r.n = n;
+    return r;
+}
+
+/// Two regions and all, 2023-2024: OUT-01 (a count) and OUT-06 (a fraction).
+sfp::Results hand_made_results() {
+    sfp::Results results;
+    results.scopes = {{"region:Africa", "Africa", 0},
+                      {"region:South Asia", "South Asia", 0},
+                      {"all", "All regions", 0}};
+    results.groupings = {{"region", {0, 1, 2}}};
+    results.periods = {2023, 2024};
+    results.indicators = {"OUT-01", "OUT-06"};
+    results.all_ = 2;
+    // reporting_: scope * periods + period index. All regions: 0 in 2023, 2 in 2024.
+    results.reporting_ = {1, 1, 0, 1, 0, 2};
+    results.items = {
+        result("OUT-01", 0, 2023, 1000000, 1), result("OUT-01", 0, 2024, 1234567, 1),
+        result("OUT-01", 1, 2023, 500000, 1),  result("OUT-01", 1, 2024, 765433, 1),
+        result("OUT-01", 2, 2023, 1500000, 2), result("OUT-01", 2, 2024, 2000000, 2),
+        result("OUT-06", 0, 2024, 0.2, 1),     result("OUT-06", 1, 2024, std::nullopt, 0),
+        result("OUT-06", 2, 2023, 0.1, 2),     result("OUT-06", 2, 2024, 0.123, 2),
+    };
+    for (std::size_t i = 0; i < results.items.size(); ++i) {
+        const auto& item = results.items[i];
+        results.index_.emplace(fmt::format("{}|{}|{}|{}", item.indicator,
+                                           sfp::statistic_name(item.statistic), item.scope,
+                                           item.period),
+                               i);
+        results.headline_.emplace(item.indicator, item.statistic);
+    }
+    return results;
+}
+
+sfp::ReportSpec hand_made_spec() {
+    sfp::ReportSpec spec;
+    spec.name = "test";
+    spec.first_year = 2023;
+    spec.last_year = 2024;
+    spec.date = "2026-11-28";
+    spec.indicators = {"OUT-01", "OUT-06"};
+    return spec;
+}
+
+template <typename T> std::vector<const T*> blocks_of(const sfp::Document& doc) {
+    std::vector<const T*> out;
+    for (const auto& block : doc.blocks) {
+        if (const auto* b = std::get_if<T>(&block)) {
+            out.push_back(b);
+        }
+    }
+    return out;
+}
+
+std::string all_text(const sfp::Diagnostics& diagnostics) {
+    std::string out;
+    for (const auto& d : diagnostics.items()) {
+        out += sfp::to_string(d) + "\n";
+    }
+    return out;
+}
+
+/// The first error whose message contains `part`, or nullptr.
+const sfp::Diagnostic* find_error(const sfp::Diagnostics& diagnostics, const std::string& part) {
+    for (const auto& d : diagnostics.items()) {
+        if (d.severity == sfp::Severity::error && d.message.find(part) != std::string::npos) {
+            return &d;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("template: the test template loads in en and fr", "[template]") {
+    const TemplateDir t;
+    sfp::Diagnostics diagnostics;
+    const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+    INFO(all_text(diagnostics));
+    REQUIRE(report.has_value());
+    CHECK(diagnostics.items().empty());
+    CHECK(report->languages.size() == 2);
+    CHECK(report->blocks.size() == 9);
+    CHECK(report->title == "doc.title");
+    REQUIRE(report->languages.at("fr").find("doc.line.label") != nullptr);
+    // Common words are there too, and the template's files override nothing here.
+    CHECK(report->languages.at("fr").find("groups.all-region") != nullptr);
+    CHECK(report->indicators() == std::vector<std::string>{"OUT-01", "OUT-06"});
+    CHECK(report->groupings().empty());
+}
+
+TEST_CASE("template: the real gb-progress template loads without diagnostics", "[template]") {
+    sfp::Diagnostics diagnostics;
+    auto cat = catalogue();
+    REQUIRE(
+        sfp::extend_catalogue(cat, source_dir + "/templates/gb-progress/report.toml", diagnostics));
+    const auto report =
+        sfp::load_template(source_dir + "/templates/gb-progress/document.toml", cat, diagnostics);
+    INFO(all_text(diagnostics));
+    REQUIRE(report.has_value());
+    CHECK(diagnostics.items().empty());
+    for (const char* language : {"en", "fr", "es"}) {
+        INFO(language);
+        REQUIRE(report->languages.count(language) == 1);
+        CHECK(report->languages.at(language).entries.size() ==
+              report->languages.at("en").entries.size());
+    }
+    const auto groupings = report->groupings();
+    CHECK(std::find(groupings.begin(), groupings.end(), "institution") != groupings.end());
+    const auto ids = report->indicators();
+    for (const char* id : {"OUT-01", "OUT-06", "OUT-04", "PQ-01", "FIN-01", "SOC-11"}) {
+        CHECK(std::find(ids.begin(), ids.end(), id) != ids.end());
+    }
+}
+
+TEST_CASE("template: the document in English", "[template]") {
+    const TemplateDir t;
+    sfp::Diagnostics diagnostics;
+    const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+    REQUIRE(report.has_value());
+    const sfp::Dataset data;
+    const sfp::Results results = hand_made_results();
+    const sfp::Document doc = sfp::build_document(hand_made_spec(), *report, "en", catalogue(),
+                                                  data, results, {}, diagnostics);
+    INFO(all_text(diagnostics));
+    CHECK_FALSE(diagnostics.has_errors());
+
+    CHECK(doc.info.title == "Test report 2024");
+    CHECK(doc.info.language == "en");
+    CHECK(doc.info.date_text == "28 November 2026");
+    REQUIRE(doc.info.cover.size() == 1);
+    CHECK(doc.info.cover[0].label == "Purpose");
+    CHECK(doc.info.cover[0].value == "For information");
+    CHECK(doc.info.labels.page_of == "Page {page} of {pages}");
+    CHECK(doc.info.labels.continued == "(continued)");
+
+    const auto headings = blocks_of<sfp::Heading>(doc);
+    REQUIRE(headings.size() == 2);
+    CHECK(headings[0]->number == "1");
+    CHECK(headings[0]->text == "Introduction");
+    CHECK(headings[1]->number == "Annex A");
+    CHECK(headings[1]->id == "annex-a");
+
+    // The paragraph "when = targets" is dropped: there are no targets.
+    const auto paragraphs = blocks_of<sfp::Paragraph>(doc);
+    REQUIRE(paragraphs.size() == 3);
+    CHECK(paragraphs[0]->number == 1);
+    CHECK(paragraphs[0]->text ==
+          "Borrowers: 2,000,000 (up from 1,500,000); women 12.3% (+2.3 pp). See Table 1.");
+    CHECK(paragraphs[1]->number == 2);
+    CHECK(paragraphs[1]->text == "2 institutions in 2024; 0 institutions in 2023.");
+    CHECK(paragraphs[2]->number == 0); // annexes are not numbered
+    CHECK(paragraphs[2]->text == "Coverage.");
+
+    const auto tables = blocks_of<sfp::Table>(doc);
+    REQUIRE(tables.size() == 3);
+    CHECK(tables[0]->caption == "Table 1. Borrowers by region, 2024");
+    CHECK(tables[1]->caption == "Table 2. Borrowers, 2023-2024");
+    CHECK(tables[2]->caption == "Table A.1. Institutions by region");
+    CHECK(tables[0]->sheet_name == "Table 1");
+    CHECK(tables[2]->sheet_name == "Table A.1");
+
+    const auto& by_region = *tables[0];
+    CHECK(by_region.header ==
+          std::vector<std::string>{"Region", "Institutions", "Active borrowers", "% women"});
+    REQUIRE(by_region.rows.size() == 3);
+    CHECK(by_region.rows[0][0].text == "Africa");
+    CHECK(by_region.rows[0][2].text == "1,234,567");
+    CHECK(by_region.rows[0][2].subtext == "n=1");
+    CHECK(by_region.rows[0][3].text == "20.0%");
+    // South Asia has no OUT-06: "..", the reason underneath, never 0.
+    CHECK(by_region.rows[1][3].text == "..");
+    CHECK(by_region.rows[1][3].missing);
+    CHECK_FALSE(by_region.rows[1][3].number.has_value());
+    CHECK(by_region.rows[1][3].subtext == "no data");
+    CHECK(by_region.rows[2][0].text == "All regions");
+    CHECK(by_region.rows[2][1].text == "2");
+    CHECK(by_region.rows[2][2].excel_format == "#,##0");
+    CHECK(by_region.rows[2][3].excel_format == "0.0%");
+
+    const auto& coverage = *tables[2];
+    CHECK(coverage.header == std::vector<std::string>{"Region", "2023", "2024"});
+    CHECK(coverage.rows[2][1].text == "0");
+    CHECK(coverage.rows[2][2].text == "2");
+}
+
+TEST_CASE("template: the same document in French", "[template]") {
+    const TemplateDir t;
+    sfp::Diagnostics diagnostics;
+    const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+    REQUIRE(report.has_value());
+    const sfp::Dataset data;
+    const sfp::Results results = hand_made_results();
+    const sfp::Document doc = sfp::build_document(hand_made_spec(), *report, "fr", catalogue(),
+                                                  data, results, {}, diagnostics);
+    INFO(all_text(diagnostics));
+    CHECK_FALSE(diagnostics.has_errors());
+    CHECK(doc.info.title == "Rapport d’essai 2024");
+    CHECK(doc.info.language == "fr");
+    CHECK(doc.info.date_text == "28 novembre 2026");
+    CHECK(doc.info.labels.page_of == "Page {page} sur {pages}");
+    CHECK(doc.info.cover.at(0).label == "Objet");
+
+    const auto paragraphs = blocks_of<sfp::Paragraph>(doc);
+    REQUIRE(paragraphs.size() == 3);
+    CHECK(paragraphs[0]->text == "Emprunteurs : 2" + nnbsp + "000" + nnbsp +
+                                     "000 (en hausse par "
+                                     "rapport à 1" +
+                                     nnbsp + "500" + nnbsp + "000) ; femmes 12,3" + nnbsp +
+                                     "% (+2,3 pt). Voir le tableau 1.");
+    // French "one" covers 0 and 1: "0 institution", English says "0 institutions".
+    CHECK(paragraphs[1]->text == "2 institutions en 2024 ; 0 institution en 2023.");
+
+    const auto headings = blocks_of<sfp::Heading>(doc);
+    REQUIRE(headings.size() == 2);
+    CHECK(headings[1]->number == "Annexe A");
+    const auto tables = blocks_of<sfp::Table>(doc);
+    REQUIRE(tables.size() == 3);
+    CHECK(tables[0]->caption == "Tableau 1. Emprunteurs par région, 2024");
+    CHECK(tables[2]->caption == "Tableau A.1. Institutions par région");
+    CHECK(tables[0]->header ==
+          std::vector<std::string>{"Région", "Institutions", "Emprunteurs actifs", "% femmes"});
+    CHECK(tables[0]->rows[0][0].text == "Afrique");
+    CHECK(tables[0]->rows[0][2].text == "1" + nnbsp + "234" + nnbsp + "567");
+    CHECK(tables[0]->rows[0][3].text == "20,0" + nnbsp + "%");
+    CHECK(tables[0]->rows[1][0].text == "Asie du Sud");
+    CHECK(tables[0]->rows[1][3].subtext == "pas de données");
+    CHECK(tables[0]->rows[2][0].text == "Toutes les régions");
+    // The workbook keeps locale-independent number formats.
+    CHECK(tables[0]->rows[0][3].excel_format == "0.0%");
+}
+
+TEST_CASE("template: format_indicator and long_date by language", "[template]") {
+    const auto& out01 = *catalogue().find("OUT-01");
+    const auto& out06 = *catalogue().find("OUT-06");
+    CHECK(sfp::format_indicator(1234567, out01) == "1,234,567");
+    CHECK(sfp::format_indicator(1234567, out01, "fr") == "1" + nnbsp + "234" + nnbsp + "567");
+    CHECK(sfp::format_indicator(1234567, out01, "es") == "1.234.567");
+    CHECK(sfp::format_indicator(0.123, out06) == "12.3%");
+    CHECK(sfp::format_indicator(0.123, out06, "fr") == "12,3" + nnbsp + "%");
+    CHECK(sfp::format_indicator(0.123, out06, "es") == "12,3\u00A0%");
+    CHECK(sfp::long_date("2026-11-28") == "28 November 2026");
+    CHECK(sfp::long_date("2026-11-28", "fr") == "28 novembre 2026");
+    CHECK(sfp::long_date("2026-11-28", "es") == "28 de noviembre de 2026");
+}
+
+TEST_CASE("template: an unknown key in a block gets a did-you-mean hint at the key", "[template]") {
+    std::string doc = document_toml();
+    // Line 21: caption = "doc.caption" of the by-scope table.
+    doc.replace(doc.find("caption = \"doc.caption\""), 7, "captoin");
+    const TemplateDir t(doc);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+    const auto* error = find_error(diagnostics, "unknown key 'captoin'");
+    REQUIRE(error != nullptr);
+    CHECK(error->where.file == t.document);
+    CHECK(error->where.line == 21);
+    CHECK(error->where.column == 1);
+    CHECK(error->hint == "did you mean 'caption'?");
+}
+
+TEST_CASE("template: an unknown text key is an error at the value", "[template]") {
+    std::string doc = document_toml();
+    // Line 11: text = "doc.borrowers".
+    doc.replace(doc.find("doc.borrowers"), 13, "doc.borowers");
+    const TemplateDir t(doc);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+    const auto* error = find_error(diagnostics, "unknown text key 'doc.borowers'");
+    REQUIRE(error != nullptr);
+    CHECK(error->where.line == 11);
+    CHECK(error->where.column == 8);
+    CHECK(error->hint == "did you mean 'doc.borrowers'?");
+}
+
+TEST_CASE("template: an unknown table kind gets a hint", "[template]") {
+    std::string doc = document_toml();
+    // Line 19: table = "by-scope".
+    doc.replace(doc.find("\"by-scope\""), 10, "\"by-scop\"");
+    const TemplateDir t(doc);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+    const auto* error = find_error(diagnostics, "unknown table kind 'by-scop'");
+    REQUIRE(error != nullptr);
+    CHECK(error->where.line == 19);
+    CHECK(error->where.column == 9);
+    CHECK(error->hint == "did you mean 'by-scope'?");
+}
+
+TEST_CASE("template: an unknown indicator in a block is an error at the element", "[template]") {
+    std::string doc = document_toml();
+    // Line 20: indicators = ["OUT-01", "OUT-06"]; the second element starts at column 25.
+    doc.replace(doc.find("\"OUT-06\"]"), 8, "\"OUT-60\"");
+    const TemplateDir t(doc);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+    const auto* error = find_error(diagnostics, "unknown indicator 'OUT-60'");
+    REQUIRE(error != nullptr);
+    CHECK(error->where.line == 20);
+    CHECK(error->where.column == 25);
+}
+
+TEST_CASE("template: an unknown message argument is an error at its name", "[template]") {
+    std::string en = english;
+    // Line 5 of doc.toml: caption = "Borrowers by region, {year}"; the text starts at column 12,
+    // so "yaer" (after "{") is at column 12 + 21 + 1 = 34.
+    en.replace(en.find("region, {year}"), 14, "region, {yaer}");
+    const TemplateDir t(document_toml(), en);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+    const auto* error = find_error(diagnostics, "unknown argument 'yaer'");
+    REQUIRE(error != nullptr);
+    CHECK(error->where.file == (t.dir.path() / "t/text/en/doc.toml").string());
+    CHECK(error->where.line == 5);
+    CHECK(error->where.column == 34);
+}
+
+TEST_CASE("template: a {table.<id>} reference needs a table with that id", "[template]") {
+    std::string en = english;
+    en.replace(en.find("{table.main}"), 12, "{table.mian}");
+    const TemplateDir t(document_toml(), en);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+    CHECK(find_error(diagnostics, "no table block has id 'mian'") != nullptr);
+}
+
+TEST_CASE("template: a key of en missing in fr (and the reverse) is an error", "[template]") {
+    std::string en = english;
+    en.insert(en.find("[line]"), "extra = \"Only in English\"\n"); // line 12
+    std::string fr = french;
+    fr.insert(fr.find("[line]"), "seulement = \"Seulement en français\"\n"); // line 12
+    const TemplateDir t(document_toml(), en, fr);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+    const auto* missing = find_error(diagnostics, "text 'doc.extra' has no translation in 'fr'");
+    REQUIRE(missing != nullptr);
+    CHECK(missing->where.line == 12);
+    CHECK(missing->where.column == 10);
+    CHECK(missing->hint == "add it to text/fr/doc.toml");
+    const auto* extra =
+        find_error(diagnostics, "text 'doc.seulement' of 'fr' does not exist in 'en'");
+    REQUIRE(extra != nullptr);
+    CHECK(extra->where.line == 12);
+    CHECK(extra->where.column == 14);
+}
+
+TEST_CASE("template: a message syntax error points into the text file", "[template]") {
+    std::string en = english;
+    en.replace(en.find("Introduction"), 12, "Intro {year"); // line 2, text from column 10
+    const TemplateDir t(document_toml(), en);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+    REQUIRE(diagnostics.has_errors());
+    const auto& first = diagnostics.items().front();
+    CHECK(first.where.file == (t.dir.path() / "t/text/en/doc.toml").string());
+    CHECK(first.where.line == 2);
+    CHECK(first.where.column >= 10);
+}

@@ -104,29 +104,67 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
         return result;
     }
     ExitCode definitions_code = ExitCode::ok;
-    const auto definitions = load_definitions(*spec, diagnostics, definitions_code);
+    auto definitions = load_definitions(*spec, diagnostics, definitions_code);
     if (!definitions) {
         result.code = definitions_code;
         return result;
     }
     const Catalogue* catalogue = &definitions->catalogue;
+    const std::string language = options.language.empty() ? spec->language : options.language;
     const auto data = load_all_sources(*spec, diagnostics);
     if (!data) {
         result.code = load_failure_code(*spec, diagnostics);
         return result;
     }
     result.issues = data->issues;
+    std::optional<ReportTemplate> report;
+    if (spec->template_path.empty()) {
+        diagnostics.error({spec->config_path, 1, 1},
+                          "the configuration has no [report] template: nothing says what the "
+                          "report contains",
+                          "add template = \"document.toml\" to [report] (docs/templates.md; "
+                          "templates/gb-progress/document.toml is the Governing Body report)");
+        result.code = ExitCode::config;
+        return result;
+    }
+    {
+        report = load_template(spec->template_path, *catalogue, diagnostics);
+        if (!report || !include_template(*report, *definitions, diagnostics)) {
+            result.code = ExitCode::config;
+            return result;
+        }
+        if (report->languages.find(language) == report->languages.end()) {
+            std::vector<std::string> names;
+            for (const auto& [name, texts] : report->languages) {
+                names.push_back(name);
+            }
+            diagnostics.error(options.language.empty() ? spec->language_pos : SourcePos{},
+                              fmt::format("{}: the template has no texts in '{}' (it has {})",
+                                          options.language.empty() ? "[report] language" : "--lang",
+                                          language, fmt::join(names, ", ")),
+                              did_you_mean(language, names));
+            result.code = options.language.empty() ? ExitCode::config : ExitCode::usage;
+            return result;
+        }
+    }
     const Evaluation evaluation = evaluate(*definitions, *data);
     const Results& results = evaluation.results;
-    const Document document =
-        build_document(*spec, *catalogue, *data, results, evaluation.assessment);
+    const auto errors_before = diagnostics.error_count();
+    const Document document = build_document(*spec, *report, language, *catalogue, *data, results,
+                                             evaluation.assessment, diagnostics);
+    if (diagnostics.error_count() > errors_before) {
+        result.code = ExitCode::config;
+        return result;
+    }
     const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec->date));
 
     if (!prepare_output_dir(options.output_dir, diagnostics)) {
         result.code = ExitCode::output;
         return result;
     }
-    const std::filesystem::path base = std::filesystem::path(options.output_dir) / spec->name;
+    const std::string suffix = language == spec->language ? "" : "-" + language;
+    const std::filesystem::path base =
+        std::filesystem::path(options.output_dir) / (spec->name + suffix);
     bool ok = true;
     if (wants(options, OutputFormat::pdf)) {
         const std::string path = base.string() + ".pdf";

@@ -1,5 +1,6 @@
 #include "sfp/evaluate.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace sfp {
@@ -49,6 +50,25 @@ std::optional<Definitions> load_definitions(const ReportSpec& spec, Diagnostics&
     }
     code = ExitCode::ok;
     return definitions;
+}
+
+bool include_template(const ReportTemplate& report, Definitions& definitions,
+                      Diagnostics& diagnostics) {
+    EngineOptions& options = definitions.options;
+    for (const auto& id : report.indicators()) {
+        if (definitions.catalogue.find(id) != nullptr &&
+            std::find(options.indicators.begin(), options.indicators.end(), id) ==
+                options.indicators.end()) {
+            options.indicators.push_back(id);
+        }
+    }
+    for (const auto& grouping : report.groupings()) {
+        if (std::find(options.groupings.begin(), options.groupings.end(), grouping) ==
+            options.groupings.end()) {
+            options.groupings.push_back(grouping);
+        }
+    }
+    return check_engine_options(options, definitions.catalogue, diagnostics);
 }
 
 Evaluation evaluate(const Definitions& definitions, const Dataset& data) {

@@ -351,8 +351,8 @@ private:
         spec.format = format("FIN-01");
         spec.value_axis_title = short_name("FIN-01");
         for (std::size_t g = 1; g < results_.groupings.size(); ++g) {
-            if (results_.groupings[g].name == institution_grouping) {
-                continue;
+            if (results_.groupings[g].name.find("institution") != std::string::npos) {
+                continue; // one scope per institution: not a peer group
             }
             for (const std::size_t scope : results_.group_scopes(g)) {
                 charts::RangeItem item;

@@ -50,11 +50,17 @@ bool valid_date(const std::string& text) {
 
 void parse_report(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics) {
     reader.reject_unknown_keys(
-        {"name", "title", "subtitle", "language", "author", "date", "symbol"});
+        {"name", "title", "subtitle", "language", "author", "date", "symbol", "template"});
     spec.name = reader.string("name", true).value_or("");
-    spec.title = reader.string("title", true).value_or("");
+    if (auto path = reader.string("template", false)) {
+        spec.template_path = resolve(spec.config_path, *path);
+        spec.template_pos = reader.where("template");
+    }
+    // With a template, the title and other words come from its text files.
+    spec.title = reader.string("title", spec.template_path.empty()).value_or("");
     spec.subtitle = reader.string("subtitle", false).value_or("");
     spec.language = reader.string("language", false).value_or("en");
+    spec.language_pos = reader.where("language");
     spec.author = reader.string("author", false).value_or("");
     spec.symbol = reader.string("symbol", false).value_or("");
     spec.date = reader.string("date", true).value_or("");
@@ -71,10 +77,17 @@ void parse_report(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
                                       "'/', found '{}'",
                                       spec.name));
     }
-    if (spec.language != "en") {
+    static const std::vector<std::string> languages{"en", "fr", "es"};
+    if (std::find(languages.begin(), languages.end(), spec.language) == languages.end()) {
         diagnostics.error(reader.where("language"),
-                          fmt::format("'language' in [report]: expected 'en' (the only language "
-                                      "with texts so far), found '{}'",
+                          fmt::format("'language' in [report]: expected 'en', 'fr' or 'es' (the "
+                                      "languages with texts), found '{}'",
+                                      spec.language),
+                          did_you_mean(spec.language, languages));
+    } else if (spec.language != "en" && spec.template_path.empty()) {
+        diagnostics.error(reader.where("language"),
+                          fmt::format("'language' in [report]: '{}' needs a [report] template "
+                                      "(a configuration without one has English texts only)",
                                       spec.language));
     }
 }

@@ -1,7 +1,10 @@
 #include "sfp/document.hpp"
 
 #include "charts/scale.hpp"
+#include "sfp/report_figures.hpp"
+#include "sfp/report_template.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -11,23 +14,51 @@
 
 namespace sfp {
 
-std::string format_indicator(double value, const IndicatorDef& def) {
+charts::Locale locale_of(const std::string& language) {
+    const std::string base = language.substr(0, language.find_first_of("-_"));
+    if (base == "fr") {
+        return charts::Locale::fr;
+    }
+    if (base == "es") {
+        return charts::Locale::es;
+    }
+    return charts::Locale::en;
+}
+
+namespace {
+
+std::string percent_sign(charts::Locale locale) {
+    switch (locale) {
+    case charts::Locale::fr:
+        return "\u202F%";
+    case charts::Locale::es:
+        return "\u00A0%";
+    case charts::Locale::en:
+        return "%";
+    }
+    return "%";
+}
+
+} // namespace
+
+std::string format_indicator(double value, const IndicatorDef& def, const std::string& language) {
+    const charts::Locale locale = locale_of(language);
     switch (def.unit) {
     case Unit::fraction:
-        return charts::group_thousands(value * 100.0, def.decimals) + "%";
+        return charts::group_thousands(value * 100.0, def.decimals, locale) + percent_sign(locale);
     case Unit::count:
-        return charts::group_thousands(value, def.decimals);
+        return charts::group_thousands(value, def.decimals, locale);
     case Unit::usd:
         if (def.decimals == 0 || std::fabs(value) < 1e5) {
-            return charts::group_thousands(value, def.decimals); // per-client amounts
+            return charts::group_thousands(value, def.decimals, locale); // per-client amounts
         }
-        return charts::group_thousands(value / 1e6, def.decimals);
+        return charts::group_thousands(value / 1e6, def.decimals, locale);
     case Unit::multiple:
-        return charts::group_thousands(value, def.decimals) + "x";
+        return charts::group_thousands(value, def.decimals, locale) + "x";
     case Unit::number:
-        return charts::group_thousands(value, def.decimals);
+        return charts::group_thousands(value, def.decimals, locale);
     }
-    return charts::group_thousands(value, def.decimals);
+    return charts::group_thousands(value, def.decimals, locale);
 }
 
 std::string excel_format(const IndicatorDef& def) {
@@ -51,9 +82,10 @@ std::string excel_format(const IndicatorDef& def) {
     return "General";
 }
 
-charts::ValueFormat chart_format(const IndicatorDef& def) {
+charts::ValueFormat chart_format(const IndicatorDef& def, const std::string& language) {
     charts::ValueFormat format;
     format.decimals = def.decimals;
+    format.locale = locale_of(language);
     switch (def.unit) {
     case Unit::fraction:
         format.kind = charts::ValueKind::percent;
@@ -74,10 +106,16 @@ charts::ValueFormat chart_format(const IndicatorDef& def) {
     return format;
 }
 
-std::string long_date(const std::string& iso_date) {
-    static const std::array<const char*, 12> months{
-        "January", "February", "March",     "April",   "May",      "June",
-        "July",    "August",   "September", "October", "November", "December"};
+std::string long_date(const std::string& iso_date, const std::string& language) {
+    static const std::array<const char*, 12> en{"January",   "February", "March",    "April",
+                                                "May",       "June",     "July",     "August",
+                                                "September", "October",  "November", "December"};
+    static const std::array<const char*, 12> fr{"janvier",   "février", "mars",     "avril",
+                                                "mai",       "juin",    "juillet",  "août",
+                                                "septembre", "octobre", "novembre", "décembre"};
+    static const std::array<const char*, 12> es{"enero",      "febrero", "marzo",     "abril",
+                                                "mayo",       "junio",   "julio",     "agosto",
+                                                "septiembre", "octubre", "noviembre", "diciembre"};
     int year = 0;
     int month = 0;
     int day = 0;
@@ -85,47 +123,19 @@ std::string long_date(const std::string& iso_date) {
         month > 12) {
         return iso_date;
     }
-    return fmt::format("{} {} {}", day, months.at(static_cast<std::size_t>(month - 1)), year);
+    const auto m = static_cast<std::size_t>(month - 1);
+    switch (locale_of(language)) {
+    case charts::Locale::fr:
+        return fmt::format("{} {} {}", day, fr.at(m), year);
+    case charts::Locale::es:
+        return fmt::format("{} de {} de {}", day, es.at(m), year);
+    case charts::Locale::en:
+        break;
+    }
+    return fmt::format("{} {} {}", day, en.at(m), year);
 }
 
 namespace {
-
-std::string_view missing_text(MissingReason reason) {
-    switch (reason) {
-    case MissingReason::no_data:
-        return "no data";
-    case MissingReason::missing_input:
-        return "input missing";
-    case MissingReason::excluded:
-        return "set aside";
-    case MissingReason::zero_denominator:
-        return "zero denominator";
-    case MissingReason::no_previous_period:
-        return "no previous year";
-    case MissingReason::suppressed:
-        return "n < 3";
-    }
-    return "no data";
-}
-
-/// The table cell of one result: the value with n below it, or ".." with the reason.
-Cell result_cell(const IndicatorResult* result, const IndicatorDef& def) {
-    Cell cell;
-    cell.align = Align::right;
-    cell.excel_format = excel_format(def);
-    if (result == nullptr || !result->value) {
-        cell.text = "..";
-        cell.missing = true;
-        cell.subtext = result != nullptr && result->missing
-                           ? std::string(missing_text(*result->missing))
-                           : "no data";
-        return cell;
-    }
-    cell.number = result->value;
-    cell.text = format_indicator(*result->value, def);
-    cell.subtext = fmt::format("n={}", result->n);
-    return cell;
-}
 
 Cell text_cell(std::string text) {
     Cell cell;
@@ -133,541 +143,384 @@ Cell text_cell(std::string text) {
     return cell;
 }
 
-Cell count_cell(long count) {
-    Cell cell;
-    cell.number = static_cast<double>(count);
-    cell.text = charts::group_thousands(static_cast<double>(count), 0);
-    cell.excel_format = "#,##0";
-    cell.align = Align::right;
-    return cell;
+/// File names only: absolute paths differ between machines and would break reproducibility.
+std::string display_path(const std::string& path) {
+    const auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string column_title(const IndicatorDef& def) {
-    return def.short_name;
-}
-
-std::string missing_note() {
-    return "'..' = not available; the reason is given under the cell (no data, an input missing "
-           "or set aside as impossible, a zero denominator, no previous year, or fewer than 3 "
-           "institutions for a median). n = institutions whose figures enter the aggregate. "
-           "Ratios are weighted: sum of numerators over sum of denominators. Amounts in USD "
-           "(flows at the year's average rate, balances at the year-end rate).";
-}
-
-/// "12.3% (9.8-15.1)": a median with its quartiles, or ".." with the reason.
-Cell median_cell(const IndicatorResult* result, const IndicatorDef& def) {
-    Cell cell = result_cell(result, def);
-    if (result != nullptr && result->value && result->p25 && result->p75) {
-        cell.text =
-            fmt::format("{} ({} to {})", format_indicator(*result->value, def),
-                        format_indicator(*result->p25, def), format_indicator(*result->p75, def));
+/// "sub-saharan-africa" from "Sub-Saharan Africa": the key of a group name in groups.toml.
+std::string slug(std::string_view text) {
+    std::string out;
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) != 0) {
+            out.push_back(static_cast<char>(std::tolower(u)));
+        } else if (!out.empty() && out.back() != '-') {
+            out.push_back('-');
+        }
     }
-    return cell;
+    while (!out.empty() && out.back() == '-') {
+        out.pop_back();
+    }
+    return out;
 }
+
+std::optional<Statistic> parse_statistic(std::string_view name) {
+    for (const Statistic s : {Statistic::sum, Statistic::ratio, Statistic::median, Statistic::bwm,
+                              Statistic::trimmed_mean}) {
+        if (statistic_name(s) == name) {
+            return s;
+        }
+    }
+    return std::nullopt;
+}
+
+using Args = std::map<std::string, MessageArg, std::less<>>;
 
 class Builder {
 public:
-    Builder(const ReportSpec& spec, const Catalogue& catalogue, const Dataset& data,
-            const Results& results, const Assessment& assessment)
-        : spec_(spec), catalogue_(catalogue), data_(data), results_(results),
-          assessment_(assessment), last_(results.periods.back()) {}
+    Builder(const ReportSpec& spec, const ReportTemplate& report, const std::string& language,
+            const Catalogue& catalogue, const Dataset& data, const Results& results,
+            const Assessment& assessment, Diagnostics& diagnostics)
+        : spec_(spec), report_(report), language_(language), locale_(locale_of(language)),
+          catalogue_(catalogue), data_(data), results_(results), assessment_(assessment),
+          diagnostics_(diagnostics),
+          last_(results.periods.empty() ? spec.last_year : results.periods.back()),
+          first_(results.periods.empty() ? spec.first_year : results.periods.front()) {
+        const auto found = report.languages.find(language);
+        texts_ = found != report.languages.end() ? &found->second : nullptr;
+        const auto en = report.languages.find("en");
+        english_ = en != report.languages.end() ? &en->second : nullptr;
+        number_blocks();
+    }
 
     Document build() {
         Document doc;
-        doc.info.title = spec_.title;
-        doc.info.subtitle = spec_.subtitle;
-        doc.info.author = spec_.author;
+        doc.info.language = language_;
+        doc.info.title = word(report_.title);
+        doc.info.subtitle = report_.subtitle.empty() ? "" : word(report_.subtitle);
+        doc.info.author = report_.author.empty() ? spec_.author : word(report_.author);
+        doc.info.subject = report_.subject.empty() ? "" : word(report_.subject);
         doc.info.symbol = spec_.symbol;
-        doc.info.subject =
-            fmt::format("Progress report, fiscal years {}-{}", spec_.first_year, spec_.last_year);
-        doc.info.keywords = "microfinance; decent work; ILO; Social Finance Programme; " +
-                            fmt::format("{}", fmt::join(spec_.indicators, "; "));
-        doc.info.date_text = long_date(spec_.date);
-        doc.info.cover = spec_.cover;
-        doc.info.summary = spec_.summary;
+        doc.info.keywords = fmt::format("{}", fmt::join(results_.indicators, "; "));
+        doc.info.date_text = date_text(spec_.date);
+        for (const auto& key : report_.cover) {
+            doc.info.cover.push_back({word(key + ".label"), word(key + ".value")});
+        }
+        doc.info.summary = report_.summary.empty() ? "" : word(report_.summary);
+        doc.info.labels.page_of =
+            word("labels.page-of", {{"page", {"{page}", std::nullopt, false}},
+                                    {"pages", {"{pages}", std::nullopt, false}}});
+        doc.info.labels.continued = word("labels.continued");
+        doc.info.labels.date = word("labels.date");
+        doc.info.labels.summary = word("labels.summary");
         blocks_ = &doc.blocks;
-
-        heading("1", "Introduction");
-        if (!spec_.introduction.empty()) {
-            paragraph(spec_.introduction);
-        }
-        paragraph(coverage_sentence());
-
-        heading("2", fmt::format("Results by {}, {}", group_word(), last_));
-        paragraph(headline_sentence());
-        {
-            const auto families = indicator_families();
-            for (std::size_t f = 0; f < families.size(); ++f) {
-                doc.blocks.emplace_back(scope_table(
-                    families[f],
-                    families.size() == 1 ? "" : std::string(1, static_cast<char>('a' + f))));
+        for (const auto& block : report_.blocks) {
+            if (!block.when.empty() && !holds(block)) {
+                continue;
             }
+            add(block);
         }
-        for (const auto& chart : spec_.charts) {
-            doc.blocks.emplace_back(figure(chart));
-        }
-
-        heading("3", fmt::format("Trends, {}-{}", spec_.first_year, spec_.last_year));
-        paragraph(trend_sentence());
-        doc.blocks.emplace_back(trend_table());
-
-        int section = 4;
-        if (!assessment_.targets.empty()) {
-            heading(fmt::format("{}", section++), "Progress against targets");
-            paragraph(targets_sentence());
-            doc.blocks.emplace_back(targets_table());
-        }
-        if (!assessment_.guard_rails.empty()) {
-            paragraph(guard_rail_sentence());
-        }
-        if (results_.groupings.size() > 1) {
-            heading(fmt::format("{}", section++),
-                    fmt::format("Sustainability benchmarks by peer group, {}", last_));
-            paragraph(benchmark_sentence());
-            for (std::size_t g = 1; g < results_.groupings.size(); ++g) {
-                doc.blocks.emplace_back(benchmark_table(g));
-            }
-        }
-
-        doc.blocks.emplace_back(PageBreak{});
-        heading("", fmt::format("Annex A. Results by {} and year", group_word()));
-        doc.blocks.emplace_back(annex_table());
-        heading("", "Annex B. Data coverage and quality");
-        paragraph(quality_sentence());
-        doc.blocks.emplace_back(sources_table());
-        if (!data_.issues.empty()) {
-            doc.blocks.emplace_back(issues_table());
-        }
-        heading("", "Annex C. Indicator definitions");
-        doc.blocks.emplace_back(definitions_table());
-        doc.blocks.emplace_back(results_sheet());
         return doc;
     }
 
 private:
-    void heading(std::string number, std::string text) {
-        Heading h;
-        h.number = std::move(number);
-        h.text = std::move(text);
-        blocks_->emplace_back(std::move(h));
-    }
-    void paragraph(std::string text) {
-        Paragraph p;
-        p.text = std::move(text);
-        p.number = ++paragraph_number_;
-        blocks_->emplace_back(std::move(p));
+    // ---- words ----------------------------------------------------------------------------
+
+    bool has_text(std::string_view key) const {
+        return (texts_ != nullptr && texts_->find(key) != nullptr) ||
+               (english_ != nullptr && english_->find(key) != nullptr);
     }
 
-    std::string group_word() const { return spec_.group_by == "region" ? "region" : "country"; }
-
-    /// The scopes of the primary grouping, then "all".
-    std::vector<std::size_t> primary_scopes() const {
-        auto scopes = results_.group_scopes(0);
-        scopes.push_back(results_.all_scope());
-        return scopes;
-    }
-
-    std::string targets_sentence() const {
-        std::map<Status, long> counts;
-        long total = 0;
-        for (const auto& target : assessment_.targets) {
-            if (target.year == last_) {
-                ++counts[target.status];
-                ++total;
-            }
+    /// The text of `key` in the report's language, formatted with the report's arguments
+    /// (and `local` ones first). An unknown key prints as itself.
+    std::string word(std::string_view key, const Args& local = {}) const {
+        const TextEntry* entry = texts_ != nullptr ? texts_->find(key) : nullptr;
+        if (entry == nullptr && english_ != nullptr) {
+            entry = english_->find(key);
         }
-        std::vector<std::string> parts;
-        for (const Status status : {Status::on_track, Status::at_risk, Status::off_track,
-                                    Status::no_data, Status::not_started}) {
-            if (counts[status] > 0) {
-                parts.push_back(
-                    fmt::format("{} {}", counts[status], status_word(status, spec_.language)));
-            }
+        if (entry == nullptr) {
+            diagnostics_.error({report_.path, 0, 0},
+                               fmt::format("text '{}' is missing in '{}'", key, language_));
+            return std::string(key);
         }
-        return fmt::format(
-            "Table 3 compares the {} results with the targets set for them: {} of {} targets "
-            "assessed ({}). The expected value for a year lies on the straight line from the "
-            "baseline through any milestone to the target; progress is the share of the "
-            "expected improvement achieved since the baseline. A target is on track when "
-            "progress reaches 100% or the target is met, at risk within the tolerance band "
-            "below it, and off track beyond the band.",
-            last_, total, assessment_.set.targets.size(), fmt::join(parts, ", "));
+        const ArgResolver resolve = [&](std::string_view name) -> std::optional<MessageArg> {
+            if (const auto found = local.find(name); found != local.end()) {
+                return found->second;
+            }
+            return argument(name);
+        };
+        return entry->message.format(resolve, language_, diagnostics_);
     }
 
-    Table targets_table() const {
-        Table table;
-        table.caption = fmt::format("Table 3. Progress against targets, {}", last_);
-        table.sheet_name = "Targets";
-        table.header = {"Indicator", "Scope",  "Baseline", "Target",
-                        "Expected",  "Actual", "Progress", "Status"};
-        table.widths = {2.1, 1.3, 1.2, 1.2, 1.15, 1.15, 1.15, 1.15};
-        for (const auto& target : assessment_.targets) {
-            if (target.year != last_) {
-                continue;
-            }
-            const TargetSpec& spec = assessment_.set.targets.at(target.target);
-            const IndicatorDef& def = *catalogue_.find(target.indicator);
-            const auto scope = results_.scope_index(target.scope);
-            auto value_cell = [&](std::optional<double> value) {
-                Cell cell;
-                cell.align = Align::right;
-                cell.excel_format = excel_format(def);
-                if (value) {
-                    cell.number = value;
-                    cell.text = format_indicator(*value, def);
-                } else {
-                    cell.text = "..";
-                    cell.missing = true;
+    /// The message text of "figures.<key>" as written (the figures format it with their own
+    /// arguments: {indicator}, {first}, {value}...).
+    std::string source_text(std::string_view key) const {
+        const std::string full = "figures." + std::string(key);
+        const TextEntry* entry = texts_ != nullptr ? texts_->find(full) : nullptr;
+        if (entry == nullptr && english_ != nullptr) {
+            entry = english_->find(full);
+        }
+        return entry != nullptr ? entry->message.source() : full;
+    }
+
+    /// A word if its key exists, else `fallback` (data labels without a translation).
+    std::string word_or(const std::string& key, const std::string& fallback,
+                        const Args& local = {}) const {
+        return has_text(key) ? word(key, local) : fallback;
+    }
+
+    static MessageArg text_arg(std::string text) { return {std::move(text), std::nullopt, false}; }
+    MessageArg count_arg(double value) const {
+        return {charts::group_thousands(value, 0, locale_), value, false};
+    }
+    static MessageArg missing_arg() { return {"..", std::nullopt, true}; }
+
+    std::string count_text(double value) const {
+        return charts::group_thousands(value, 0, locale_);
+    }
+
+    std::string date_text(const std::string& iso) const {
+        int year = 0;
+        int month = 0;
+        int day = 0;
+        if (std::sscanf(iso.c_str(), "%d-%d-%d", &year, &month, &day) != 3 || month < 1 ||
+            month > 12) {
+            return iso;
+        }
+        return word("dates.long", {{"day", {fmt::format("{}", day), day, false}},
+                                   {"month", text_arg(word(fmt::format("months.{}", month)))},
+                                   {"year", {fmt::format("{}", year), year, false}}});
+    }
+
+    // ---- message arguments ------------------------------------------------------------------
+
+    std::optional<MessageArg> argument(std::string_view name) const {
+        const std::size_t all = results_.all_scope();
+        auto year_arg = [](int year) {
+            return MessageArg{fmt::format("{}", year), static_cast<double>(year), false};
+        };
+        if (name == "year" || name == "last_year") {
+            return year_arg(last_);
+        }
+        if (name == "prev_year") {
+            return year_arg(last_ - 1);
+        }
+        if (name == "first_year") {
+            return year_arg(first_);
+        }
+        if (name == "n_institutions") {
+            return count_arg(static_cast<double>(results_.reporting_count(all, last_)));
+        }
+        if (name == "n_institutions_first") {
+            return count_arg(static_cast<double>(results_.reporting_count(all, first_)));
+        }
+        if (name == "n_countries" || name == "n_regions") {
+            const auto& column = name == "n_countries" ? data_.country_iso3 : data_.region;
+            std::set<std::string> values;
+            for (std::size_t r = 0; r < data_.size() && r < column.size(); ++r) {
+                if (r < data_.fiscal_year.size() && data_.fiscal_year[r] == last_ &&
+                    !column[r].empty()) {
+                    values.insert(column[r]);
                 }
-                return cell;
-            };
-            Cell baseline = value_cell(spec.baseline);
-            baseline.subtext = fmt::format("{}", spec.baseline_year);
-            Cell goal = value_cell(spec.target);
-            goal.subtext = fmt::format("{}", spec.target_year);
-            Cell actual = value_cell(target.actual);
-            if (const auto* found = scope ? result(target.indicator, *scope, last_) : nullptr) {
-                actual.subtext =
-                    found->value
-                        ? fmt::format("n={}", found->n)
-                        : std::string(found->missing ? missing_text(*found->missing) : "no data");
             }
-            Cell progress;
-            progress.align = Align::right;
-            progress.excel_format = "0%";
-            if (target.progress) {
-                progress.number = target.progress;
-                progress.text = charts::group_thousands(*target.progress * 100.0, 0) + "%";
-            } else {
-                progress.text = "..";
-                progress.missing = true;
-            }
-            Cell status = text_cell(std::string(status_word(target.status, spec_.language)));
-            status.status = std::string(status_name(target.status));
-            table.rows.push_back({text_cell(indicator_label(def)),
-                                  text_cell(scope ? results_.scopes[*scope].label : target.scope),
-                                  baseline, goal, value_cell(target.expected), actual, progress,
-                                  status});
+            return count_arg(static_cast<double>(values.size()));
         }
-        table.note = "Baseline and target years under the values. Status words, not colours "
-                     "alone, carry the assessment. Targets: " +
-                     targets_source() + ".";
-        return table;
+        if (name == "n_records") {
+            return count_arg(static_cast<double>(data_.size()));
+        }
+        if (name == "n_rows_read" || name == "n_rows_used" || name == "n_rows_rejected") {
+            long total = 0;
+            for (const auto& stats : data_.stats) {
+                total += name == "n_rows_read"   ? stats.rows_read
+                         : name == "n_rows_used" ? stats.rows_used
+                                                 : stats.rows_rejected;
+            }
+            return count_arg(static_cast<double>(total));
+        }
+        if (name == "n_issues") {
+            return count_arg(static_cast<double>(data_.issues.size()));
+        }
+        if (name == "n_set_aside") {
+            return count_arg(static_cast<double>(
+                std::count_if(data_.issues.begin(), data_.issues.end(),
+                              [](const QualityIssue& issue) { return !issue.field.empty(); })));
+        }
+        if (name == "n_targets") {
+            return count_arg(static_cast<double>(
+                std::count_if(assessment_.targets.begin(), assessment_.targets.end(),
+                              [&](const TargetResult& t) { return t.year == last_; })));
+        }
+        if (name.rfind("targets.", 0) == 0) {
+            const std::string status(name.substr(8));
+            return count_arg(static_cast<double>(std::count_if(
+                assessment_.targets.begin(), assessment_.targets.end(), [&](const TargetResult& t) {
+                    return t.year == last_ && status_name(t.status) == status;
+                })));
+        }
+        if (name == "n_guard_rails" || name == "n_guard_rails_breached") {
+            return count_arg(static_cast<double>(
+                std::count_if(assessment_.guard_rails.begin(), assessment_.guard_rails.end(),
+                              [&](const GuardRailResult& r) {
+                                  return r.year == last_ && r.scope == "all" &&
+                                         (name == "n_guard_rails" || r.breached);
+                              })));
+        }
+        if (name == "symbol") {
+            return text_arg(spec_.symbol);
+        }
+        if (name == "date") {
+            return text_arg(date_text(spec_.date));
+        }
+        if (name == "sources") {
+            return text_arg(source_names());
+        }
+        if (name == "targets_file") {
+            return text_arg(targets_source());
+        }
+        if (name == "min_n") {
+            return count_arg(static_cast<double>(spec_.min_n));
+        }
+        if (name.rfind("table.", 0) == 0 || name.rfind("figure.", 0) == 0) {
+            const auto found = references_.find(name);
+            if (found == references_.end()) {
+                return MessageArg{"..", std::nullopt, true};
+            }
+            return text_arg(found->second);
+        }
+        return indicator_argument(name);
     }
 
-    std::string targets_source() const {
-        std::set<std::string> files;
+    std::optional<MessageArg> indicator_argument(std::string_view name) const {
+        std::string id(name);
+        std::string suffix;
+        if (catalogue_.find(id) == nullptr) {
+            const auto dot = name.rfind('.');
+            if (dot == std::string_view::npos) {
+                return std::nullopt;
+            }
+            id = std::string(name.substr(0, dot));
+            suffix = std::string(name.substr(dot + 1));
+        }
+        const IndicatorDef* def = catalogue_.find(id);
+        if (def == nullptr) {
+            return std::nullopt;
+        }
+        const std::size_t all = results_.all_scope();
+        const auto value_at = [&](int year) -> std::optional<double> {
+            const auto* found = results_.find(id, all, year);
+            return found != nullptr ? found->value : std::nullopt;
+        };
+        const auto value_arg = [&](std::optional<double> value) {
+            return value ? MessageArg{sentence_value(*value, *def), value, false} : missing_arg();
+        };
+        if (suffix.empty()) {
+            return value_arg(value_at(last_));
+        }
+        if (suffix == "prev") {
+            return value_arg(value_at(last_ - 1));
+        }
+        if (suffix == "first") {
+            return value_arg(value_at(first_));
+        }
+        if (suffix == "n") {
+            const auto* found = results_.find(id, all, last_);
+            return found != nullptr ? count_arg(static_cast<double>(found->n)) : missing_arg();
+        }
+        if (suffix == "name") {
+            return text_arg(def->names.get(language_));
+        }
+        if (suffix == "short") {
+            return text_arg(def->short_names.get(language_));
+        }
+        if (suffix == "change" || suffix == "delta") {
+            const auto now = value_at(last_);
+            const auto before = value_at(last_ - 1);
+            if (!now || !before) {
+                return MessageArg{suffix == "change" ? "missing" : "..", std::nullopt, true};
+            }
+            const double diff = *now - *before;
+            if (suffix == "change") {
+                const double scale = std::max(std::fabs(*before), 1e-12);
+                const std::string keyword = std::fabs(diff) / scale < 1e-9 ? "same"
+                                            : diff > 0                     ? "up"
+                                                                           : "down";
+                return MessageArg{keyword, diff, false};
+            }
+            return MessageArg{delta_text(diff, *def), diff, false};
+        }
+        const TargetSpec* target = headline_target(id);
+        if (suffix == "target" || suffix == "baseline") {
+            if (target == nullptr) {
+                return MessageArg{"..", std::nullopt, true};
+            }
+            const double value = suffix == "target" ? target->target : target->baseline;
+            return MessageArg{sentence_value(value, *def), value, false};
+        }
+        if (suffix == "status") {
+            const TargetResult* result = headline_result(id);
+            if (result == nullptr) {
+                return MessageArg{word("statuses.none"), std::nullopt, true};
+            }
+            return text_arg(status_text(result->status));
+        }
+        return std::nullopt;
+    }
+
+    const TargetSpec* headline_target(const std::string& id) const {
         for (const auto& target : assessment_.set.targets) {
-            files.insert(display_path(target.where.file));
-        }
-        return fmt::format("{}", fmt::join(files, ", "));
-    }
-
-    std::string guard_rail_sentence() const {
-        std::vector<std::string> parts;
-        for (const auto& rail : assessment_.guard_rails) {
-            if (rail.year != last_ || rail.scope != "all") {
-                continue;
-            }
-            const GuardRail& spec = assessment_.set.guard_rails.at(rail.rail);
-            const IndicatorDef& def = *catalogue_.find(rail.indicator);
-            const double threshold = spec.below ? *spec.below : spec.above.value_or(0);
-            parts.push_back(
-                fmt::format("{} of {} institutions had {} {} {} ({}); the aggregate of {} {}",
-                            rail.institutions_breaching, rail.institutions, def.short_name,
-                            spec.below ? "below" : "above", format_indicator(threshold, def),
-                            spec.label, format_indicator(rail.value, def),
-                            rail.breached ? "is beyond the threshold" : "is within it"));
-        }
-        if (parts.empty()) {
-            return "No guard rail applies to the latest year.";
-        }
-        return fmt::format("Guard rails, shown whatever the targets, for {}: {}.", last_,
-                           fmt::join(parts, "; "));
-    }
-
-    std::string benchmark_sentence() const {
-        return "Peer groups follow the MicroBanking Bulletin conventions (age since the start "
-               "of lending, scale of the loan portfolio with region-specific thresholds, "
-               "charter). Each cell gives the median institution with the interquartile range "
-               "(P25 to P75) in brackets and n below; medians of fewer than three institutions "
-               "are not shown, so that no single institution can be identified.";
-    }
-
-    Table benchmark_table(std::size_t grouping) const {
-        Table table;
-        const std::string& name = results_.groupings[grouping].name;
-        table.caption = fmt::format("Table {}. Medians by {}, {}", benchmark_number_ + 4,
-                                    grouping_title(name), last_);
-        ++benchmark_number_;
-        table.sheet_name = fmt::format("Peers {}", benchmark_number_);
-        table.header = {grouping_title(name), "Institutions"};
-        table.widths = {2.2, 1.0};
-        std::vector<std::string> ids;
-        for (const auto& id : spec_.indicators) {
-            if (catalogue_.find(id)->has(Statistic::median)) {
-                ids.push_back(id);
-                table.header.push_back(column_title(*catalogue_.find(id)));
-                table.widths.push_back(1.5);
+            if (target.indicator == id && target.scope == "all") {
+                return &target;
             }
         }
-        auto scopes = results_.group_scopes(grouping);
-        scopes.push_back(results_.all_scope());
-        for (const std::size_t scope : scopes) {
-            std::vector<Cell> row{text_cell(results_.scopes[scope].label),
-                                  count_cell(results_.reporting_count(scope, last_))};
-            for (const auto& id : ids) {
-                row.push_back(median_cell(results_.find(id, scope, last_, Statistic::median),
-                                          *catalogue_.find(id)));
-            }
-            table.rows.push_back(std::move(row));
-        }
-        table.note = "Median (P25 to P75) of institution values; n below. " + missing_note();
-        return table;
+        return nullptr;
     }
-
-    std::string grouping_title(const std::string& name) const {
-        std::vector<std::string> parts;
-        std::size_t start = 0;
-        while (start <= name.size()) {
-            const auto end = std::min(name.find('+', start), name.size());
-            std::string part = name.substr(start, end - start);
-            if (part.rfind("peer:", 0) == 0) {
-                const auto* peer = catalogue_.find_peer_group(part.substr(5));
-                part = peer != nullptr ? peer->label.get(spec_.language) : part.substr(5);
-            } else if (part.rfind("custom:", 0) == 0) {
-                part = part.substr(7);
-            } else if (part == "legal_form") {
-                part = "Charter";
-            } else if (!part.empty()) {
-                part[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(part[0])));
-            }
-            parts.push_back(part);
-            start = end + 1;
-        }
-        return fmt::format("{}", fmt::join(parts, " and "));
-    }
-
-    const IndicatorResult* result(const std::string& id, std::size_t scope, int period) const {
-        return results_.find(id, scope, period);
-    }
-
-    /// "5.1%" or ".. (no data)", for sentences.
-    std::string value_text(const std::string& id, std::size_t scope, int period) const {
-        const IndicatorResult* found = result(id, scope, period);
-        const IndicatorDef& def = *catalogue_.find(id);
-        if (found == nullptr || !found->value) {
-            return "not available (no data)";
-        }
-        const std::string value = format_indicator(*found->value, def);
-        return def.unit == Unit::usd ? "USD " + value + " million" : value;
-    }
-
-    std::string coverage_sentence() const {
-        const std::size_t all = results_.all_scope();
-        long rows_read = 0;
-        long rows_used = 0;
-        for (const auto& stats : data_.stats) {
-            rows_read += stats.rows_read;
-            rows_used += stats.rows_used;
-        }
-        return fmt::format(
-            "The report covers fiscal years {} to {}. In {}, {} partner institutions in {} "
-            "{}s reported figures ({} in {}). Of {} institution-year records read, {} were used; "
-            "{} values were set aside as missing or impossible (Annex B). Every figure below is "
-            "an aggregate of the institutions that reported all of its inputs; their number (n) "
-            "is given with each figure.",
-            spec_.first_year, spec_.last_year, last_, results_.reporting_count(all, last_),
-            results_.group_scopes(0).size(), group_word(),
-            results_.reporting_count(all, spec_.first_year), spec_.first_year, rows_read, rows_used,
-            data_.issues.size());
-    }
-
-    std::string change_word(const std::string& id) const {
-        const std::size_t all = results_.all_scope();
-        const auto* now = result(id, all, last_);
-        const auto* before = result(id, all, last_ - 1);
-        if (now == nullptr || before == nullptr || !now->value || !before->value) {
-            return "";
-        }
-        const IndicatorDef& def = *catalogue_.find(id);
-        const std::string verb = *now->value > *before->value   ? "rose"
-                                 : *now->value < *before->value ? "fell"
-                                                                : "was unchanged";
-        if (verb == "was unchanged") {
-            return fmt::format(" ({} since {})", verb, last_ - 1);
-        }
-        return fmt::format(" ({} from {} in {})", verb, format_indicator(*before->value, def),
-                           last_ - 1);
-    }
-
-    std::string headline_sentence() const {
-        const std::size_t all = results_.all_scope();
-        std::string text = fmt::format("In {}, across all {}s: ", last_, group_word());
-        bool first = true;
-        for (const auto& id : spec_.indicators) {
-            const IndicatorDef& def = *catalogue_.find(id);
-            const auto* found = result(id, all, last_);
-            text += first ? "" : "; ";
-            first = false;
-            text += fmt::format("{} {}{}", def.name, value_text(id, all, last_), change_word(id));
-            if (found != nullptr && found->value) {
-                text += fmt::format(" [n = {}]", found->n);
+    const TargetResult* headline_result(const std::string& id) const {
+        for (const auto& result : assessment_.targets) {
+            if (result.indicator == id && result.scope == "all" && result.year == last_) {
+                return &result;
             }
         }
-        return text + ".";
+        return nullptr;
     }
 
-    std::string trend_sentence() const {
-        return fmt::format("Table 2 shows the aggregate of all {}s year by year. Institutions "
-                           "enter and leave the sample, so a change between two years mixes "
-                           "performance with composition; n gives the sample of each year.",
-                           group_word());
+    /// A value in running text: amounts in millions say so ("USD 1,257.5 million").
+    std::string sentence_value(double value, const IndicatorDef& def) const {
+        const std::string text = format_indicator(value, def, language_);
+        if (def.unit == Unit::usd) {
+            const bool millions = def.decimals > 0 && std::fabs(value) >= 1e5;
+            return word(millions ? "units.usd-millions" : "units.usd", {{"value", text_arg(text)}});
+        }
+        return text;
     }
 
-    std::string quality_sentence() const {
-        return "Values that are missing in a source stay missing; values that are impossible "
-               "(negative amounts or counts, PAR30 above the portfolio, PAR90 above PAR30, more "
-               "women borrowers than borrowers) are set aside and listed below with their file, "
-               "row, column and a stable code (docs/data.md); gaps in an institution's series, "
-               "figures carried forward and names shared by several institutions are flagged. "
-               "Rejected rows are not used at all.";
+    /// "+1.2 pp" for fractions (percentage points), else the signed difference.
+    std::string delta_text(double diff, const IndicatorDef& def) const {
+        const std::string sign = diff > 0 ? "+" : "";
+        if (def.unit == Unit::fraction) {
+            const std::string number = charts::group_thousands(diff * 100.0, def.decimals, locale_);
+            return word("units.pp", {{"value", text_arg(sign + number)}});
+        }
+        // "USD +14", "USD -1.2 million": the sign goes with the number.
+        if (def.unit == Unit::usd) {
+            const bool millions = def.decimals > 0 && std::fabs(diff) >= 1e5;
+            return word(millions ? "units.usd-millions" : "units.usd",
+                        {{"value", text_arg(sign + format_indicator(diff, def, language_))}});
+        }
+        return sign + format_indicator(diff, def, language_);
     }
 
-    /// The report's indicators in families (outreach, portfolio quality, sustainability and
-    /// efficiency), each at most six: the columns of one table that fits a page.
-    struct Family {
-        std::string title;
-        std::vector<std::string> ids;
-    };
-    std::vector<Family> indicator_families() const {
-        const std::vector<std::pair<std::string, std::vector<std::string>>> kinds{
-            {"Outreach", {"OUT-", "SOC-"}},
-            {"Portfolio quality", {"PQ-"}},
-            {"Sustainability and efficiency", {"FIN-", "EFF-"}}};
-        std::vector<Family> families;
-        std::vector<std::string> placed;
-        for (const auto& [title, prefixes] : kinds) {
-            Family family{title, {}};
-            for (const auto& id : spec_.indicators) {
-                const bool match = std::any_of(prefixes.begin(), prefixes.end(),
-                                               [&](const auto& p) { return id.rfind(p, 0) == 0; });
-                if (match) {
-                    family.ids.push_back(id);
-                    placed.push_back(id);
-                }
-            }
-            if (!family.ids.empty()) {
-                families.push_back(std::move(family));
-            }
-        }
-        Family other{"Other indicators", {}};
-        for (const auto& id : spec_.indicators) {
-            if (std::find(placed.begin(), placed.end(), id) == placed.end()) {
-                other.ids.push_back(id);
-            }
-        }
-        if (!other.ids.empty()) {
-            families.push_back(std::move(other));
-        }
-        // At most six indicator columns per table, in tables of even size.
-        std::vector<Family> out;
-        for (auto& family : families) {
-            const std::size_t tables = (family.ids.size() + 5) / 6;
-            const std::size_t per_table = (family.ids.size() + tables - 1) / tables;
-            for (std::size_t start = 0; start < family.ids.size(); start += per_table) {
-                const auto end = std::min(family.ids.size(), start + per_table);
-                out.push_back({family.title,
-                               {family.ids.begin() + static_cast<std::ptrdiff_t>(start),
-                                family.ids.begin() + static_cast<std::ptrdiff_t>(end)}});
-            }
-        }
-        if (out.empty()) {
-            out.push_back({"Indicators", spec_.indicators});
-        }
-        return out;
+    std::string status_text(Status status) const {
+        return word_or("statuses." + std::string(status_name(status)),
+                       std::string(status_word(status, language_)));
     }
 
-    Table scope_table(const Family& family, const std::string& suffix) const {
-        Table table;
-        table.caption =
-            suffix.empty()
-                ? fmt::format("Table 1. Indicators by {}, {}", group_word(), last_)
-                : fmt::format("Table 1{}. {} by {}, {}", suffix, family.title, group_word(), last_);
-        table.sheet_name = "Table 1" + suffix;
-        table.header = {group_word() == "region" ? "Region" : "Country", "Institutions"};
-        table.widths = {2.2, 1.1};
-        for (const auto& id : family.ids) {
-            table.header.push_back(column_title(*catalogue_.find(id)));
-            table.widths.push_back(1.2);
-        }
-        for (const std::size_t scope : primary_scopes()) {
-            std::vector<Cell> row{text_cell(results_.scopes[scope].label),
-                                  count_cell(results_.reporting_count(scope, last_))};
-            for (const auto& id : family.ids) {
-                row.push_back(result_cell(result(id, scope, last_), *catalogue_.find(id)));
-            }
-            table.rows.push_back(std::move(row));
-        }
-        table.note = missing_note() + " Source: " + source_names() + ".";
-        return table;
-    }
-
-    Table trend_table() const {
-        Table table;
-        table.caption =
-            fmt::format("Table 2. All {}s, {}-{}", group_word(), spec_.first_year, spec_.last_year);
-        table.sheet_name = "Table 2";
-        table.header = {"Indicator"};
-        table.widths = {3.0};
-        for (const int year : results_.periods) {
-            table.header.push_back(fmt::format("{}", year));
-            table.widths.push_back(1.0);
-        }
-        const std::size_t all = results_.all_scope();
-        for (const auto& id : spec_.indicators) {
-            const IndicatorDef& def = *catalogue_.find(id);
-            std::vector<Cell> row{text_cell(indicator_label(def))};
-            for (const int year : results_.periods) {
-                row.push_back(result_cell(result(id, all, year), def));
-            }
-            table.rows.push_back(std::move(row));
-        }
-        table.note = missing_note();
-        return table;
-    }
-
-    std::string indicator_label(const IndicatorDef& def) const {
-        std::string label = fmt::format("{} {}", def.id, def.name);
-        if (def.unit == Unit::usd && def.decimals > 0) {
-            label += " (USD m)";
-        }
-        return label;
-    }
-
-    Table annex_table() const {
-        Table table;
-        table.caption = fmt::format("Table A.1. Results by {} and year", group_word());
-        table.sheet_name = "Annex A";
-        table.header = {"Indicator", group_word() == "region" ? "Region" : "Country"};
-        table.widths = {2.4, 2.2};
-        for (const int year : results_.periods) {
-            table.header.push_back(fmt::format("{}", year));
-            table.widths.push_back(1.0);
-        }
-        for (const auto& id : spec_.indicators) {
-            const IndicatorDef& def = *catalogue_.find(id);
-            for (const std::size_t scope : primary_scopes()) {
-                std::vector<Cell> row{text_cell(indicator_label(def)),
-                                      text_cell(results_.scopes[scope].label)};
-                for (const int year : results_.periods) {
-                    row.push_back(result_cell(result(id, scope, year), def));
-                }
-                table.rows.push_back(std::move(row));
-            }
-        }
-        table.note = missing_note();
-        return table;
+    std::string reason_text(const IndicatorResult* result) const {
+        const std::string reason = result != nullptr && result->missing
+                                       ? std::string(reason_name(*result->missing))
+                                       : "no-data";
+        return word_or("reasons." + reason, reason);
     }
 
     std::string source_names() const {
@@ -678,18 +531,721 @@ private:
         return fmt::format("{}", fmt::join(names, "; "));
     }
 
-    /// File names only: absolute paths differ between machines and would break reproducibility.
-    static std::string display_path(const std::string& path) {
-        const auto slash = path.find_last_of('/');
-        return slash == std::string::npos ? path : path.substr(slash + 1);
+    std::string targets_source() const {
+        std::set<std::string> files;
+        for (const auto& target : assessment_.set.targets) {
+            files.insert(display_path(target.where.file));
+        }
+        return fmt::format("{}", fmt::join(files, ", "));
     }
 
-    Table sources_table() const {
+    // ---- scopes and groupings ---------------------------------------------------------------
+
+    /// The translated name of a group value ("Africa" -> "Afrique"); the data's label otherwise.
+    std::string group_word(const std::string& value) const {
+        return word_or("groups." + slug(value), value);
+    }
+
+    /// The printed name of a scope; "all" is named after `grouping` ("All regions").
+    std::string scope_label(std::size_t scope, std::size_t grouping = 0) const {
+        const Scope& s = results_.scopes[scope];
+        if (s.key == "all") {
+            const std::string name =
+                grouping < results_.groupings.size() ? results_.groupings[grouping].name : "";
+            const std::string dimension = name.substr(0, name.find('+'));
+            return word_or("groups.all-" + slug(dimension), word("groups.all"));
+        }
+        std::vector<std::string> parts;
+        std::size_t start = 0;
+        while (start <= s.key.size()) {
+            const auto end = std::min(s.key.find('+', start), s.key.size());
+            const std::string part = s.key.substr(start, end - start);
+            std::size_t colon = part.find(':');
+            if (part.rfind("peer:", 0) == 0 || part.rfind("custom:", 0) == 0) {
+                colon = part.find(':', colon + 1);
+            }
+            parts.push_back(colon == std::string::npos ? part : group_word(part.substr(colon + 1)));
+            start = end + 1;
+        }
+        return fmt::format("{}", fmt::join(parts, ", "));
+    }
+
+    std::string grouping_title(const std::string& name) const {
+        std::vector<std::string> parts;
+        std::size_t start = 0;
+        while (start <= name.size()) {
+            const auto end = std::min(name.find('+', start), name.size());
+            std::string part = name.substr(start, end - start);
+            if (part.rfind("peer:", 0) == 0) {
+                const auto* peer = catalogue_.find_peer_group(part.substr(5));
+                part = peer != nullptr ? peer->label.get(language_) : part.substr(5);
+            } else if (part.rfind("custom:", 0) == 0) {
+                part = part.substr(7);
+            } else {
+                part = word_or("labels.dimension-" + slug(part), part);
+            }
+            parts.push_back(part);
+            start = end + 1;
+        }
+        return fmt::format("{}", fmt::join(parts, " / "));
+    }
+
+    std::optional<std::size_t> grouping_index(const TemplateBlock& block) const {
+        if (block.grouping.empty()) {
+            return 0;
+        }
+        for (std::size_t g = 0; g < results_.groupings.size(); ++g) {
+            if (results_.groupings[g].name == block.grouping) {
+                return g;
+            }
+        }
+        diagnostics_.error(
+            block.where,
+            fmt::format("grouping '{}' was not computed for this report", block.grouping));
+        return std::nullopt;
+    }
+
+    std::vector<std::size_t> scopes_with_all(std::size_t grouping) const {
+        auto scopes = results_.group_scopes(grouping);
+        scopes.push_back(results_.all_scope());
+        return scopes;
+    }
+
+    // ---- conditions -------------------------------------------------------------------------
+
+    bool any_value(const std::vector<std::string>& ids, bool last_only) const {
+        for (const auto& item : results_.items) {
+            if (!item.value || (last_only && item.period != last_)) {
+                continue;
+            }
+            if (std::find(ids.begin(), ids.end(), item.indicator) != ids.end()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    std::vector<std::string> block_ids(const TemplateBlock& block) const {
+        std::vector<std::string> ids;
+        for (const auto& id : block.indicators) {
+            ids.push_back(id.substr(0, id.find(':')));
+        }
+        if (!block.indicator.empty()) {
+            ids.push_back(block.indicator);
+        }
+        return ids;
+    }
+
+    bool holds(const TemplateBlock& block) const {
+        if (block.when == "targets") {
+            return !assessment_.targets.empty();
+        }
+        if (block.when == "guard-rails") {
+            return !assessment_.guard_rails.empty();
+        }
+        if (block.when == "survey-data") {
+            auto ids = block_ids(block);
+            if (ids.empty()) {
+                for (const auto& id : results_.indicators) {
+                    if (id.rfind("SOC-", 0) == 0) {
+                        ids.push_back(id);
+                    }
+                }
+            }
+            return any_value(ids, false);
+        }
+        if (block.when == "peer-groups") {
+            return std::any_of(
+                results_.groupings.begin(), results_.groupings.end(),
+                [](const Grouping& g) { return g.name.find("peer:") != std::string::npos; });
+        }
+        if (block.when == "data-issues") {
+            return !data_.issues.empty();
+        }
+        if (block.when == "values") {
+            return any_value(block_ids(block), true);
+        }
+        return true;
+    }
+
+    /// Numbers the tables ("3", "A.1") and figures ("2") that will be printed, so that texts
+    /// can refer to them before they appear ({table.<id>}, {figure.<id>}).
+    void number_blocks() {
+        int annex = 0;
+        int table = 0;
+        int table_in_annex = 0;
+        int figure = 0;
+        for (const auto& block : report_.blocks) {
+            if (!block.when.empty() && !holds(block)) {
+                continue;
+            }
+            std::string number;
+            if (block.type == BlockType::heading && block.annex) {
+                ++annex;
+                table_in_annex = 0;
+            } else if (block.type == BlockType::table && block.in_pdf) {
+                number = annex > 0 ? fmt::format("{}.{}", static_cast<char>('A' + annex - 1),
+                                                 ++table_in_annex)
+                                   : fmt::format("{}", ++table);
+            } else if (block.type == BlockType::figure) {
+                number = fmt::format("{}", ++figure);
+            } else {
+                continue;
+            }
+            numbers_[&block] = number;
+            if (!block.id.empty()) {
+                const std::string kind = block.type == BlockType::table ? "table." : "figure.";
+                references_[kind + block.id] = number;
+            }
+        }
+    }
+
+    // ---- blocks -----------------------------------------------------------------------------
+
+    void add(const TemplateBlock& block) {
+        switch (block.type) {
+        case BlockType::contents:
+            blocks_->emplace_back(Contents{word(block.text)});
+            break;
+        case BlockType::page_break:
+            blocks_->emplace_back(PageBreak{});
+            break;
+        case BlockType::heading:
+            heading(block);
+            break;
+        case BlockType::paragraph: {
+            Paragraph p;
+            p.text = word(block.text);
+            if (block.numbered && annex_ == 0) {
+                p.number = ++paragraph_;
+            }
+            for (const auto& key : block.footnotes) {
+                p.footnotes.push_back(word(key));
+            }
+            blocks_->emplace_back(std::move(p));
+            break;
+        }
+        case BlockType::key_figures:
+            blocks_->emplace_back(key_figures(block));
+            break;
+        case BlockType::table:
+            if (auto table = make_table(block)) {
+                finish_table(block, *table);
+                blocks_->emplace_back(std::move(*table));
+            }
+            break;
+        case BlockType::figure:
+            if (auto fig = make_figure(block)) {
+                blocks_->emplace_back(std::move(*fig));
+            }
+            break;
+        }
+    }
+
+    void heading(const TemplateBlock& block) {
+        Heading h;
+        h.level = block.level;
+        h.text = word(block.text);
+        if (block.annex) {
+            ++annex_;
+            const std::string letter(1, static_cast<char>('A' + annex_ - 1));
+            h.number = word("labels.annex", {{"label", text_arg(letter)}});
+            h.id = block.id.empty() ? "annex-" + slug(letter) : block.id;
+        } else if (block.level == 1) {
+            subsection_ = 0;
+            h.number = fmt::format("{}", ++section_);
+            h.id = block.id.empty() ? fmt::format("sec-{}", section_) : block.id;
+        } else {
+            h.number = annex_ > 0 ? "" : fmt::format("{}.{}", section_, ++subsection_);
+            h.id = block.id.empty() ? fmt::format("sec-{}-{}", section_, subsection_) : block.id;
+        }
+        blocks_->emplace_back(std::move(h));
+    }
+
+    KeyFigures key_figures(const TemplateBlock& block) const {
+        KeyFigures box;
+        box.title = block.title.empty() ? "" : word(block.title);
+        box.note = block.note.empty() ? "" : word(block.note);
+        const std::size_t all = results_.all_scope();
+        for (const auto& id : block.indicators) {
+            const IndicatorDef& def = *catalogue_.find(id.substr(0, id.find(':')));
+            KeyFigure item;
+            item.label = def.short_names.get(language_);
+            const auto* now = results_.find(def.id, all, last_);
+            const auto* before = results_.find(def.id, all, last_ - 1);
+            item.excel_format = excel_format(def);
+            if (now != nullptr && now->value) {
+                item.value = format_indicator(*now->value, def, language_);
+                item.number = now->value;
+                if (def.unit == Unit::usd) {
+                    item.value = sentence_value(*now->value, def);
+                }
+                if (before != nullptr && before->value) {
+                    item.detail =
+                        word("labels.since",
+                             {{"value", text_arg(delta_text(*now->value - *before->value, def))},
+                              {"year", text_arg(fmt::format("{}", last_ - 1))},
+                              {"n", count_arg(static_cast<double>(now->n))}});
+                } else {
+                    item.detail =
+                        word("labels.n-only", {{"n", count_arg(static_cast<double>(now->n))}});
+                }
+            } else {
+                item.value = "..";
+                item.detail = reason_text(now);
+            }
+            if (const TargetResult* result = headline_result(def.id)) {
+                item.status = std::string(status_name(result->status));
+            }
+            box.items.push_back(std::move(item));
+        }
+        if (block.targets) {
+            long on_track = 0;
+            long total = 0;
+            for (const auto& target : assessment_.targets) {
+                if (target.year == last_) {
+                    ++total;
+                    on_track += target.status == Status::on_track ? 1 : 0;
+                }
+            }
+            KeyFigure item;
+            item.label = word("labels.targets-on-track");
+            item.value =
+                word("labels.count-of-total", {{"count", count_arg(static_cast<double>(on_track))},
+                                               {"total", count_arg(static_cast<double>(total))}});
+            item.number = static_cast<double>(on_track);
+            item.excel_format = "0";
+            item.detail = word("labels.targets-detail");
+            box.items.push_back(std::move(item));
+        }
+        return box;
+    }
+
+    /// Numbers the table ("Table 3." or "Table A.1.") and sets its caption, sheet and notes.
+    void finish_table(const TemplateBlock& block, Table& table) {
+        const auto found = numbers_.find(&block);
+        const std::string number = found != numbers_.end() ? found->second : "";
+        const std::string caption = block.caption.empty() ? table.caption : word(block.caption);
+        if (table.in_pdf) {
+            table.caption = word("labels.table", {{"label", text_arg(number)}}) + " " + caption;
+        } else {
+            table.caption = caption;
+        }
+        table.sheet_name = !block.sheet.empty() ? block.sheet
+                           : table.sheet_name.empty()
+                               ? word("labels.table-sheet", {{"label", text_arg(number)}})
+                               : table.sheet_name;
+        if (table.sheet_name.size() > 31) {
+            table.sheet_name.resize(31);
+        }
+        if (!block.note.empty()) {
+            table.note = word(block.note);
+        }
+        for (const auto& key : block.footnotes) {
+            table.footnotes.push_back(word(key));
+        }
+        table.id = "table-" + (block.id.empty() ? slug(number) : block.id);
+    }
+
+    std::optional<Figure> make_figure(const TemplateBlock& block) {
+        if (!figure_results_) {
+            // The figures print scope labels from the results: give them the translated names.
+            figure_results_ = results_;
+            for (std::size_t i = 0; i < figure_results_->scopes.size(); ++i) {
+                figure_results_->scopes[i].label = scope_label(i, results_.scopes[i].grouping);
+            }
+        }
+        FigureContext context{
+            catalogue_,  *figure_results_,
+            assessment_, data_,
+            first_,      last_,
+            language_,   [this](std::string_view key) { return source_text(key); }};
+        FigureRequest request;
+        request.kind = block.figure;
+        request.indicator = block.indicator;
+        request.indicators = block.indicators;
+        request.grouping = block.grouping;
+        request.title = block.caption.empty() ? "" : word(block.caption);
+        request.where = block.where;
+        auto fig = build_report_figure(request, context, diagnostics_);
+        if (!fig) {
+            return std::nullopt;
+        }
+        const auto found = numbers_.find(&block);
+        const std::string number = found != numbers_.end() ? found->second : "";
+        const std::string caption = block.caption.empty() ? fig->caption : request.title;
+        fig->caption = word("labels.figure", {{"label", text_arg(number)}}) + " " + caption;
+        fig->sheet_name = !block.sheet.empty()
+                              ? block.sheet
+                              : word("labels.figure-sheet", {{"label", text_arg(number)}});
+        if (!block.note.empty()) {
+            fig->note = word(block.note);
+        }
+        for (const auto& key : block.footnotes) {
+            fig->footnotes.push_back(word(key));
+        }
+        fig->id = block.id.empty() ? "figure-" + number : "figure-" + block.id;
+        return fig;
+    }
+
+    // ---- tables -----------------------------------------------------------------------------
+
+    /// The indicators of a table block: its own, or the report's [indicators] show.
+    std::vector<std::string> table_ids(const TemplateBlock& block) const {
+        return block.indicators.empty() ? spec_.indicators : block.indicators;
+    }
+
+    const IndicatorResult* find(const std::string& spec, std::size_t scope, int period) const {
+        const auto colon = spec.find(':');
+        if (colon == std::string::npos) {
+            return results_.find(spec, scope, period);
+        }
+        const auto statistic = parse_statistic(spec.substr(colon + 1));
+        return statistic ? results_.find(spec.substr(0, colon), scope, period, *statistic)
+                         : nullptr;
+    }
+
+    const IndicatorDef& def_of(const std::string& spec) const {
+        return *catalogue_.find(spec.substr(0, spec.find(':')));
+    }
+
+    std::string column_title(const std::string& spec) const {
+        const IndicatorDef& def = def_of(spec);
+        std::string title = def.short_names.get(language_);
+        const auto colon = spec.find(':');
+        if (colon != std::string::npos) {
+            title = word("labels.statistic-of",
+                         {{"label", text_arg(title)},
+                          {"value", text_arg(word_or("statistics." + spec.substr(colon + 1),
+                                                     spec.substr(colon + 1)))}});
+        }
+        return title;
+    }
+
+    std::string indicator_label(const IndicatorDef& def) const {
+        return fmt::format("{} {}", def.id, def.names.get(language_));
+    }
+
+    Cell count_cell(long count) const {
+        Cell cell;
+        cell.number = static_cast<double>(count);
+        cell.text = count_text(static_cast<double>(count));
+        cell.excel_format = "#,##0";
+        cell.align = Align::right;
+        return cell;
+    }
+
+    Cell value_cell(std::optional<double> value, const IndicatorDef& def) const {
+        Cell cell;
+        cell.align = Align::right;
+        cell.excel_format = excel_format(def);
+        if (value) {
+            cell.number = value;
+            cell.text = format_indicator(*value, def, language_);
+        } else {
+            cell.text = "..";
+            cell.missing = true;
+        }
+        return cell;
+    }
+
+    /// The cell of one result: the value with n below it, or ".." with the reason.
+    Cell result_cell(const IndicatorResult* result, const IndicatorDef& def,
+                     bool quartiles = false) const {
+        Cell cell = value_cell(result != nullptr ? result->value : std::nullopt, def);
+        if (!cell.number) {
+            cell.subtext = reason_text(result);
+            return cell;
+        }
+        cell.subtext = fmt::format("n={}", result->n);
+        if (quartiles && result->p25 && result->p75) {
+            cell.text = fmt::format("{} ({}\u2013{})", cell.text,
+                                    format_indicator(*result->p25, def, language_),
+                                    format_indicator(*result->p75, def, language_));
+        }
+        return cell;
+    }
+
+    std::string header(std::string_view key) const { return word("headers." + std::string(key)); }
+
+    std::optional<Table> make_table(const TemplateBlock& block) const {
+        const std::string& kind = block.table;
+        if (kind == "results-matrix") {
+            return results_matrix();
+        }
+        if (kind == "by-scope") {
+            const auto g = grouping_index(block);
+            return g ? std::optional<Table>(by_scope(block, *g)) : std::nullopt;
+        }
+        if (kind == "trend") {
+            return trend(block);
+        }
+        if (kind == "benchmark") {
+            const auto g = grouping_index(block);
+            return g ? std::optional<Table>(benchmark(block, *g)) : std::nullopt;
+        }
+        if (kind == "by-scope-year") {
+            const auto g = grouping_index(block);
+            return g ? std::optional<Table>(by_scope_year(block, *g)) : std::nullopt;
+        }
+        if (kind == "guard-rails") {
+            return guard_rails();
+        }
+        if (kind == "coverage") {
+            const auto g = grouping_index(block);
+            return g ? std::optional<Table>(coverage(*g)) : std::nullopt;
+        }
+        if (kind == "sources") {
+            return sources();
+        }
+        if (kind == "issues-by-code") {
+            return issues_by_code();
+        }
+        if (kind == "issues") {
+            return issues();
+        }
+        if (kind == "definitions") {
+            return definitions(block);
+        }
+        if (kind == "peer-groups") {
+            const auto g = grouping_index(block);
+            return g ? std::optional<Table>(peer_groups(*g)) : std::nullopt;
+        }
+        if (kind == "results") {
+            return results_sheet();
+        }
+        diagnostics_.error(block.where, fmt::format("unknown table kind '{}'", kind),
+                           did_you_mean(kind, table_kinds()));
+        return std::nullopt;
+    }
+
+    Table results_matrix() const {
         Table table;
-        table.caption = "Table B.1. Sources and records";
+        table.caption =
+            word("captions.results-matrix", {{"year", text_arg(fmt::format("{}", last_))}});
+        table.sheet_name = "Targets";
+        table.header = {header("commitment"), header("indicator"), header("baseline"),
+                        header("target"),     header("milestone"), header("actual"),
+                        header("progress"),   header("status"),    header("source-n")};
+        table.widths = {1.5, 1.9, 1.1, 1.1, 1.1, 1.1, 0.9, 1.35, 0.95};
+        for (const auto& target : assessment_.targets) {
+            if (target.year != last_) {
+                continue;
+            }
+            const TargetSpec& spec = assessment_.set.targets.at(target.target);
+            const IndicatorDef& def = *catalogue_.find(target.indicator);
+            const auto scope = results_.scope_index(target.scope);
+            Cell baseline = value_cell(spec.baseline, def);
+            baseline.subtext = fmt::format("{}", spec.baseline_year);
+            Cell goal = value_cell(spec.target, def);
+            goal.subtext = fmt::format("{}", spec.target_year);
+            Cell milestone = text_cell("-");
+            milestone.align = Align::right;
+            if (!spec.milestones.empty()) {
+                const Milestone* chosen = &spec.milestones.front();
+                for (const auto& m : spec.milestones) {
+                    if (m.year <= last_) {
+                        chosen = &m;
+                    }
+                }
+                milestone = value_cell(chosen->value, def);
+                milestone.subtext = fmt::format("{}", chosen->year);
+            }
+            Cell actual = value_cell(target.actual, def);
+            Cell source = text_cell("..");
+            if (const auto* found =
+                    scope ? results_.find(target.indicator, *scope, last_) : nullptr) {
+                actual.subtext = found->value ? "" : reason_text(found);
+                source.text = fmt::format("n={}", found->n);
+            }
+            source.subtext = spec_.sources.empty() ? "" : spec_.sources.front().name;
+            Cell progress;
+            progress.align = Align::right;
+            progress.excel_format = "0%";
+            if (target.progress) {
+                progress.number = target.progress;
+                progress.text = charts::group_thousands(*target.progress * 100.0, 0, locale_) +
+                                percent_sign(locale_);
+            } else {
+                progress.text = "..";
+                progress.missing = true;
+            }
+            Cell status = text_cell(status_text(target.status));
+            status.status = std::string(status_name(target.status));
+            Cell indicator = text_cell(indicator_label(def));
+            indicator.subtext = scope ? scope_label(*scope) : target.scope;
+            table.rows.push_back(
+                {text_cell(word_or("commitments." + target.indicator, word("commitments.default"))),
+                 indicator, baseline, goal, milestone, actual, progress, status, source});
+        }
+        table.note = word("notes.results-matrix", {{"targets_file", text_arg(targets_source())}});
+        return table;
+    }
+
+    Table by_scope(const TemplateBlock& block, std::size_t grouping) const {
+        Table table;
+        table.caption = grouping_title(results_.groupings[grouping].name);
+        table.header = {grouping_title(results_.groupings[grouping].name), header("institutions")};
+        table.widths = {2.2, 1.1};
+        const auto ids = table_ids(block);
+        for (const auto& id : ids) {
+            table.header.push_back(column_title(id));
+            table.widths.push_back(1.2);
+        }
+        for (const std::size_t scope : scopes_with_all(grouping)) {
+            std::vector<Cell> row{text_cell(scope_label(scope, grouping)),
+                                  count_cell(results_.reporting_count(scope, last_))};
+            for (const auto& id : ids) {
+                row.push_back(result_cell(find(id, scope, last_), def_of(id)));
+            }
+            table.rows.push_back(std::move(row));
+        }
+        table.note =
+            word("notes.missing", {{"min_n", count_arg(static_cast<double>(spec_.min_n))}});
+        return table;
+    }
+
+    Table trend(const TemplateBlock& block) const {
+        Table table;
+        table.header = {header("indicator")};
+        table.widths = {3.0};
+        for (const int year : results_.periods) {
+            table.header.push_back(fmt::format("{}", year));
+            table.widths.push_back(1.0);
+        }
+        const std::size_t all = results_.all_scope();
+        for (const auto& id : table_ids(block)) {
+            const IndicatorDef& def = def_of(id);
+            std::vector<Cell> row{text_cell(indicator_label(def))};
+            for (const int year : results_.periods) {
+                row.push_back(result_cell(find(id, all, year), def));
+            }
+            table.rows.push_back(std::move(row));
+        }
+        table.note =
+            word("notes.missing", {{"min_n", count_arg(static_cast<double>(spec_.min_n))}});
+        return table;
+    }
+
+    Table benchmark(const TemplateBlock& block, std::size_t grouping) const {
+        Table table;
+        table.header = {header("indicator")};
+        table.widths = {2.4};
+        const auto scopes = scopes_with_all(grouping);
+        for (const std::size_t scope : scopes) {
+            table.header.push_back(scope_label(scope, grouping));
+            table.widths.push_back(1.5);
+        }
+        std::vector<Cell> counts{text_cell(header("institutions"))};
+        for (const std::size_t scope : scopes) {
+            counts.push_back(count_cell(results_.reporting_count(scope, last_)));
+        }
+        table.rows.push_back(std::move(counts));
+        std::vector<std::string> ids = block.indicators;
+        if (ids.empty()) {
+            for (const auto& id : spec_.indicators) {
+                if (catalogue_.find(id)->has(Statistic::median)) {
+                    ids.push_back(id);
+                }
+            }
+        }
+        for (const auto& spec : ids) {
+            const IndicatorDef& def = def_of(spec);
+            std::vector<Cell> row{text_cell(indicator_label(def))};
+            for (const std::size_t scope : scopes) {
+                const IndicatorResult* median =
+                    def.has(Statistic::median)
+                        ? results_.find(def.id, scope, last_, Statistic::median)
+                        : results_.find(def.id, scope, last_);
+                row.push_back(result_cell(median, def, true));
+            }
+            table.rows.push_back(std::move(row));
+        }
+        table.note =
+            word("notes.benchmark", {{"min_n", count_arg(static_cast<double>(spec_.min_n))}});
+        return table;
+    }
+
+    Table by_scope_year(const TemplateBlock& block, std::size_t grouping) const {
+        Table table;
+        table.header = {header("indicator"), grouping_title(results_.groupings[grouping].name)};
+        table.widths = {2.4, 2.2};
+        for (const int year : results_.periods) {
+            table.header.push_back(fmt::format("{}", year));
+            table.widths.push_back(1.0);
+        }
+        for (const auto& id : table_ids(block)) {
+            const IndicatorDef& def = def_of(id);
+            for (const std::size_t scope : scopes_with_all(grouping)) {
+                std::vector<Cell> row{text_cell(indicator_label(def)),
+                                      text_cell(scope_label(scope, grouping))};
+                for (const int year : results_.periods) {
+                    row.push_back(result_cell(find(id, scope, year), def));
+                }
+                table.rows.push_back(std::move(row));
+            }
+        }
+        table.note =
+            word("notes.missing", {{"min_n", count_arg(static_cast<double>(spec_.min_n))}});
+        return table;
+    }
+
+    Table guard_rails() const {
+        Table table;
+        table.header = {header("indicator"), header("scope"),     header("threshold"),
+                        header("aggregate"), header("breaching"), header("status")};
+        table.widths = {2.4, 1.6, 1.6, 1.1, 1.3, 1.2};
+        for (const auto& rail : assessment_.guard_rails) {
+            if (rail.year != last_) {
+                continue;
+            }
+            const GuardRail& spec = assessment_.set.guard_rails.at(rail.rail);
+            const IndicatorDef& def = *catalogue_.find(rail.indicator);
+            const auto scope = results_.scope_index(rail.scope);
+            const double threshold = spec.below ? *spec.below : spec.above.value_or(0);
+            Cell limit =
+                text_cell(word(spec.below ? "labels.below" : "labels.above",
+                               {{"value", text_arg(format_indicator(threshold, def, language_))}}));
+            limit.subtext = word_or("rails." + rail.indicator, spec.label);
+            Cell breaching = text_cell(
+                word("labels.count-of-total",
+                     {{"count", count_arg(static_cast<double>(rail.institutions_breaching))},
+                      {"total", count_arg(static_cast<double>(rail.institutions))}}));
+            breaching.align = Align::right;
+            table.rows.push_back(
+                {text_cell(indicator_label(def)),
+                 text_cell(scope ? scope_label(*scope) : rail.scope), limit,
+                 value_cell(rail.value, def), breaching,
+                 text_cell(word(rail.breached ? "labels.breached" : "labels.within"))});
+        }
+        table.note = word("notes.guard-rails");
+        return table;
+    }
+
+    Table coverage(std::size_t grouping) const {
+        Table table;
+        table.header = {grouping_title(results_.groupings[grouping].name)};
+        table.widths = {2.6};
+        for (const int year : results_.periods) {
+            table.header.push_back(fmt::format("{}", year));
+            table.widths.push_back(1.0);
+        }
+        for (const std::size_t scope : scopes_with_all(grouping)) {
+            std::vector<Cell> row{text_cell(scope_label(scope, grouping))};
+            for (const int year : results_.periods) {
+                row.push_back(count_cell(results_.reporting_count(scope, year)));
+            }
+            table.rows.push_back(std::move(row));
+        }
+        table.note = word("notes.coverage");
+        return table;
+    }
+
+    Table sources() const {
+        Table table;
         table.sheet_name = "Sources";
-        table.header = {"Source",    "File",          "Rows read",
-                        "Rows used", "Rows rejected", "Rejected by reason"};
+        table.header = {header("source"),    header("file"),          header("rows-read"),
+                        header("rows-used"), header("rows-rejected"), header("rejected-by")};
         table.widths = {1.1, 2.2, 0.9, 0.9, 0.9, 2.0};
         for (const auto& stats : data_.stats) {
             std::vector<std::string> reasons;
@@ -705,17 +1261,50 @@ private:
         return table;
     }
 
-    Table issues_table() const {
+    Table issues_by_code() const {
+        Table table;
+        table.sheet_name = "Issues by code";
+        table.header = {header("code"), header("severity"), header("count"), header("fields")};
+        table.widths = {2.4, 1.0, 0.8, 3.4};
+        struct Count {
+            long errors = 0;
+            long total = 0;
+            std::set<std::string> fields;
+        };
+        std::map<std::string, Count> counts;
+        for (const auto& issue : data_.issues) {
+            Count& count = counts[issue.code];
+            ++count.total;
+            count.errors += issue.severity == Severity::error ? 1 : 0;
+            if (!issue.field.empty()) {
+                count.fields.insert(issue.field);
+            }
+        }
+        for (const auto& [code, count] : counts) {
+            table.rows.push_back(
+                {text_cell(code),
+                 text_cell(word(count.errors > 0 ? "labels.error" : "labels.warning")),
+                 count_cell(count.total),
+                 text_cell(count.fields.empty()
+                               ? "-"
+                               : fmt::format("{}", fmt::join(count.fields, ", ")))});
+        }
+        table.note = word("notes.issues");
+        return table;
+    }
+
+    Table issues() const {
         Table table;
         std::set<std::string> files;
         for (const auto& issue : data_.issues) {
             files.insert(display_path(issue.where.file));
         }
         const bool one_file = files.size() == 1;
-        table.caption = one_file ? fmt::format("Table B.2. Data problems in {}", *files.begin())
-                                 : "Table B.2. Data problems";
+        table.caption = one_file ? word("captions.issues-in", {{"label", text_arg(*files.begin())}})
+                                 : word("captions.issues");
         table.sheet_name = "Data quality";
-        table.header = {one_file ? "Row:col" : "File:row:col", "Code", "Field", "Value", "Problem"};
+        table.header = {header(one_file ? "row-col" : "file-row-col"), header("code"),
+                        header("field"), header("value"), header("problem")};
         table.widths = {one_file ? 0.9 : 2.2, 2.0, 2.0, 1.3, 3.6};
         for (const auto& issue : data_.issues) {
             std::string where =
@@ -730,149 +1319,157 @@ private:
         return table;
     }
 
-    Table definitions_table() const {
+    Table definitions(const TemplateBlock& block) const {
         Table table;
-        table.caption = "Table C.1. Definitions";
         table.sheet_name = "Definitions";
-        table.header = {"Id", "Indicator", "Formula", "Aggregation", "Standard"};
+        table.header = {header("id"), header("indicator"), header("formula"), header("aggregation"),
+                        header("standard")};
         table.widths = {0.8, 1.8, 2.8, 1.4, 2.0};
-        for (const auto& id : spec_.indicators) {
-            const IndicatorDef& def = *catalogue_.find(id);
+        const auto ids = block.indicators.empty() ? results_.indicators : block.indicators;
+        for (const auto& id : ids) {
+            const IndicatorDef& def = def_of(id);
             std::vector<std::string> aggregation;
             for (const Statistic statistic : def.statistics) {
-                switch (statistic) {
-                case Statistic::sum:
-                    aggregation.emplace_back("sum over institutions");
-                    break;
-                case Statistic::ratio:
-                    aggregation.emplace_back("weighted ratio: sum / sum");
-                    break;
-                case Statistic::median:
-                    aggregation.emplace_back("median with P25-P75 (n >= 3)");
-                    break;
-                case Statistic::bwm:
-                    aggregation.push_back("mean weighted by " + def.weight);
-                    break;
-                case Statistic::trimmed_mean:
-                    aggregation.push_back(
-                        fmt::format("trimmed mean ({:g}% each end)", def.trim * 100));
-                    break;
-                }
+                const std::string name(statistic_name(statistic));
+                aggregation.push_back(word(
+                    "aggregations." + name,
+                    {{"label", text_arg(def.weight)},
+                     {"value", text_arg(charts::group_thousands(def.trim * 100, 0, locale_))}}));
             }
             std::string standard = def.source;
             if (!def.version.empty()) {
                 standard += "; " + def.version;
             }
-            table.rows.push_back(
-                {text_cell(def.id), text_cell(def.name), text_cell(def.formula_text),
-                 text_cell(fmt::format("{}", fmt::join(aggregation, "; "))), text_cell(standard)});
+            table.rows.push_back({text_cell(def.id), text_cell(def.names.get(language_)),
+                                  text_cell(def.formula_text),
+                                  text_cell(fmt::format("{}", fmt::join(aggregation, "; "))),
+                                  text_cell(standard)});
         }
-        table.note = "avg(x): mean of the opening and closing balance of x; prev(x): x in the "
-                     "previous fiscal year of the same institution (gaps are not bridged). "
-                     "Flows are annualised for periods other than 12 months.";
+        table.note = word("notes.definitions");
         return table;
     }
 
-    /// Every result in long form, for analysts (workbook only).
+    Table peer_groups(std::size_t grouping) const {
+        Table table;
+        table.header = {grouping_title(results_.groupings[grouping].name), header("institutions"),
+                        header("names")};
+        table.widths = {2.0, 1.0, 5.0};
+        std::map<std::string, std::string> names;
+        for (std::size_t r = 0; r < data_.institution_id.size(); ++r) {
+            if (r < data_.institution_name.size() && !data_.institution_name[r].empty()) {
+                names[data_.institution_id[r]] = data_.institution_name[r];
+            }
+        }
+        for (const std::size_t scope : results_.group_scopes(grouping)) {
+            std::set<std::string> members;
+            for (const auto& item : results_.items) {
+                if (item.scope == scope && item.period == last_) {
+                    for (auto& id : results_.institutions(item)) {
+                        members.insert(std::move(id));
+                    }
+                }
+            }
+            std::vector<std::string> shown;
+            for (const auto& id : members) {
+                const auto found = names.find(id);
+                shown.push_back(found != names.end() ? found->second : id);
+            }
+            std::sort(shown.begin(), shown.end());
+            table.rows.push_back(
+                {text_cell(scope_label(scope)), count_cell(results_.reporting_count(scope, last_)),
+                 text_cell(shown.empty() ? "-" : fmt::format("{}", fmt::join(shown, ", ")))});
+        }
+        table.note = word("notes.peer-groups");
+        return table;
+    }
+
+    /// Every result in long form, for analysts (workbook only). Headers stay English: scripts
+    /// read this sheet.
     Table results_sheet() const {
         Table table;
-        table.caption = "All results";
+        table.caption = word("captions.results");
         table.sheet_name = "Results";
         table.in_pdf = false;
         table.header = {"Indicator", "Name", "Statistic", "Scope", "Period",         "Value",
                         "P25",       "P75",  "Unit",      "n",     "Missing reason", "Flags"};
         for (const auto& item : results_.items) {
             const IndicatorDef& def = *catalogue_.find(item.indicator);
-            Cell value = result_cell(&item, def);
-            value.subtext.clear();
-            auto quartile = [&](std::optional<double> q) {
-                Cell cell;
-                cell.align = Align::right;
-                cell.excel_format = excel_format(def);
-                if (q) {
-                    cell.number = q;
-                    cell.text = format_indicator(*q, def);
+            Cell value = value_cell(item.value, def);
+            Cell p25 = value_cell(item.p25, def);
+            Cell p75 = value_cell(item.p75, def);
+            for (Cell* q : {&p25, &p75}) {
+                if (q->missing) {
+                    q->text.clear();
+                    q->missing = false;
                 }
-                return cell;
-            };
+            }
             std::vector<std::string> flags;
             for (const auto& flag : item.flags) {
                 flags.push_back(fmt::format("{} ({})", flag.flag, flag.count));
             }
-            table.rows.push_back({text_cell(item.indicator), text_cell(def.name),
+            Cell period = count_cell(item.period);
+            period.excel_format = "0";
+            table.rows.push_back({text_cell(item.indicator), text_cell(def.names.get(language_)),
                                   text_cell(std::string(statistic_name(item.statistic))),
-                                  text_cell(results_.scopes[item.scope].key),
-                                  count_cell(item.period), value, quartile(item.p25),
-                                  quartile(item.p75), text_cell(std::string(unit_name(def.unit))),
+                                  text_cell(results_.scopes[item.scope].key), period, value, p25,
+                                  p75, text_cell(std::string(unit_name(def.unit))),
                                   count_cell(item.n), text_cell(item.reason_text()),
                                   text_cell(fmt::format("{}", fmt::join(flags, "; ")))});
-            table.rows.back()[4].excel_format = "0";
         }
         return table;
     }
 
-    Figure figure(const ChartRequest& request) const {
-        const IndicatorDef& def = *catalogue_.find(request.indicator);
-        Figure fig;
-        charts::ChartSpec& chart = fig.chart;
-        chart.format = chart_format(def);
-        chart.title = request.title.empty() ? def.name : request.title;
-        chart.source_note = "Source: " + source_names() + ". Gaps and 'n/a' mark missing data.";
-        const auto groups = results_.group_scopes(0);
-        ++figure_number_;
-        if (request.kind == "column") {
-            chart.kind = charts::ChartKind::column;
-            chart.subtitle = fmt::format("{}, by {}", last_, group_word());
-            for (const std::size_t scope : groups) {
-                chart.categories.push_back(results_.scopes[scope].label);
-            }
-            charts::Series series;
-            series.name = def.short_name;
-            for (const std::size_t scope : groups) {
-                const auto* found = result(def.id, scope, last_);
-                series.values.push_back(found != nullptr ? found->value : std::nullopt);
-            }
-            chart.series.push_back(std::move(series));
-        } else {
-            chart.kind = charts::ChartKind::line;
-            chart.subtitle =
-                fmt::format("{}-{}, by {}", spec_.first_year, spec_.last_year, group_word());
-            for (const int year : results_.periods) {
-                chart.categories.push_back(fmt::format("{}", year));
-            }
-            for (const std::size_t scope : primary_scopes()) {
-                charts::Series series;
-                series.name = results_.scopes[scope].label;
-                for (const int year : results_.periods) {
-                    const auto* found = result(def.id, scope, year);
-                    series.values.push_back(found != nullptr ? found->value : std::nullopt);
-                }
-                chart.series.push_back(std::move(series));
-            }
-        }
-        fig.caption =
-            fmt::format("Figure {}. {} ({})", figure_number_, chart.title, chart.subtitle);
-        fig.sheet_name = fmt::format("Figure {}", figure_number_);
-        return fig;
-    }
-
     const ReportSpec& spec_;
+    const ReportTemplate& report_;
+    std::string language_;
+    charts::Locale locale_;
     const Catalogue& catalogue_;
     const Dataset& data_;
     const Results& results_;
     const Assessment& assessment_;
+    Diagnostics& diagnostics_;
     int last_;
-    mutable int benchmark_number_ = 0;
+    int first_;
+    const TextSet* texts_ = nullptr;
+    const TextSet* english_ = nullptr;
     std::vector<Block>* blocks_ = nullptr;
-    int paragraph_number_ = 0;
-    mutable int figure_number_ = 0;
+    int section_ = 0;
+    int subsection_ = 0;
+    int annex_ = 0;
+    int paragraph_ = 0;
+    std::optional<Results> figure_results_; ///< results with scope labels in the language
+    std::map<const TemplateBlock*, std::string> numbers_;        ///< printed tables and figures
+    std::map<std::string, std::string, std::less<>> references_; ///< "table.<id>" -> "3"
 };
 
 } // namespace
 
+Document build_document(const ReportSpec& spec, const ReportTemplate& report,
+                        const std::string& language, const Catalogue& catalogue,
+                        const Dataset& data, const Results& results, const Assessment& assessment,
+                        Diagnostics& diagnostics) {
+    return Builder(spec, report, language, catalogue, data, results, assessment, diagnostics)
+        .build();
+}
+
 Document build_document(const ReportSpec& spec, const Catalogue& catalogue, const Dataset& data,
                         const Results& results, const Assessment& assessment) {
-    return Builder(spec, catalogue, data, results, assessment).build();
+    Diagnostics diagnostics;
+    if (!spec.template_path.empty()) {
+        if (const auto report = load_template(spec.template_path, catalogue, diagnostics)) {
+            return build_document(spec, *report, spec.language, catalogue, data, results,
+                                  assessment, diagnostics);
+        }
+    }
+    Document doc;
+    doc.info.title = spec.title;
+    doc.info.subtitle = spec.subtitle;
+    doc.info.symbol = spec.symbol;
+    doc.info.language = spec.language;
+    doc.info.date_text = long_date(spec.date, spec.language);
+    doc.info.cover = spec.cover;
+    doc.info.summary = spec.summary;
+    return doc;
 }
 
 } // namespace sfp

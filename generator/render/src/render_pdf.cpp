@@ -1,13 +1,21 @@
 #include "sfp/render_pdf.hpp"
 
 #include "charts/draw.hpp"
-#include "charts/text.hpp"
+#include "sfp/hyphenate.hpp"
 #include "sfp/output.hpp"
 
 #include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+
+#include <algorithm>
 #include <ctime>
 #include <fmt/format.h>
 #include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <unordered_map>
 
 namespace sfp {
 
@@ -21,16 +29,35 @@ std::string iso8601_utc(std::int64_t timestamp) {
 
 namespace {
 
-// A4 in points, and the type area.
-constexpr double page_width = 595.276;
-constexpr double page_height = 841.890;
-constexpr double margin_left = 62;
-constexpr double margin_right = 62;
-constexpr double margin_top = 68;
-constexpr double margin_bottom = 64;
-constexpr double content_width = page_width - margin_left - margin_right;
-constexpr double content_bottom = page_height - margin_bottom;
+/// Page size and type area in points.
+struct Geometry {
+    double width = 595.276;
+    double height = 841.890;
+    double left = 62;
+    double right = 62;
+    double top = 68;
+    double bottom = 64;
+    [[nodiscard]] double content_width() const { return width - left - right; }
+    [[nodiscard]] double content_right() const { return width - right; }
+    [[nodiscard]] double content_bottom() const { return height - bottom; }
+};
+
+Geometry geometry_for(PageSize size) {
+    Geometry g;
+    switch (size) {
+    case PageSize::a4:
+        break;
+    case PageSize::letter:
+        g.width = 612;
+        g.height = 792;
+        break;
+    }
+    return g;
+}
+
 constexpr double paragraph_indent = 28; // room for the paragraph number
+constexpr double cell_pad = 3;
+constexpr double note_size = 7.5;
 
 struct Colour {
     double r, g, b;
@@ -39,6 +66,8 @@ constexpr Colour ink{0.1, 0.1, 0.1};
 constexpr Colour muted{0.38, 0.38, 0.38};
 constexpr Colour rule{0.55, 0.55, 0.55};
 constexpr Colour header_fill{0.90, 0.92, 0.95};
+constexpr Colour box_fill{0.95, 0.96, 0.98};
+constexpr Colour ilo_blue{0.118, 0.176, 0.745};
 
 /// The colour of a target status (the same as the charts'); the word is always printed too.
 Colour status_colour(const std::string& status) {
@@ -53,24 +82,194 @@ Colour status_colour(const std::string& status) {
     }
     return {0.6, 0.6, 0.6};
 }
-constexpr Colour ilo_blue{0.118, 0.176, 0.745};
 
-using DrawOp = std::function<void(cairo_t*)>;
+std::string roman(std::size_t n) {
+    static const std::pair<std::size_t, const char*> table[] = {
+        {1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"},
+        {40, "xl"},  {10, "x"},   {9, "ix"},  {5, "v"},    {4, "iv"},  {1, "i"}};
+    std::string out;
+    for (const auto& [value, letters] : table) {
+        while (n >= value) {
+            out += letters;
+            n -= value;
+        }
+    }
+    return out;
+}
 
-struct Page {
-    std::vector<DrawOp> ops;
+/// "¹²" for 12: the footnote marker set after a text.
+std::string superscript(int n) {
+    static const char* digits[] = {"\u2070", "\u00B9", "\u00B2", "\u00B3", "\u2074",
+                                   "\u2075", "\u2076", "\u2077", "\u2078", "\u2079"};
+    std::string out;
+    for (const char c : std::to_string(n)) {
+        out += digits[c - '0'];
+    }
+    return out;
+}
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+    return text;
+}
+
+/// Escapes a value for a cairo tag attribute string ('...').
+std::string attr(const std::string& value) {
+    std::string out;
+    for (const char c : value) {
+        if (c == '\'' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+enum class HAlign { left, right, centre };
+
+struct Style {
+    double size = 10;
+    bool bold = false;
+    double wrap = -1; ///< wrap width; <= 0: one line
+    HAlign align = HAlign::left;
+    bool justify = false;
+    double spacing = 1.0;
+    bool rtl = false;
 };
 
-struct OutlineEntry {
-    std::string title;
-    std::size_t page = 0; ///< 1-based
-    double y = 0;
+struct LayoutDeleter {
+    void operator()(PangoLayout* layout) const { g_object_unref(layout); }
 };
 
-struct CairoDeleter {
-    void operator()(cairo_t* cr) const { cairo_destroy(cr); }
-    void operator()(cairo_surface_t* surface) const { cairo_surface_destroy(surface); }
+/// A laid-out text: its size and the geometry of each line (layout coordinates, points).
+struct Laid {
+    std::unique_ptr<PangoLayout, LayoutDeleter> layout;
+    double width = 0;  ///< logical width (the wrap width when wrapping)
+    double ink_right = 0; ///< right edge of the widest line
+    double height = 0;
+    struct Line {
+        double top, bottom, baseline, x, width;
+    };
+    std::vector<Line> lines;
 };
+using LaidPtr = std::shared_ptr<const Laid>;
+
+/// Lays out text with one Pango context per direction for the whole render.
+class Typesetter {
+public:
+    Typesetter(cairo_t* cr, std::string family) : family_(std::move(family)) {
+        ltr_ = pango_cairo_create_context(cr);
+        rtl_ = pango_cairo_create_context(cr);
+        pango_context_set_base_dir(rtl_, PANGO_DIRECTION_RTL);
+    }
+    ~Typesetter() {
+        g_object_unref(ltr_);
+        g_object_unref(rtl_);
+    }
+    Typesetter(const Typesetter&) = delete;
+    Typesetter& operator=(const Typesetter&) = delete;
+
+    [[nodiscard]] LaidPtr set(const std::string& text, const Style& style) const {
+        LaidPtr out = set_once(text, style, style.wrap);
+        // Pango 1.50 can let a justified line that ends with an inserted hyphen overhang the
+        // wrap width by the hyphen's width; narrow the layout until every line fits.
+        double wrap = style.wrap;
+        for (int attempt = 0; attempt < 3 && style.wrap > 0 && out->ink_right > style.wrap + 0.2;
+             ++attempt) {
+            wrap -= out->ink_right - style.wrap + 0.2;
+            out = set_once(text, style, wrap);
+        }
+        return out;
+    }
+
+private:
+    [[nodiscard]] LaidPtr set_once(const std::string& text, const Style& style, double wrap) const {
+        auto out = std::make_shared<Laid>();
+        out->layout.reset(pango_layout_new(style.rtl ? rtl_ : ltr_));
+        PangoLayout* layout = out->layout.get();
+        PangoFontDescription* font = pango_font_description_new();
+        pango_font_description_set_family(font, family_.c_str());
+        pango_font_description_set_absolute_size(font, style.size * PANGO_SCALE);
+        pango_font_description_set_weight(font,
+                                          style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        pango_layout_set_font_description(layout, font);
+        pango_font_description_free(font);
+        if (style.rtl) {
+            pango_layout_set_auto_dir(layout, FALSE);
+        }
+        if (wrap > 0) {
+            pango_layout_set_width(layout, static_cast<int>(wrap * PANGO_SCALE));
+            pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+        }
+        switch (style.align) {
+        case HAlign::left:
+            pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
+            break;
+        case HAlign::right:
+            pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT);
+            break;
+        case HAlign::centre:
+            pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
+            break;
+        }
+        pango_layout_set_justify(layout, style.justify ? TRUE : FALSE);
+        if (style.spacing != 1.0) {
+            pango_layout_set_line_spacing(layout, static_cast<float>(style.spacing));
+        }
+        pango_layout_set_text(layout, text.c_str(), -1);
+        int width = 0;
+        int height = 0;
+        pango_layout_get_size(layout, &width, &height);
+        out->width = static_cast<double>(width) / PANGO_SCALE;
+        out->height = static_cast<double>(height) / PANGO_SCALE;
+        PangoLayoutIter* iter = pango_layout_get_iter(layout);
+        do {
+            int top = 0;
+            int bottom = 0;
+            pango_layout_iter_get_line_yrange(iter, &top, &bottom);
+            PangoRectangle logical;
+            pango_layout_iter_get_line_extents(iter, nullptr, &logical);
+            const double x = static_cast<double>(logical.x) / PANGO_SCALE;
+            const double w = static_cast<double>(logical.width) / PANGO_SCALE;
+            out->lines.push_back({static_cast<double>(top) / PANGO_SCALE,
+                                  static_cast<double>(bottom) / PANGO_SCALE,
+                                  static_cast<double>(pango_layout_iter_get_baseline(iter)) /
+                                      PANGO_SCALE,
+                                  x, w});
+            out->ink_right = std::max(out->ink_right, x + w);
+        } while (pango_layout_iter_next_line(iter));
+        pango_layout_iter_free(iter);
+        return out;
+    }
+
+    std::string family_;
+    PangoContext* ltr_ = nullptr;
+    PangoContext* rtl_ = nullptr;
+};
+
+void draw_laid(cairo_t* cr, const Laid& laid, double x, double y, Colour colour) {
+    cairo_set_source_rgb(cr, colour.r, colour.g, colour.b);
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, laid.layout.get());
+}
+
+/// Draws lines [from, to) of `laid`, line `from` at the top `y`.
+void draw_lines(cairo_t* cr, const Laid& laid, std::size_t from, std::size_t to, double x, double y,
+                Colour colour) {
+    cairo_set_source_rgb(cr, colour.r, colour.g, colour.b);
+    const double offset = laid.lines[from].top;
+    for (std::size_t i = from; i < to && i < laid.lines.size(); ++i) {
+        const auto& line = laid.lines[i];
+        cairo_move_to(cr, x + line.x, y + line.baseline - offset);
+        pango_cairo_show_layout_line(
+            cr, pango_layout_get_line_readonly(laid.layout.get(), static_cast<int>(i)));
+    }
+}
 
 void fill_rect(cairo_t* cr, double x, double y, double w, double h, Colour colour) {
     cairo_set_source_rgb(cr, colour.r, colour.g, colour.b);
@@ -86,385 +285,1166 @@ void hline(cairo_t* cr, double x0, double x1, double y, double width, Colour col
     cairo_stroke(cr);
 }
 
-/// Lays blocks out top to bottom, page by page. Measuring uses the real PDF context, so what
-/// is measured is what is drawn. Each page is a list of draw operations, run after layout,
-/// when the page count is known (for "page X of Y").
+// ---------------------------------------------------------------------------------------------
+// Layout
+
+using DrawOp = std::function<void(cairo_t*)>;
+
+struct Note {
+    int number = 0;
+    LaidPtr text;
+};
+
+struct Page {
+    std::vector<DrawOp> ops;
+    std::vector<Note> notes;
+    double notes_height = 0;
+};
+
+struct HeadingPlace {
+    std::string title; ///< as printed: "1. Introduction"
+    std::string id;
+    int level = 1;
+    bool in_contents = true;
+    std::size_t page = 0; ///< 0-based
+    double y = 0;
+};
+
+/// Per-render state shared by the passes: the text setter and one hyphenator per language.
+struct RenderContext {
+    Typesetter& ts;
+    std::string family;
+    std::map<std::string, std::unique_ptr<Hyphenator>> hyphenators;
+    bool tags = true;
+
+    const Hyphenator& hyphenator(const std::string& language) {
+        auto& slot = hyphenators[language];
+        if (!slot) {
+            slot = std::make_unique<Hyphenator>(language);
+        }
+        return *slot;
+    }
+};
+
+std::string heading_title(const Heading& heading) {
+    if (heading.number.empty()) {
+        return heading.text;
+    }
+    const char last = heading.number.back();
+    const bool plain = std::all_of(heading.number.begin(), heading.number.end(), [](char c) {
+        return (c >= '0' && c <= '9') || c == '.';
+    });
+    if (plain) {
+        return (last == '.' ? heading.number : heading.number + ".") + " " + heading.text;
+    }
+    if (last == '.' || last == ':') {
+        return heading.number + " " + heading.text;
+    }
+    return heading.number + ". " + heading.text;
+}
+
+/// Whether the first strong character of `text` is right to left (Hebrew, Arabic, Syriac,
+/// Thaana, N'Ko and their presentation forms); Latin, Greek and Cyrillic letters are left to
+/// right. (pango_find_base_dir is deprecated in Pango 1.50.)
+bool first_strong_is_rtl(const std::string& text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto b0 = static_cast<unsigned char>(text[i]);
+        char32_t cp = b0;
+        std::size_t len = 1;
+        if ((b0 & 0xE0u) == 0xC0u && i + 1 < text.size()) {
+            cp = (static_cast<char32_t>(b0 & 0x1Fu) << 6) |
+                 (static_cast<unsigned char>(text[i + 1]) & 0x3Fu);
+            len = 2;
+        } else if ((b0 & 0xF0u) == 0xE0u && i + 2 < text.size()) {
+            cp = (static_cast<char32_t>(b0 & 0x0Fu) << 12) |
+                 (static_cast<char32_t>(static_cast<unsigned char>(text[i + 1]) & 0x3Fu) << 6) |
+                 (static_cast<unsigned char>(text[i + 2]) & 0x3Fu);
+            len = 3;
+        } else if ((b0 & 0xF8u) == 0xF0u) {
+            len = 4;
+            cp = 0x10000;
+        }
+        i += len;
+        if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFF)) {
+            return true;
+        }
+        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp <= 0x58F &&
+                                                                      cp != 0xD7 && cp != 0xF7)) {
+            return false;
+        }
+    }
+    return false;
+}
+
+bool is_rtl(const std::string& text, TextDirection direction) {
+    switch (direction) {
+    case TextDirection::rtl:
+        return true;
+    case TextDirection::ltr:
+        return false;
+    case TextDirection::automatic:
+        return first_strong_is_rtl(text);
+    }
+    return false;
+}
+
+/// Lays the document out into pages of draw operations. One pass; the caller repeats it until
+/// the contents' page labels are stable.
 class Layout {
 public:
-    Layout(cairo_t* cr, std::string family) : cr_(cr), family_(std::move(family)) {}
+    Layout(const Document& doc, const Geometry& geometry, RenderContext& rc,
+           const std::vector<std::string>& toc_labels)
+        : doc_(doc), g_(geometry), rc_(rc), toc_labels_(toc_labels) {
+        decimal_ = doc.info.language.rfind("fr", 0) == 0 || doc.info.language.rfind("es", 0) == 0
+                       ? ","
+                       : ".";
+        std::size_t ordinal = 0;
+        for (const auto& block : doc.blocks) {
+            if (const auto* heading = std::get_if<Heading>(&block)) {
+                HeadingPlace place;
+                place.title = heading_title(*heading);
+                // Destinations must be unique: a missing or repeated id gets a generated one.
+                place.id = heading->id.empty() ? fmt::format("heading-{}", ordinal + 1) : heading->id;
+                for (int k = 2; ids_.count(place.id) > 0; ++k) {
+                    place.id = fmt::format("heading-{}-{}", ordinal + 1, k);
+                }
+                ids_.insert(place.id);
+                place.level = heading->level;
+                place.in_contents = heading->in_contents;
+                headings_.push_back(place);
+                ++ordinal;
+            }
+        }
+    }
+
+    void run() {
+        cover(doc_.info);
+        std::size_t ordinal = 0;
+        for (std::size_t i = 0; i < doc_.blocks.size(); ++i) {
+            const Block& block = doc_.blocks[i];
+            const Block* next = i + 1 < doc_.blocks.size() ? &doc_.blocks[i + 1] : nullptr;
+            if (const auto* heading = std::get_if<Heading>(&block)) {
+                add_heading(*heading, ordinal++, next);
+            } else if (std::holds_alternative<Contents>(block)) {
+                add_contents(std::get<Contents>(block), ordinal);
+            } else {
+                std::visit([this](const auto& b) { add(b); }, block);
+            }
+        }
+    }
+
+    std::vector<Page>& pages() { return pages_; }
+    [[nodiscard]] const std::vector<HeadingPlace>& headings() const { return headings_; }
+    /// Number of front-matter pages (those up to the end of the Contents block), 0 without one.
+    [[nodiscard]] std::size_t front_pages() const { return front_pages_; }
+
+    /// The label printed in the contents for each heading (by ordinal): its body page label.
+    [[nodiscard]] std::vector<std::string> body_labels() const {
+        std::vector<std::string> out;
+        for (const auto& h : headings_) {
+            out.push_back(h.page >= front_pages_ ? std::to_string(h.page - front_pages_ + 1)
+                                                 : roman(h.page + 1));
+        }
+        return out;
+    }
+
+private:
+    // -- Basics ------------------------------------------------------------------------------
+
+    Style style(double size, bool bold = false, double wrap = -1) const {
+        Style s;
+        s.size = size;
+        s.bold = bold;
+        s.wrap = wrap;
+        return s;
+    }
+
+    LaidPtr set(const std::string& text, const Style& s) const { return rc_.ts.set(text, s); }
+
+    Page& current() {
+        if (pages_.empty()) {
+            new_page();
+        }
+        return pages_.back();
+    }
+
+    void op(DrawOp draw) { current().ops.push_back(std::move(draw)); }
+
+    void tag_begin(const std::string& name, const std::string& attributes = {}) {
+        if (!rc_.tags) {
+            return;
+        }
+        op([name, attributes](cairo_t* cr) {
+            cairo_tag_begin(cr, name.c_str(), attributes.c_str());
+        });
+    }
+    void tag_end(const std::string& name) {
+        if (!rc_.tags) {
+            return;
+        }
+        op([name](cairo_t* cr) { cairo_tag_end(cr, name.c_str()); });
+    }
+    /// Links and destinations are emitted even without structure tags (they are not
+    /// structure, and the contents and footnotes need them).
+    void link(const std::string& dest, double x, double y, double w, double h) {
+        const std::string attributes = fmt::format("dest='{}' rect=[{:.2f} {:.2f} {:.2f} {:.2f}]",
+                                                   attr(dest), x, y, w, h);
+        op([attributes](cairo_t* cr) {
+            cairo_tag_begin(cr, CAIRO_TAG_LINK, attributes.c_str());
+            cairo_tag_end(cr, CAIRO_TAG_LINK);
+        });
+    }
+    void dest(const std::string& name, double x, double y) {
+        const std::string attributes =
+            fmt::format("name='{}' x={:.2f} y={:.2f}", attr(name), x, y);
+        op([attributes](cairo_t* cr) {
+            cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes.c_str());
+            cairo_tag_end(cr, CAIRO_TAG_DEST);
+        });
+    }
+
+    void text_op(const LaidPtr& laid, double x, double y, Colour colour) {
+        op([laid, x, y, colour](cairo_t* cr) { draw_laid(cr, *laid, x, y, colour); });
+    }
+
+    void lines_op(const LaidPtr& laid, std::size_t from, std::size_t to, double x, double y,
+                  Colour colour) {
+        op([laid, from, to, x, y, colour](cairo_t* cr) {
+            draw_lines(cr, *laid, from, to, x, y, colour);
+        });
+    }
+
+    void hline_op(double x0, double x1, double y, double width, Colour colour) {
+        op([=](cairo_t* cr) { hline(cr, x0, x1, y, width, colour); });
+    }
+
+    void rect_op(double x, double y, double w, double h, Colour colour) {
+        op([=](cairo_t* cr) { fill_rect(cr, x, y, w, h, colour); });
+    }
+
+    void new_page() {
+        pages_.emplace_back();
+        y_ = g_.top;
+        force_new_page_ = false;
+    }
+
+    [[nodiscard]] bool at_top() const { return !pages_.empty() && y_ <= g_.top + 0.01; }
+
+    /// The lowest y for content on the current page (above its footnotes).
+    [[nodiscard]] double bottom() const {
+        return g_.content_bottom() - (pages_.empty() ? 0 : pages_.back().notes_height);
+    }
+
+    /// Starts a new page when `height` does not fit below the current position.
+    void ensure(double height) {
+        if (pages_.empty() || force_new_page_ || (y_ + height > bottom() && !at_top())) {
+            new_page();
+        }
+    }
+
+    // -- Footnotes ---------------------------------------------------------------------------
+
+    struct PendingNotes {
+        std::vector<Note> notes;
+        double height = 0;
+        std::string markers; ///< superscript numbers to set after the text
+        int first = 0;
+    };
+
+    PendingNotes prepare_notes(const std::vector<std::string>& texts) {
+        PendingNotes out;
+        out.first = footnote_counter_ + 1;
+        for (const auto& text : texts) {
+            const int n = ++footnote_counter_;
+            Note note;
+            note.number = n;
+            note.text = set(fmt::format("{} {}", n, text), style(note_size, false, g_.content_width()));
+            out.height += note.text->height + 1.5;
+            if (!out.markers.empty()) {
+                out.markers += "\u00B7"; // a middle dot between adjacent markers
+            }
+            out.markers += superscript(n);
+            out.notes.push_back(std::move(note));
+        }
+        return out;
+    }
+
+    /// Height the notes take when added to the current page (with the rule when first).
+    [[nodiscard]] double notes_extra(const PendingNotes& notes) const {
+        if (notes.notes.empty()) {
+            return 0;
+        }
+        const bool first = pages_.empty() || pages_.back().notes.empty();
+        return notes.height + (first ? 8 : 0);
+    }
+
+    void commit_notes(PendingNotes& notes) {
+        if (notes.notes.empty()) {
+            return;
+        }
+        Page& page = current();
+        page.notes_height += notes_extra(notes);
+        for (auto& note : notes.notes) {
+            page.notes.push_back(std::move(note));
+        }
+        notes.notes.clear();
+    }
+
+    /// A link from a marker that ends `text` (laid at x, y) to the first note.
+    void marker_link(const LaidPtr& laid, const std::string& text, const PendingNotes& notes,
+                     double x, double y, std::size_t from_line = 0) {
+        if (notes.markers.empty()) {
+            return;
+        }
+        PangoRectangle pos;
+        const auto index = static_cast<int>(text.size() - notes.markers.size());
+        pango_layout_index_to_pos(laid->layout.get(), index, &pos);
+        const double offset = laid->lines.empty() ? 0 : laid->lines[from_line].top;
+        const double mx = x + static_cast<double>(std::min(pos.x, pos.x + pos.width)) / PANGO_SCALE;
+        const double my = y + static_cast<double>(pos.y) / PANGO_SCALE - offset;
+        const double mh = static_cast<double>(pos.height) / PANGO_SCALE;
+        link(fmt::format("fn-{}", notes.first), mx, my, 8, mh);
+    }
+
+    // -- Cover -------------------------------------------------------------------------------
 
     void cover(const DocumentInfo& info) {
         new_page();
-        charts::TextStyle small = style(9);
-        small.align = charts::TextAlign::right;
-        small.wrap_width = content_width;
-        place_text(info.symbol, small, ink, margin_left, y_);
+        const double cw = g_.content_width();
+        Style small = style(9, false, cw);
+        small.align = HAlign::right;
+        if (!info.symbol.empty()) {
+            text_op(set(info.symbol, small), g_.left, y_, ink);
+        }
         y_ += 16;
         for (const auto& line : info.cover) {
             if (line.label == "Governing Body" || line.label == "Session") {
-                place_text(line.value, small, ink, margin_left, y_);
-                y_ += 13;
+                const auto laid = set(line.value, small);
+                text_op(laid, g_.left, y_, ink);
+                y_ += laid->height + 2;
             }
         }
         y_ += 10;
-        hline_op(margin_left, page_width - margin_right, y_, 1.2, ilo_blue);
+        hline_op(g_.left, g_.content_right(), y_, 1.2, ilo_blue);
         y_ += 14;
-        charts::TextStyle title = style(17, true);
-        title.wrap_width = content_width;
-        y_ += place_text(info.title, title, ilo_blue, margin_left, y_) + 6;
+        tag_begin("H1");
+        const auto title = set(info.title, style(17, true, cw));
+        text_op(title, g_.left, y_, ilo_blue);
+        tag_end("H1");
+        y_ += title->height + 6;
         if (!info.subtitle.empty()) {
-            charts::TextStyle subtitle = style(11);
-            subtitle.wrap_width = content_width;
-            y_ += place_text(info.subtitle, subtitle, ink, margin_left, y_) + 4;
+            const auto subtitle = set(info.subtitle, style(11, false, cw));
+            tag_begin("P");
+            text_op(subtitle, g_.left, y_, ink);
+            tag_end("P");
+            y_ += subtitle->height + 4;
         }
         y_ += 10;
-        // The GB cover block: label and value in two columns.
         const double label_width = 150;
         for (const auto& line : info.cover) {
             if (line.label == "Governing Body" || line.label == "Session") {
                 continue;
             }
-            charts::TextStyle label = style(9, true);
-            label.wrap_width = label_width - 8;
-            charts::TextStyle value = style(9);
-            value.wrap_width = content_width - label_width;
-            const double h1 = measure(line.label, label);
-            const double h2 = measure(line.value, value);
-            place_text(line.label, label, ink, margin_left, y_);
-            place_text(line.value, value, ink, margin_left + label_width, y_);
-            y_ += std::max(h1, h2) + 5;
+            const auto label = set(line.label, style(9, true, label_width - 8));
+            const auto value = set(line.value, style(9, false, cw - label_width));
+            tag_begin("P");
+            text_op(label, g_.left, y_, ink);
+            text_op(value, g_.left + label_width, y_, ink);
+            tag_end("P");
+            y_ += std::max(label->height, value->height) + 5;
         }
         y_ += 4;
-        charts::TextStyle date = style(9);
-        place_text("Date: " + info.date_text, date, ink, margin_left, y_);
-        y_ += 22;
+        if (!info.date_text.empty()) {
+            const auto date = set(info.labels.date + ": " + info.date_text, style(9, false, cw));
+            tag_begin("P");
+            text_op(date, g_.left, y_, ink);
+            tag_end("P");
+            y_ += date->height;
+        }
+        y_ += 18;
         if (!info.summary.empty()) {
-            hline_op(margin_left, page_width - margin_right, y_, 0.6, rule);
+            hline_op(g_.left, g_.content_right(), y_, 0.6, rule);
             y_ += 8;
-            y_ += place_text("Summary", style(11, true), ink, margin_left, y_) + 4;
-            charts::TextStyle body = style(10);
-            body.wrap_width = content_width;
-            body.align = charts::TextAlign::justify;
-            y_ += place_text(info.summary, body, ink, margin_left, y_) + 6;
-            hline_op(margin_left, page_width - margin_right, y_, 0.6, rule);
+            const auto head = set(info.labels.summary, style(11, true, cw));
+            tag_begin("H2");
+            text_op(head, g_.left, y_, ink);
+            tag_end("H2");
+            y_ += head->height + 4;
+            Style body = style(10, false, cw);
+            body.justify = true;
+            const auto text = set(hyphenated(info.summary, info.language), body);
+            ensure(std::min(text->height, 60.0));
+            tag_begin("P");
+            text_op(text, g_.left, y_, ink);
+            tag_end("P");
+            y_ += text->height + 6;
+            hline_op(g_.left, g_.content_right(), y_, 0.6, rule);
         }
         force_new_page_ = true;
     }
 
-    void block(const Block& block) {
-        std::visit([this](const auto& b) { add(b); }, block);
+    std::string hyphenated(const std::string& text, const std::string& language) {
+        const Hyphenator& h = rc_.hyphenator(language.empty() ? doc_.info.language : language);
+        return h.available() ? h.hyphenate(text) : text;
     }
 
-    std::vector<Page>& pages() { return pages_; }
-    const std::vector<OutlineEntry>& outline() const { return outline_; }
+    // -- Contents ----------------------------------------------------------------------------
 
-private:
-    charts::TextStyle style(double size, bool bold = false) const {
-        charts::TextStyle s;
-        s.family = family_;
-        s.size = size;
-        s.bold = bold;
-        return s;
-    }
-
-    double measure(const std::string& text, const charts::TextStyle& text_style) const {
-        return charts::make_text(cr_, text, text_style).height;
-    }
-
-    /// Queues `text` for drawing at (x, y) on the current page; returns its height.
-    double place_text(const std::string& text, const charts::TextStyle& text_style, Colour colour,
-                      double x, double y) {
-        const double height = measure(text, text_style);
-        current().ops.push_back([text, text_style, colour, x, y](cairo_t* cr) {
-            const charts::Text laid = charts::make_text(cr, text, text_style);
-            charts::show_text(cr, laid, x, y, colour.r, colour.g, colour.b);
-        });
-        return height;
-    }
-
-    void hline_op(double x0, double x1, double y, double width, Colour colour) {
-        current().ops.push_back([=](cairo_t* cr) { hline(cr, x0, x1, y, width, colour); });
-    }
-
-    Page& current() { return pages_.back(); }
-
-    void new_page() {
-        pages_.emplace_back();
-        y_ = margin_top;
-        force_new_page_ = false;
-    }
-
-    /// Makes sure `height` points fit below the current position, starting a page if not.
-    void ensure(double height) {
-        if (pages_.empty() || force_new_page_ ||
-            (y_ + height > content_bottom && y_ > margin_top)) {
-            new_page();
+    void add_contents(const Contents& contents, std::size_t first_ordinal) {
+        ensure(60);
+        const double cw = g_.content_width();
+        if (!at_top()) {
+            y_ += 10;
         }
+        const auto title = set(contents.title, style(12, true, cw));
+        tag_begin("H1");
+        text_op(title, g_.left, y_, ilo_blue);
+        tag_end("H1");
+        y_ += title->height + 8;
+        tag_begin("TOC");
+        const double label_room = 34;
+        for (std::size_t k = first_ordinal; k < headings_.size(); ++k) {
+            const HeadingPlace& h = headings_[k];
+            if (!h.in_contents) {
+                continue;
+            }
+            const double indent = h.level > 1 ? 16.0 * (h.level - 1) : 0.0;
+            const double size = h.level <= 1 ? 9.5 : 9;
+            const auto text = set(h.title, style(size, h.level <= 1, cw - indent - label_room));
+            const std::string label_text = k < toc_labels_.size() ? toc_labels_[k] : "0";
+            const auto label = set(label_text, style(size, h.level <= 1));
+            const double height = text->height + (h.level <= 1 ? 5 : 3);
+            if (y_ + height > bottom() && !at_top()) {
+                tag_end("TOC");
+                new_page();
+                tag_begin("TOC");
+            }
+            const double top = y_;
+            const double x = g_.left + indent;
+            const auto& last = text->lines.back();
+            const double dots_from = x + last.x + last.width + 4;
+            const double dots_to = g_.content_right() - label->width - 4;
+            const double baseline = top + last.baseline;
+            const double label_y = baseline - label->lines.front().baseline;
+            tag_begin("TOCI");
+            tag_begin(CAIRO_TAG_LINK, fmt::format("dest='{}' rect=[{:.2f} {:.2f} {:.2f} {:.2f}]",
+                                                  attr(h.id), x, top, g_.content_right() - x,
+                                                  text->height));
+            text_op(text, x, top, ink);
+            // Leader dots as text (readers and text extraction see "Title ..... 3"), ending
+            // just before the label.
+            const double dot = dot_width(size);
+            const auto count = dot > 0 ? static_cast<std::size_t>((dots_to - dots_from) / dot) : 0;
+            if (count >= 3) {
+                const auto leader = set(std::string(count, '.'), style(size));
+                text_op(leader, dots_to - leader->width,
+                        baseline - leader->lines.front().baseline, muted);
+            }
+            text_op(label, g_.content_right() - label->width, label_y, ink);
+            tag_end(CAIRO_TAG_LINK);
+            tag_end("TOCI");
+            if (!rc_.tags) {
+                link(h.id, x, top, g_.content_right() - x, text->height);
+            }
+            y_ += height;
+        }
+        tag_end("TOC");
+        front_pages_ = pages_.size();
+        force_new_page_ = true;
     }
 
-    void add(const PageBreak&) { force_new_page_ = true; }
-    void add(const KeyFigures&) {} // TODO(issue 6): the layout engine draws these
-    void add(const Contents&) {}
+    std::map<double, double> dot_widths_;
 
-    void add(const Heading& heading) {
-        charts::TextStyle text_style = style(12, true);
-        text_style.wrap_width = content_width;
-        const std::string title =
-            heading.number.empty() ? heading.text : heading.number + ". " + heading.text;
-        const double height = measure(title, text_style);
-        ensure(height + 80); // keep with the next block's first lines
-        y_ += y_ > margin_top ? 10 : 0;
-        outline_.push_back({title, pages_.size(), y_});
-        y_ += place_text(title, text_style, ilo_blue, margin_left, y_) + 8;
+    double dot_width(double size) {
+        auto found = dot_widths_.find(size);
+        if (found == dot_widths_.end()) {
+            found = dot_widths_.emplace(size, set(std::string(20, '.'), style(size))->width / 20).first;
+        }
+        return found->second;
+    }
+
+    // -- Headings ----------------------------------------------------------------------------
+
+    LaidPtr heading_laid(const HeadingPlace& h) const {
+        return set(h.title, style(h.level <= 1 ? 12 : 10.5, true, g_.content_width()));
+    }
+
+    /// The least height that must follow a heading on its page.
+    double min_start(const Block* next) {
+        if (next == nullptr) {
+            return 0;
+        }
+        if (const auto* paragraph = std::get_if<Paragraph>(next)) {
+            const auto laid = paragraph_laid(*paragraph);
+            const std::size_t n = laid->lines.size();
+            return n == 0 ? 0 : laid->lines[std::min<std::size_t>(n, 2) - 1].bottom;
+        }
+        if (const auto* table = std::get_if<Table>(next)) {
+            if (!table->in_pdf) {
+                return 0;
+            }
+            const auto& t = table_setup(*table);
+            return t.caption->height + 4 + t.header.height +
+                   (t.rows.empty() ? 0 : std::min(t.rows.front().height, 60.0));
+        }
+        if (const auto* figure = std::get_if<Figure>(next)) {
+            return figure_height(*figure);
+        }
+        if (std::holds_alternative<KeyFigures>(*next)) {
+            return 90;
+        }
+        return 0;
+    }
+
+    void add_heading(const Heading&, std::size_t ordinal, const Block* next) {
+        HeadingPlace& h = headings_[ordinal];
+        const auto laid = heading_laid(h);
+        const double before = h.level <= 1 ? 10 : 6;
+        ensure(laid->height + before + 8 + min_start(next));
+        if (!at_top()) {
+            y_ += before;
+        }
+        h.page = pages_.size() - 1;
+        h.y = y_;
+        const std::string tag = h.level <= 1 ? "H1" : "H2";
+        tag_begin(tag);
+        dest(h.id, g_.left, y_);
+        text_op(laid, g_.left, y_, ilo_blue);
+        tag_end(tag);
+        y_ += laid->height + (h.level <= 1 ? 8 : 6);
+    }
+
+    // -- Paragraphs --------------------------------------------------------------------------
+
+    struct ParagraphSetup {
+        LaidPtr laid;
+        std::string text;
+        bool rtl = false;
+    };
+    std::unordered_map<const Paragraph*, ParagraphSetup> paragraph_cache_;
+
+    const ParagraphSetup& paragraph_setup(const Paragraph& paragraph) {
+        auto found = paragraph_cache_.find(&paragraph);
+        if (found != paragraph_cache_.end()) {
+            return found->second;
+        }
+        ParagraphSetup setup;
+        setup.rtl = is_rtl(paragraph.text, paragraph.direction);
+        std::string text = paragraph.text;
+        if (!setup.rtl) {
+            text = hyphenated(text, paragraph.language);
+        }
+        // Markers are added when the paragraph is placed (numbers are document-wide); reserve
+        // room for them here by laying out the same text with them.
+        text += marker_preview(paragraph.footnotes.size());
+        Style body = style(10, false, g_.content_width() - paragraph_indent);
+        body.justify = true;
+        body.spacing = 1.15;
+        body.rtl = setup.rtl;
+        body.align = setup.rtl ? HAlign::right : HAlign::left;
+        setup.laid = set(text, body);
+        setup.text = std::move(text);
+        return paragraph_cache_.emplace(&paragraph, std::move(setup)).first->second;
+    }
+
+    LaidPtr paragraph_laid(const Paragraph& paragraph) { return paragraph_setup(paragraph).laid; }
+
+    /// The markers the next `count` footnotes will get.
+    std::string marker_preview(std::size_t count) const {
+        std::string out;
+        for (std::size_t k = 0; k < count; ++k) {
+            if (k > 0) {
+                out += "\u00B7";
+            }
+            out += superscript(footnote_counter_ + 1 + static_cast<int>(k));
+        }
+        return out;
     }
 
     void add(const Paragraph& paragraph) {
-        charts::TextStyle body = style(10);
-        body.wrap_width = content_width - paragraph_indent;
-        body.align = charts::TextAlign::justify;
-        body.line_spacing = 1.15;
-        const charts::Text laid = charts::make_text(cr_, paragraph.text, body);
-        // Split by lines: at least two lines at the bottom of a page (orphan) and at the top
-        // of the next (widow).
-        PangoLayout* layout = laid.layout.get();
-        const int line_count = pango_layout_get_line_count(layout);
-        std::vector<std::pair<double, double>> lines; // top, bottom of each line
-        PangoLayoutIter* iter = pango_layout_get_iter(layout);
-        do {
-            int top = 0;
-            int bottom = 0;
-            pango_layout_iter_get_line_yrange(iter, &top, &bottom);
-            lines.emplace_back(static_cast<double>(top) / PANGO_SCALE,
-                               static_cast<double>(bottom) / PANGO_SCALE);
-        } while (pango_layout_iter_next_line(iter));
-        pango_layout_iter_free(iter);
-
-        int first = 0;
+        const ParagraphSetup& setup = paragraph_setup(paragraph);
+        PendingNotes notes = prepare_notes(paragraph.footnotes);
+        const LaidPtr laid = setup.laid;
+        const auto& lines = laid->lines;
+        const std::size_t n = lines.size();
+        const double x =
+            setup.rtl && paragraph.number > 0 ? g_.left : g_.left + paragraph_indent;
+        auto piece_height = [&](std::size_t from, std::size_t to) {
+            return lines[to - 1].bottom - lines[from].top;
+        };
+        ensure(piece_height(0, std::min<std::size_t>(n, 2)));
+        std::size_t first = 0;
         bool numbered = paragraph.number > 0;
-        ensure(std::min(laid.height, lines.size() >= 2 ? lines[1].second : laid.height));
-        while (first < line_count) {
-            const double offset = lines[static_cast<std::size_t>(first)].first;
-            int last = first;
-            while (last < line_count &&
-                   y_ + lines[static_cast<std::size_t>(last)].second - offset <= content_bottom) {
+        while (first < n) {
+            std::size_t last = first;
+            while (last < n && y_ + piece_height(first, last + 1) <= bottom()) {
                 ++last;
             }
-            if (last < line_count && line_count - last < 2 && last - first > 2) {
-                --last; // widow control: carry a line over so two start the next page
+            // The note must fit on the page where its marker (the last line) lands.
+            if (last == n && !notes.notes.empty() &&
+                y_ + piece_height(first, n) > bottom() - notes_extra(notes) && last > first) {
+                --last;
+            }
+            if (last < n && n - last < 2) {
+                last = n >= 2 ? std::max(first, n - 2) : first; // widow: two lines go over
+            }
+            if (first == 0 && last < n && last < 2) {
+                last = 0; // orphan: never a single first line at the foot of a page
             }
             if (last == first) {
-                new_page();
-                continue;
+                if (!at_top()) {
+                    new_page();
+                    continue;
+                }
+                last = std::min(n, first + 1); // a line taller than a page: place it anyway
             }
             const double top = y_;
-            const std::string text = paragraph.text;
-            const int from = first;
-            const int to = last;
-            const double x = margin_left + paragraph_indent;
-            current().ops.push_back([text, body, from, to, offset, top, x](cairo_t* cr) {
-                const charts::Text again = charts::make_text(cr, text, body);
-                cairo_set_source_rgb(cr, ink.r, ink.g, ink.b);
-                PangoLayoutIter* it = pango_layout_get_iter(again.layout.get());
-                int index = 0;
-                do {
-                    if (index >= from && index < to) {
-                        const double baseline =
-                            static_cast<double>(pango_layout_iter_get_baseline(it)) / PANGO_SCALE;
-                        PangoRectangle logical;
-                        pango_layout_iter_get_line_extents(it, nullptr, &logical);
-                        cairo_move_to(cr, x + static_cast<double>(logical.x) / PANGO_SCALE,
-                                      top + baseline - offset);
-                        pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
-                    }
-                    ++index;
-                } while (pango_layout_iter_next_line(it));
-                pango_layout_iter_free(it);
-            });
+            tag_begin("P");
+            lines_op(laid, first, last, x, top, ink);
+            tag_end("P");
             if (numbered) {
-                place_text(fmt::format("{}.", paragraph.number), style(10), ink, margin_left, y_);
+                const auto number = set(fmt::format("{}.", paragraph.number), style(10));
+                const double nx = setup.rtl ? g_.content_right() - number->width : g_.left;
+                text_op(number, nx, top + lines[0].baseline - number->lines.front().baseline, ink);
                 numbered = false;
             }
-            y_ += lines[static_cast<std::size_t>(last - 1)].second - offset;
+            if (last == n) {
+                marker_link(laid, setup.text, notes, x, top, first);
+                commit_notes(notes);
+            }
+            y_ += piece_height(first, last);
             first = last;
-            if (first < line_count) {
+            if (first < n) {
                 new_page();
             }
         }
         y_ += 8;
     }
 
-    struct MeasuredRow {
-        std::vector<double> heights;
+    // -- Tables ------------------------------------------------------------------------------
+
+    struct CellLine {
+        LaidPtr laid;
+        std::size_t index = 0;
+        double top = 0, bottom = 0; ///< in cell coordinates
+        double dx = 0;              ///< extra x offset (decimal alignment)
+        Colour colour = ink;
+    };
+    struct CellBox {
+        std::vector<CellLine> lines;
+        std::string status;
         double height = 0;
     };
-
-    charts::TextStyle cell_style(const Cell& cell, double width, bool header) const {
-        charts::TextStyle text_style = style(header ? 7.5 : 8, header);
-        text_style.wrap_width = width;
-        text_style.align =
-            cell.align == Align::right ? charts::TextAlign::right : charts::TextAlign::left;
-        return text_style;
-    }
-
-    static constexpr double cell_pad = 3;
-
-    double row_height(const std::vector<Cell>& row, const std::vector<double>& widths,
-                      bool header) const {
+    struct Row {
+        std::vector<CellBox> cells;
         double height = 0;
-        for (std::size_t c = 0; c < row.size() && c < widths.size(); ++c) {
-            const double inner = widths[c] - 2 * cell_pad;
-            double cell_height = measure(row[c].text, cell_style(row[c], inner, header));
-            if (!row[c].subtext.empty()) {
-                charts::TextStyle sub = cell_style(row[c], inner, false);
-                sub.size = 6;
-                cell_height += measure(row[c].subtext, sub);
-            }
-            height = std::max(height, cell_height);
+    };
+    struct TableSetup {
+        std::vector<double> widths;
+        std::vector<double> xs; ///< left edge of each column (mirrored for rtl)
+        Row header;
+        std::vector<Row> rows;
+        LaidPtr caption;
+        LaidPtr continued;
+        std::string caption_text;
+        bool rtl = false;
+    };
+    std::unordered_map<const Table*, TableSetup> table_cache_;
+
+    static std::pair<std::string, std::string> split_decimal(const std::string& text,
+                                                             const std::string& separator) {
+        const auto at = text.rfind(separator);
+        if (at == std::string::npos || at + 1 >= text.size() || text[at + 1] < '0' ||
+            text[at + 1] > '9') {
+            return {text, ""};
         }
-        return height + 2 * cell_pad;
+        return {text.substr(0, at), text.substr(at)};
     }
 
-    void draw_row(const std::vector<Cell>& row, const std::vector<double>& widths, bool header,
-                  bool shaded, double height) {
+    CellBox cell_box(const Cell& cell, double inner, bool header, bool rtl, double dx,
+                     HAlign align) const {
+        CellBox box;
+        box.status = cell.status;
+        double text_inner = inner;
+        if (!cell.status.empty()) {
+            text_inner -= 9;
+        }
+        Style s = style(header ? 7.5 : 8, header, std::max(text_inner, 10.0));
+        s.align = align;
+        s.rtl = rtl;
+        const auto main = set(cell.text, s);
+        const Colour colour = cell.missing ? muted : ink;
+        for (std::size_t i = 0; i < main->lines.size(); ++i) {
+            box.lines.push_back(
+                {main, i, main->lines[i].top, main->lines[i].bottom, dx, colour});
+        }
+        double height = main->height;
+        if (!cell.subtext.empty()) {
+            Style sub = s;
+            sub.size = 6;
+            sub.bold = false;
+            sub.wrap = inner;
+            const auto laid = set(cell.subtext, sub);
+            for (std::size_t i = 0; i < laid->lines.size(); ++i) {
+                box.lines.push_back({laid, i, height + laid->lines[i].top,
+                                     height + laid->lines[i].bottom, 0, muted});
+            }
+            height += laid->height;
+        }
+        box.height = height;
+        return box;
+    }
+
+    const TableSetup& table_setup(const Table& table) {
+        auto found = table_cache_.find(&table);
+        if (found != table_cache_.end()) {
+            return found->second;
+        }
+        TableSetup t;
+        const double cw = g_.content_width();
+        std::size_t columns = table.header.size();
+        for (const auto& row : table.rows) {
+            columns = std::max(columns, row.size());
+        }
+        double total = 0;
+        for (std::size_t c = 0; c < columns; ++c) {
+            total += c < table.widths.size() && table.widths[c] > 0 ? table.widths[c] : 1.0;
+        }
+        std::string sample;
+        for (const auto& title : table.header) {
+            sample += title;
+        }
+        t.rtl = table.direction == TextDirection::rtl ||
+                (table.direction == TextDirection::automatic &&
+                 first_strong_is_rtl(sample));
+        double x = t.rtl ? g_.content_right() : g_.left;
+        for (std::size_t c = 0; c < columns; ++c) {
+            const double w =
+                cw * (c < table.widths.size() && table.widths[c] > 0 ? table.widths[c] : 1.0) /
+                total;
+            t.widths.push_back(w);
+            if (t.rtl) {
+                x -= w;
+                t.xs.push_back(x);
+            } else {
+                t.xs.push_back(x);
+                x += w;
+            }
+        }
+        // Alignment of each column: the first row's, or left/right by position.
+        std::vector<Align> aligns(columns, Align::left);
+        for (std::size_t c = 0; c < columns; ++c) {
+            aligns[c] = c == 0 ? Align::left : Align::right;
+            if (!table.rows.empty() && c < table.rows.front().size()) {
+                aligns[c] = table.rows.front()[c].align;
+            }
+        }
+        auto halign = [&](Align a) {
+            switch (a) {
+            case Align::left:
+                return t.rtl ? HAlign::right : HAlign::left;
+            case Align::right:
+            case Align::decimal:
+                return t.rtl ? HAlign::left : HAlign::right;
+            case Align::centre:
+                return HAlign::centre;
+            }
+            return HAlign::left;
+        };
+        std::vector<double> int_width(columns, 0);
+        std::vector<double> frac_width(columns, 0);
+        auto numeric = [](const Cell& cell) {
+            return !cell.missing && std::any_of(cell.text.begin(), cell.text.end(),
+                                                [](char ch) { return ch >= '0' && ch <= '9'; });
+        };
+        // Decimal columns: the widest integer and fraction parts of each column, measured once
+        // per cell; right-aligned text then moves left by the fraction room it does not use.
+        std::map<std::pair<std::size_t, std::size_t>, double> fraction_width;
+        for (std::size_t r = 0; r < table.rows.size(); ++r) {
+            const auto& row = table.rows[r];
+            for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
+                if (row[c].align != Align::decimal || !numeric(row[c])) {
+                    continue;
+                }
+                const auto [whole, fraction] = split_decimal(row[c].text, decimal_);
+                const double fw = fraction.empty() ? 0 : set(fraction, style(8))->width;
+                int_width[c] = std::max(int_width[c], set(whole, style(8))->width);
+                frac_width[c] = std::max(frac_width[c], fw);
+                fraction_width[{r, c}] = fw;
+            }
+        }
+        for (std::size_t c = 0; c < columns; ++c) {
+            Cell cell;
+            cell.text = c < table.header.size() ? table.header[c] : std::string();
+            const double inner = t.widths[c] - 2 * cell_pad;
+            t.header.cells.push_back(cell_box(cell, inner, true, t.rtl, 0, halign(aligns[c])));
+        }
+        for (std::size_t r = 0; r < table.rows.size(); ++r) {
+            Row row;
+            for (std::size_t c = 0; c < columns; ++c) {
+                const Cell cell = c < table.rows[r].size() ? table.rows[r][c] : Cell{};
+                const double inner = t.widths[c] - 2 * cell_pad;
+                double dx = 0;
+                HAlign a = halign(cell.align);
+                if (auto it = fraction_width.find({r, c}); it != fraction_width.end()) {
+                    // Numbers stay right-aligned (also in mirrored tables); the padding is
+                    // dropped when the column is too narrow for it, so text stays in its cell.
+                    if (int_width[c] + frac_width[c] <= inner) {
+                        dx = -(frac_width[c] - it->second);
+                    }
+                    a = HAlign::right;
+                }
+                row.cells.push_back(cell_box(cell, inner, false, false, dx, a));
+            }
+            t.rows.push_back(std::move(row));
+        }
+        auto finish = [](Row& row) {
+            row.height = 0;
+            for (const auto& cell : row.cells) {
+                row.height = std::max(row.height, cell.height);
+            }
+            row.height += 2 * cell_pad;
+        };
+        finish(t.header);
+        for (auto& row : t.rows) {
+            finish(row);
+        }
+        t.caption_text = table.caption + marker_preview(table.footnotes.size());
+        t.caption = set(t.caption_text, style(9.5, true, cw));
+        t.continued = set(table.caption + " " + doc_.info.labels.continued, style(9.5, true, cw));
+        return table_cache_.emplace(&table, std::move(t)).first->second;
+    }
+
+    /// Draws lines of each cell from `starts`, as many as fit in `avail` (inner height).
+    /// Returns the height of the piece; advances `starts`.
+    double row_piece(const TableSetup& t, const Row& row, std::vector<std::size_t>& starts,
+                     double avail, bool header, bool shaded, bool force) {
         const double top = y_;
+        double used = 0;
+        std::vector<std::pair<std::size_t, std::size_t>> ranges;
+        for (std::size_t c = 0; c < row.cells.size(); ++c) {
+            const auto& lines = row.cells[c].lines;
+            std::size_t from = starts[c];
+            std::size_t to = from;
+            const double base = from < lines.size() ? lines[from].top : 0;
+            while (to < lines.size() && lines[to].bottom - base <= avail) {
+                ++to;
+            }
+            if (force && to == from && from < lines.size()) {
+                to = from + 1;
+            }
+            if (to > from) {
+                used = std::max(used, lines[to - 1].bottom - base);
+            }
+            ranges.emplace_back(from, to);
+        }
+        const double height = used + 2 * cell_pad;
         if (header || shaded) {
-            const Colour fill = header ? header_fill : Colour{0.97, 0.97, 0.97};
-            current().ops.push_back(
-                [=](cairo_t* cr) { fill_rect(cr, margin_left, top, content_width, height, fill); });
+            rect_op(g_.left, top, g_.content_width(), height,
+                    header ? header_fill : Colour{0.97, 0.97, 0.97});
         }
-        double x = margin_left;
-        for (std::size_t c = 0; c < row.size() && c < widths.size(); ++c) {
-            const double inner = widths[c] - 2 * cell_pad;
-            const Cell& cell = row[c];
-            const Colour colour = cell.missing ? muted : ink;
-            double text_x = x + cell_pad;
+        tag_begin("TR");
+        for (std::size_t c = 0; c < row.cells.size(); ++c) {
+            const auto& cell = row.cells[c];
+            const auto [from, to] = ranges[c];
+            tag_begin(header ? "TH" : "TD");
+            double x = t.xs[c] + cell_pad;
             if (!cell.status.empty()) {
-                // A status cell: a square in the status colour, then the status word.
-                const Colour mark = status_colour(cell.status);
-                const double square_top = top + cell_pad + 1.5;
-                current().ops.push_back(
-                    [=](cairo_t* cr) { fill_rect(cr, text_x, square_top, 6, 6, mark); });
-                text_x += 9;
+                const double sx = t.rtl ? t.xs[c] + t.widths[c] - cell_pad - 6 : x;
+                if (from == 0) {
+                    rect_op(sx, top + cell_pad + 1.5, 6, 6, status_colour(cell.status));
+                }
+                if (!t.rtl) {
+                    x += 9;
+                }
             }
-            const double text_height = place_text(cell.text, cell_style(cell, inner, header),
-                                                  colour, text_x, top + cell_pad);
-            if (!cell.subtext.empty()) {
-                charts::TextStyle sub = cell_style(cell, inner, false);
-                sub.size = 6;
-                place_text(cell.subtext, sub, muted, x + cell_pad, top + cell_pad + text_height);
+            const double base = from < cell.lines.size() ? cell.lines[from].top : 0;
+            for (std::size_t i = from; i < to; ++i) {
+                const CellLine& line = cell.lines[i];
+                const double ly = top + cell_pad + line.top - base;
+                op([line, x, ly](cairo_t* cr) {
+                    draw_lines(cr, *line.laid, line.index, line.index + 1, x + line.dx, ly,
+                               line.colour);
+                });
             }
-            x += widths[c];
+            tag_end(header ? "TH" : "TD");
+            starts[c] = to;
         }
+        tag_end("TR");
         y_ += height;
-        hline_op(margin_left, page_width - margin_right, y_, header ? 0.8 : 0.25,
-                 header ? ink : rule);
+        hline_op(g_.left, g_.content_right(), y_, header ? 0.8 : 0.25, header ? ink : rule);
+        return height;
+    }
+
+    static bool row_done(const Row& row, const std::vector<std::size_t>& starts) {
+        for (std::size_t c = 0; c < row.cells.size(); ++c) {
+            if (starts[c] < row.cells[c].lines.size()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void whole_row(const TableSetup& t, const Row& row, bool header, bool shaded) {
+        std::vector<std::size_t> starts(row.cells.size(), 0);
+        row_piece(t, row, starts, 1e9, header, shaded, true);
+    }
+
+    void continue_table(const TableSetup& t) {
+        tag_end("Table");
+        new_page();
+        tag_begin("Table");
+        text_op(t.continued, g_.left, y_, muted);
+        y_ += t.continued->height + 4;
+        hline_op(g_.left, g_.content_right(), y_, 0.8, ink);
+        whole_row(t, t.header, true, false);
     }
 
     void add(const Table& table) {
         if (!table.in_pdf) {
             return;
         }
-        double total = 0;
-        for (const double w : table.widths) {
-            total += w;
+        const TableSetup& t = table_setup(table);
+        PendingNotes notes = prepare_notes(table.footnotes);
+        const double first_row = t.rows.empty() ? 0 : std::min(t.rows.front().height, 60.0);
+        const double start = t.caption->height + 4 + t.header.height + first_row;
+        ensure(start + notes_extra(notes));
+        if (y_ + start > bottom() - notes_extra(notes) && !at_top()) {
+            new_page();
         }
-        std::vector<double> widths;
-        for (const double w : table.widths) {
-            widths.push_back(content_width * w / total);
-        }
-        std::vector<Cell> header;
-        for (const auto& title : table.header) {
-            Cell cell;
-            cell.text = title;
-            cell.align = header.empty() ? Align::left : Align::right;
-            header.push_back(cell);
-        }
-        if (!table.rows.empty()) {
-            for (std::size_t c = 0; c < header.size() && c < table.rows.front().size(); ++c) {
-                header[c].align = table.rows.front()[c].align;
-            }
-        }
-        charts::TextStyle caption = style(9.5, true);
-        caption.wrap_width = content_width;
-        const double caption_height = measure(table.caption, caption);
-        const double header_height = row_height(header, widths, true);
-        const double first_row = table.rows.empty() ? 0 : row_height(table.rows[0], widths, false);
-        ensure(caption_height + 4 + header_height + first_row);
-        y_ += y_ > margin_top ? 4 : 0;
-        y_ += place_text(table.caption, caption, ink, margin_left, y_) + 4;
-        hline_op(margin_left, page_width - margin_right, y_, 0.8, ink);
-        draw_row(header, widths, true, false, header_height);
-        for (std::size_t r = 0; r < table.rows.size(); ++r) {
-            const double height = row_height(table.rows[r], widths, false);
-            if (y_ + height > content_bottom) {
-                // Continue on the next page, repeating the header row.
-                new_page();
-                place_text(table.caption + " (continued)", caption, muted, margin_left, y_);
-                y_ += caption_height + 4;
-                hline_op(margin_left, page_width - margin_right, y_, 0.8, ink);
-                draw_row(header, widths, true, false, header_height);
-            }
-            draw_row(table.rows[r], widths, false, r % 2 == 1, height);
-        }
-        if (!table.note.empty()) {
-            charts::TextStyle note = style(7.5);
-            note.wrap_width = content_width;
-            const double height = measure(table.note, note);
-            ensure(height + 4);
+        if (!at_top()) {
             y_ += 4;
-            y_ += place_text(table.note, note, muted, margin_left, y_);
+        }
+        if (!table.id.empty() && ids_.insert(table.id).second) {
+            dest(table.id, g_.left, y_);
+        }
+        tag_begin("Table");
+        tag_begin("Caption");
+        text_op(t.caption, g_.left, y_, ink);
+        tag_end("Caption");
+        marker_link(t.caption, t.caption_text, notes, g_.left, y_);
+        commit_notes(notes);
+        y_ += t.caption->height + 4;
+        hline_op(g_.left, g_.content_right(), y_, 0.8, ink);
+        whole_row(t, t.header, true, false);
+        const double fresh = g_.content_bottom() - g_.top - t.continued->height - 4 -
+                             t.header.height;
+        for (std::size_t r = 0; r < t.rows.size(); ++r) {
+            const Row& row = t.rows[r];
+            const bool shaded = r % 2 == 1;
+            if (y_ + row.height <= bottom()) {
+                whole_row(t, row, false, shaded);
+                continue;
+            }
+            if (row.height <= fresh) {
+                continue_table(t);
+                whole_row(t, row, false, shaded);
+                continue;
+            }
+            // Taller than a page: split the cells by lines.
+            std::vector<std::size_t> starts(row.cells.size(), 0);
+            bool fresh_page = false;
+            while (!row_done(row, starts)) {
+                const double avail = bottom() - y_ - 2 * cell_pad;
+                if (avail < 14 && !fresh_page) {
+                    continue_table(t);
+                    fresh_page = true;
+                    continue;
+                }
+                row_piece(t, row, starts, avail, false, shaded, fresh_page);
+                if (!row_done(row, starts)) {
+                    continue_table(t);
+                    fresh_page = true;
+                }
+            }
+        }
+        tag_end("Table");
+        if (!table.note.empty()) {
+            const auto note = set(table.note, style(7.5, false, g_.content_width()));
+            ensure(note->height + 4);
+            y_ += 4;
+            tag_begin("P");
+            text_op(note, g_.left, y_, muted);
+            tag_end("P");
+            y_ += note->height;
         }
         y_ += 12;
     }
 
+    // -- Figures -----------------------------------------------------------------------------
+
+    double figure_height(const Figure& figure) {
+        const auto caption = set(figure.caption, style(9.5, true, g_.content_width()));
+        double h = caption->height + 6 + figure.height;
+        if (!figure.note.empty()) {
+            h += 4 + set(figure.note, style(7.5, false, g_.content_width()))->height;
+        }
+        return h;
+    }
+
     void add(const Figure& figure) {
-        charts::TextStyle caption = style(9.5, true);
-        caption.wrap_width = content_width;
-        const double caption_height = measure(figure.caption, caption);
-        ensure(caption_height + 6 + figure.height);
-        y_ += y_ > margin_top ? 4 : 0;
-        y_ += place_text(figure.caption, caption, ink, margin_left, y_) + 6;
-        const charts::Box box{margin_left, y_, content_width, figure.height};
+        const double cw = g_.content_width();
+        PendingNotes notes = prepare_notes(figure.footnotes);
+        const std::string caption_text = figure.caption + notes.markers;
+        const auto caption = set(caption_text, style(9.5, true, cw));
+        const auto note =
+            figure.note.empty() ? nullptr : set(figure.note, style(7.5, false, cw));
+        const double height =
+            caption->height + 6 + figure.height + (note ? 4 + note->height : 0.0);
+        ensure(height + notes_extra(notes));
+        if (y_ + height > bottom() - notes_extra(notes) && !at_top()) {
+            new_page();
+        }
+        if (!at_top()) {
+            y_ += 4;
+        }
+        if (!figure.id.empty() && ids_.insert(figure.id).second) {
+            dest(figure.id, g_.left, y_);
+        }
+        tag_begin("Figure");
+        text_op(caption, g_.left, y_, ink);
+        marker_link(caption, caption_text, notes, g_.left, y_);
+        commit_notes(notes);
+        y_ += caption->height + 6;
+        const charts::Box box{g_.left, y_, cw, figure.height};
         charts::ChartSpec spec = figure.chart;
         spec.title.clear(); // the caption above already says it
         charts::Theme theme;
-        theme.font_family = family_;
-        current().ops.push_back(
-            [box, spec, theme](cairo_t* cr) { charts::draw_chart(cr, box, spec, theme); });
-        y_ += figure.height + 14;
+        theme.font_family = rc_.family;
+        op([box, spec, theme](cairo_t* cr) {
+            cairo_save(cr);
+            charts::draw_chart(cr, box, spec, theme);
+            cairo_restore(cr);
+        });
+        tag_end("Figure");
+        y_ += figure.height;
+        if (note) {
+            y_ += 4;
+            text_op(note, g_.left, y_, muted);
+            y_ += note->height;
+        }
+        y_ += 14;
     }
 
-    cairo_t* cr_;
-    std::string family_;
+    // -- Key figures -------------------------------------------------------------------------
+
+    void add(const KeyFigures& block) {
+        if (block.items.empty()) {
+            return;
+        }
+        const double cw = g_.content_width();
+        const std::size_t count = block.items.size();
+        const std::size_t per_row = count > 4 ? (count + 1) / 2 : count;
+        const double gap = 8;
+        const double box_width =
+            (cw - gap * static_cast<double>(per_row - 1)) / static_cast<double>(per_row);
+        const double inner = box_width - 12;
+        struct Item {
+            LaidPtr value, label, detail;
+            std::string status;
+            double height = 0;
+        };
+        std::vector<Item> items;
+        for (const auto& k : block.items) {
+            Item item;
+            const double value_width = k.status.empty() ? inner : inner - 10;
+            item.value = set(k.value, style(16, true, std::max(value_width, 10.0)));
+            item.label = set(k.label, style(8, false, inner));
+            item.detail = k.detail.empty() ? nullptr : set(k.detail, style(7.5, false, inner));
+            item.status = k.status;
+            item.height = 12 + item.value->height + 2 + item.label->height +
+                          (item.detail ? 2 + item.detail->height : 0.0);
+            items.push_back(std::move(item));
+        }
+        const auto title = block.title.empty() ? nullptr : set(block.title, style(9.5, true, cw));
+        const auto note = block.note.empty() ? nullptr : set(block.note, style(7.5, false, cw));
+        double total = title ? title->height + 6 : 0.0;
+        std::vector<double> row_heights;
+        for (std::size_t first = 0; first < count; first += per_row) {
+            double h = 0;
+            for (std::size_t i = first; i < std::min(count, first + per_row); ++i) {
+                h = std::max(h, items[i].height);
+            }
+            row_heights.push_back(h);
+            total += h + gap;
+        }
+        total += note ? note->height + 4 : 0.0;
+        ensure(std::min(total, g_.content_bottom() - g_.top));
+        if (!at_top()) {
+            y_ += 4;
+        }
+        tag_begin("Div");
+        if (title) {
+            text_op(title, g_.left, y_, ink);
+            y_ += title->height + 6;
+        }
+        for (std::size_t r = 0; r < row_heights.size(); ++r) {
+            const double h = row_heights[r];
+            ensure(h);
+            const double top = y_;
+            for (std::size_t k = 0; k < per_row && r * per_row + k < count; ++k) {
+                const Item& item = items[r * per_row + k];
+                const double x = g_.left + static_cast<double>(k) * (box_width + gap);
+                rect_op(x, top, box_width, h, box_fill);
+                double ty = top + 6;
+                tag_begin("P");
+                text_op(item.value, x + 6, ty, ilo_blue);
+                if (!item.status.empty()) {
+                    rect_op(x + box_width - 6 - 7, ty + 5, 7, 7, status_colour(item.status));
+                }
+                ty += item.value->height + 2;
+                text_op(item.label, x + 6, ty, ink);
+                ty += item.label->height + 2;
+                if (item.detail) {
+                    text_op(item.detail, x + 6, ty, muted);
+                }
+                tag_end("P");
+            }
+            y_ += h + gap;
+        }
+        if (note) {
+            tag_begin("P");
+            text_op(note, g_.left, y_, muted);
+            tag_end("P");
+            y_ += note->height + 4;
+        }
+        tag_end("Div");
+        y_ += 8;
+    }
+
+    void add(const PageBreak&) { force_new_page_ = true; }
+    void add(const Heading&) {}
+    void add(const Contents&) {}
+
+    const Document& doc_;
+    Geometry g_;
+    RenderContext& rc_;
+    const std::vector<std::string>& toc_labels_;
+    std::string decimal_ = ".";
     std::vector<Page> pages_;
-    std::vector<OutlineEntry> outline_;
-    double y_ = margin_top;
+    std::vector<HeadingPlace> headings_;
+    std::set<std::string> ids_; ///< destination names in use
+    std::size_t front_pages_ = 0;
+    int footnote_counter_ = 0;
+    double y_ = 0;
     bool force_new_page_ = false;
 };
 
-bool check(cairo_status_t status, const std::string& path, Diagnostics& diagnostics) {
-    if (status == CAIRO_STATUS_SUCCESS) {
-        return true;
-    }
-    diagnostics.error({path, 0, 0},
-                      fmt::format("cannot write PDF: {}", cairo_status_to_string(status)));
-    return false;
-}
+struct CairoDeleter {
+    void operator()(cairo_t* cr) const { cairo_destroy(cr); }
+    void operator()(cairo_surface_t* surface) const { cairo_surface_destroy(surface); }
+};
 
-} // namespace
-
-bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
-                Diagnostics& diagnostics) {
-    PendingFile pending(path);
-    if (pending.temp_path().empty()) {
-        diagnostics.error({path, 0, 0},
-                          fmt::format("cannot create output file: {}", pending.error()));
-        return false;
-    }
+/// Renders once to `file`; returns the first error status, or success.
+cairo_status_t render_once(const Document& doc, const std::string& file, const PdfOptions& options,
+                           bool tags) {
+    const Geometry g = geometry_for(doc.info.page_size);
     std::unique_ptr<cairo_surface_t, CairoDeleter> surface(
-        cairo_pdf_surface_create(pending.temp_path().c_str(), page_width, page_height));
-    if (!check(cairo_surface_status(surface.get()), path, diagnostics)) {
-        return false;
+        cairo_pdf_surface_create(file.c_str(), g.width, g.height));
+    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
+        return cairo_surface_status(surface.get());
     }
     cairo_surface_t* pdf = surface.get();
     cairo_pdf_surface_restrict_to_version(pdf, CAIRO_PDF_VERSION_1_5);
@@ -477,51 +1457,124 @@ bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& 
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
 
+    cairo_status_t status = CAIRO_STATUS_SUCCESS;
     {
         const std::unique_ptr<cairo_t, CairoDeleter> context(cairo_create(pdf));
         cairo_t* cr = context.get();
-        Layout layout(cr, options.font_family);
-        layout.cover(doc.info);
-        for (const auto& block : doc.blocks) {
-            layout.block(block);
-        }
-        auto& pages = layout.pages();
-        const std::size_t total = pages.size();
-        for (std::size_t p = 0; p < total; ++p) {
-            for (const auto& op : pages[p].ops) {
-                op(cr);
+        Typesetter ts(cr, options.font_family);
+        RenderContext rc{ts, options.font_family, {}, tags};
+        // Lay out until the contents' page labels are those the headings land on.
+        std::vector<std::string> labels;
+        std::unique_ptr<Layout> layout;
+        for (int pass = 0; pass < 8; ++pass) {
+            layout = std::make_unique<Layout>(doc, g, rc, labels);
+            layout->run();
+            std::vector<std::string> found = layout->body_labels();
+            if (found == labels) {
+                break;
             }
-            charts::TextStyle footer;
-            footer.family = options.font_family;
+            labels = std::move(found);
+        }
+        auto& pages = layout->pages();
+        const std::size_t front = layout->front_pages();
+        const std::size_t body_pages = pages.size() - front;
+        if (tags) {
+            cairo_tag_begin(cr, "Document", "");
+        }
+        for (std::size_t p = 0; p < pages.size(); ++p) {
+            const bool is_front = p < front;
+            const std::string label =
+                is_front ? roman(p + 1) : std::to_string(p - front + 1);
+            cairo_pdf_surface_set_page_label(pdf, label.c_str());
+            for (const auto& draw : pages[p].ops) {
+                draw(cr);
+            }
+            // Footnotes at the foot of the page, above the footer.
+            const Page& page = pages[p];
+            if (!page.notes.empty()) {
+                double y = g.content_bottom() - page.notes_height + 4;
+                hline(cr, g.left, g.left + 60, y, 0.5, rule);
+                y += 4;
+                for (const auto& note : page.notes) {
+                    const std::string attributes =
+                        fmt::format("name='fn-{}' x={:.2f} y={:.2f}", note.number, g.left, y);
+                    cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes.c_str());
+                    cairo_tag_end(cr, CAIRO_TAG_DEST);
+                    if (tags) {
+                        cairo_tag_begin(cr, "Note", "");
+                    }
+                    draw_laid(cr, *note.text, g.left, y, ink);
+                    if (tags) {
+                        cairo_tag_end(cr, "Note");
+                    }
+                    y += note.text->height + 1.5;
+                }
+            }
+            Style footer;
             footer.size = 8;
-            footer.wrap_width = content_width;
-            footer.align = charts::TextAlign::centre;
-            const charts::Text number =
-                charts::make_text(cr, fmt::format("Page {} of {}", p + 1, total), footer);
-            charts::show_text(cr, number, margin_left, page_height - 40, muted.r, muted.g, muted.b);
+            footer.wrap = g.content_width();
+            footer.align = HAlign::centre;
+            const std::string footer_text =
+                is_front ? label
+                         : replace_all(replace_all(doc.info.labels.page_of, "{page}", label),
+                                       "{pages}", std::to_string(body_pages));
+            const auto number = ts.set(footer_text, footer);
+            draw_laid(cr, *number, g.left, g.height - 30 - number->height, muted);
             if (p > 0 && !doc.info.symbol.empty()) {
-                footer.align = charts::TextAlign::right;
-                const charts::Text header = charts::make_text(cr, doc.info.symbol, footer);
-                charts::show_text(cr, header, margin_left, 36, muted.r, muted.g, muted.b);
+                footer.align = HAlign::right;
+                const auto header = ts.set(doc.info.symbol, footer);
+                draw_laid(cr, *header, g.left, 36, muted);
+            }
+            if (tags && p + 1 == pages.size()) {
+                cairo_tag_end(cr, "Document");
             }
             cairo_show_page(cr);
         }
-        for (const auto& entry : layout.outline()) {
-            const std::string link =
-                fmt::format("page={} pos=[{} {}]", entry.page, static_cast<int>(margin_left),
-                            static_cast<int>(entry.y));
-            cairo_pdf_surface_add_outline(pdf, CAIRO_PDF_OUTLINE_ROOT, entry.title.c_str(),
-                                          link.c_str(), CAIRO_PDF_OUTLINE_FLAG_OPEN);
+        // Bookmarks, nested by level.
+        std::vector<int> parents;
+        for (const auto& h : layout->headings()) {
+            if (!h.in_contents) {
+                continue;
+            }
+            const auto level = static_cast<std::size_t>(std::max(h.level, 1));
+            parents.resize(std::min(parents.size(), level - 1));
+            const int parent = parents.empty() ? CAIRO_PDF_OUTLINE_ROOT : parents.back();
+            const std::string link = fmt::format("dest='{}'", attr(h.id));
+            const int id = cairo_pdf_surface_add_outline(pdf, parent, h.title.c_str(), link.c_str(),
+                                                         CAIRO_PDF_OUTLINE_FLAG_OPEN);
+            while (parents.size() < level) {
+                parents.push_back(id);
+            }
         }
-        if (!check(cairo_status(cr), path, diagnostics)) {
-            return false;
-        }
+        status = cairo_status(cr);
     }
     cairo_surface_finish(pdf);
-    if (!check(cairo_surface_status(pdf), path, diagnostics)) {
+    if (status == CAIRO_STATUS_SUCCESS) {
+        status = cairo_surface_status(pdf);
+    }
+    return status;
+}
+
+} // namespace
+
+bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
+                Diagnostics& diagnostics) {
+    PendingFile pending(path);
+    if (pending.temp_path().empty()) {
+        diagnostics.error({path, 0, 0},
+                          fmt::format("cannot create output file: {}", pending.error()));
         return false;
     }
-    surface.reset();
+    cairo_status_t status = render_once(doc, pending.temp_path(), options, true);
+    if (status == CAIRO_STATUS_TAG_ERROR) {
+        // A tag combination cairo refuses: write the document without structure tags.
+        status = render_once(doc, pending.temp_path(), options, false);
+    }
+    if (status != CAIRO_STATUS_SUCCESS) {
+        diagnostics.error({path, 0, 0},
+                          fmt::format("cannot write PDF: {}", cairo_status_to_string(status)));
+        return false;
+    }
     return pending.commit(diagnostics);
 }
 

@@ -31,6 +31,9 @@ struct BuildOptions {
     /// Seconds since 1970 for document dates; nullopt: the config's [report] date.
     std::optional<std::int64_t> source_date_epoch;
     double dpi = 150; ///< resolution of PNG figures
+    /// The report language ("en", "fr", "es"); empty: the config's [report] language. Outputs
+    /// in another language than the config's are named <name>-<language>.pdf, .xlsx, ...
+    std::string language;
 };
 
 struct BuildResult {

@@ -9,6 +9,7 @@
 #include "sfp/dataset.hpp"
 #include "sfp/indicators.hpp"
 #include "sfp/reference_series.hpp"
+#include "sfp/report_template.hpp"
 #include "sfp/targets.hpp"
 
 #include <optional>
@@ -28,6 +29,12 @@ struct Definitions {
 /// nullopt, diagnostics, and `code` says config (3) or data (4, a reference table).
 [[nodiscard]] std::optional<Definitions> load_definitions(const ReportSpec& spec,
                                                           Diagnostics& diagnostics, ExitCode& code);
+
+/// Adds the indicators and groupings a template refers to (blocks and messages) to what
+/// `definitions` computes, after the config's own; false with diagnostics when the result is
+/// not a valid set of options.
+bool include_template(const ReportTemplate& report, Definitions& definitions,
+                      Diagnostics& diagnostics);
 
 struct Evaluation {
     Results results;

@@ -83,6 +83,12 @@ struct ReportSpec {
     std::string author;
     std::string date;   ///< YYYY-MM-DD, used when SOURCE_DATE_EPOCH is not set
     std::string symbol; ///< GB document symbol, e.g. GB.350/POL/4
+    /// [report] template: the report template (document.toml), resolved against the config's
+    /// folder; its text files give the title, cover lines and every word (docs/templates.md).
+    std::string template_path;
+    SourcePos template_pos;
+    SourcePos language_pos;
+    // Without a template (older configurations): the cover block and texts of the config.
     std::vector<CoverLine> cover;
     std::string summary; ///< narrative paragraph for the summary section
     std::string introduction;

@@ -136,19 +136,39 @@ struct Document {
     std::vector<Block> blocks;
 };
 
-/// Builds the Governing Body progress report from a spec, its data and results.
+struct ReportTemplate;
+
+/// Builds a report from its template (document.toml and the text files) in `language` ("en",
+/// "fr", "es"): every word comes from the language's text files, numbers are formatted in its
+/// locale. Problems (a message argument without a value, a grouping not computed) are reported
+/// in `diagnostics`; the document is built anyway.
+[[nodiscard]] Document build_document(const ReportSpec& spec, const ReportTemplate& report,
+                                      const std::string& language, const Catalogue& catalogue,
+                                      const Dataset& data, const Results& results,
+                                      const Assessment& assessment, Diagnostics& diagnostics);
+
+/// Loads the spec's template ([report] template) and builds the report in the spec's language;
+/// diagnostics are dropped (tests and tools). A spec without a template gives a document with
+/// the spec's title and no blocks.
 [[nodiscard]] Document build_document(const ReportSpec& spec, const Catalogue& catalogue,
                                       const Dataset& data, const Results& results,
                                       const Assessment& assessment = {});
 
-/// How an indicator value is printed in tables (USD in millions, fractions as percent).
-[[nodiscard]] std::string format_indicator(double value, const IndicatorDef& def);
-/// The Excel number format that prints a raw value like format_indicator.
+/// How an indicator value is printed in tables (USD in millions, fractions as percent), in the
+/// number format of `language`: en "12.3%", "1,234.5"; fr "12,3 %", "1 234,5"; es "1.234,5".
+[[nodiscard]] std::string format_indicator(double value, const IndicatorDef& def,
+                                           const std::string& language = "en");
+/// The Excel number format that prints a raw value like format_indicator (locale-independent).
 [[nodiscard]] std::string excel_format(const IndicatorDef& def);
 /// The chart value format for an indicator.
-[[nodiscard]] charts::ValueFormat chart_format(const IndicatorDef& def);
+[[nodiscard]] charts::ValueFormat chart_format(const IndicatorDef& def,
+                                              const std::string& language = "en");
 
-/// "28 November 2026" from "2026-11-28".
-[[nodiscard]] std::string long_date(const std::string& iso_date);
+/// "28 November 2026" from "2026-11-28"; fr "28 novembre 2026", es "28 de noviembre de 2026".
+[[nodiscard]] std::string long_date(const std::string& iso_date,
+                                    const std::string& language = "en");
+
+/// The number locale of a report language (anything but fr and es is English).
+[[nodiscard]] charts::Locale locale_of(const std::string& language);
 
 } // namespace sfp

@@ -11,8 +11,11 @@
 /// Argument names are [A-Za-z0-9_.-]+ (so indicator ids such as "OUT-01.prev" are names).
 /// Plural categories follow CLDR for the language: en and es "one" for exactly 1, fr "one" for
 /// 0 and 1 (and numbers in [0, 2)); "=N" selectors match exactly; "other" is required in plural
-/// and select. `#` inside a plural branch prints the number in the locale's format (no
-/// decimals for integers).
+/// and select. `#` directly inside a plural branch prints the argument's text (already in the
+/// locale's format); when that text is empty, the number in the language's format (no decimals
+/// for integers). Columns of positions count code points; a line break in the text moves to the
+/// next line, column 1. Valid ICU that is probably a mistake is a warning: an apostrophe after
+/// a letter quoting an argument ("l'{name}"), and plural categories en/fr/es never select.
 
 #include "sfp/diagnostics.hpp"
 
@@ -21,6 +24,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace sfp {
 

@@ -1,7 +1,8 @@
 #pragma once
 /// The figures of the reports (Governing Body report, briefs), built from results as chart
 /// models (charts::ChartSpec) with localised words. No Cairo here: the renderers draw them.
-/// Documented in docs/templates.md ("Figures").
+/// Documented in docs/charts.md ("Report figures"); words in
+/// templates/common/text/<lang>/figures.toml.
 
 #include "sfp/catalogue.hpp"
 #include "sfp/dataset.hpp"
@@ -29,6 +30,10 @@ struct FigureContext {
     int year = 0;                ///< the report's last year
     std::string language = "en"; ///< "en", "fr", "es": number formats and words
     std::function<std::string(std::string_view key)> word;
+    /// The printed name of a scope in the report's language ("All regions" -> "Toutes les
+    /// régions", "Africa" -> "Afrique"), for the scope's index in Results::scopes and the
+    /// grouping it is shown under; empty = Results::scopes[i].label. Additive: default empty.
+    std::function<std::string(std::size_t scope, std::size_t grouping)> scope_label = {};
 };
 
 /// One `type = "figure"` block of a template.
