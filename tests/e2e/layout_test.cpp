@@ -129,11 +129,26 @@ std::vector<std::size_t> pages_with(const Pdf& pdf, const std::string& text, dou
 }
 
 std::string lorem(int words, int seed) {
-    static const char* vocabulary[] = {
-        "institutions", "microfinance", "sustainability", "portfolio", "borrowers",
-        "operational", "self-sufficiency", "outreach", "regional", "performance",
-        "considerably", "responsibility", "international", "development", "programme",
-        "the", "of", "and", "in", "improved"};
+    static const char* vocabulary[] = {"institutions",
+                                       "microfinance",
+                                       "sustainability",
+                                       "portfolio",
+                                       "borrowers",
+                                       "operational",
+                                       "self-sufficiency",
+                                       "outreach",
+                                       "regional",
+                                       "performance",
+                                       "considerably",
+                                       "responsibility",
+                                       "international",
+                                       "development",
+                                       "programme",
+                                       "the",
+                                       "of",
+                                       "and",
+                                       "in",
+                                       "improved"};
     std::string out;
     for (int i = 0; i < words; ++i) {
         if (i > 0) {
@@ -155,7 +170,9 @@ sfp::Document base_document() {
 }
 
 /// Words are the same greek-letter token "TitleNN" so each heading is found exactly.
-std::string heading_token(int k) { return "Headword" + std::to_string(k); }
+std::string heading_token(int k) {
+    return "Headword" + std::to_string(k);
+}
 
 sfp::Document contents_document(int sections) {
     sfp::Document doc = base_document();
@@ -167,7 +184,8 @@ sfp::Document contents_document(int sections) {
         // Heading 7 is long enough to wrap in the contents: its label is on the last line.
         heading.text = k == 7 ? "A much longer heading about the sustainability of the "
                                 "institutions and the outreach of their portfolios in every "
-                                "region, " + heading_token(k)
+                                "region, " +
+                                    heading_token(k)
                               : heading_token(k) + " topic";
         heading.id = k % 5 == 0 ? std::string() : "sec-" + std::to_string(k);
         doc.blocks.emplace_back(heading);
@@ -337,8 +355,8 @@ TEST_CASE("layout: long tables repeat the header; tall rows split", "[layout]") 
         std::ifstream in(path, std::ios::binary);
         const std::string bytes((std::istreambuf_iterator<char>(in)),
                                 std::istreambuf_iterator<char>());
-        for (const char* tag : {"/StructTreeRoot", "/S /Document", "/S /Table", "/S /TR",
-                                "/S /TH", "/S /TD"}) {
+        for (const char* tag :
+             {"/StructTreeRoot", "/S /Document", "/S /Table", "/S /TR", "/S /TH", "/S /TD"}) {
             CAPTURE(tag);
             CHECK(bytes.find(tag) != std::string::npos);
         }
@@ -622,9 +640,9 @@ TEST_CASE("layout: mirrored tables, status cells and centred cells", "[layout]")
     };
     // Column k (0-based) spans [right - (k+1) column, right - k column] when mirrored.
     const double right = page.width - margin_right;
-    const std::vector<std::pair<std::string, int>> expected = {
-        {"Firstcol", 0}, {"Secondcol", 1}, {"Thirdcol", 2}, {"Alpha", 0}, {"ontrackword", 1},
-        {"Mid", 2}};
+    const std::vector<std::pair<std::string, int>> expected = {{"Firstcol", 0},    {"Secondcol", 1},
+                                                               {"Thirdcol", 2},    {"Alpha", 0},
+                                                               {"ontrackword", 1}, {"Mid", 2}};
     for (const auto& [text, k] : expected) {
         CAPTURE(text);
         const Word& w = find(text);

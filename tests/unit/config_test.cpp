@@ -122,8 +122,7 @@ TEST_CASE("config: the gb-progress template parses with no diagnostics", "[confi
     CHECK(spec->indicator_pos[0].file == path);
     CHECK(spec->indicator_pos[0].line > 0);
     CHECK(spec->group_by == "region");
-    CHECK(spec->groupings ==
-          std::vector<std::string>{"region", "legal_form", "peer:age", "institution"});
+    CHECK(spec->groupings == std::vector<std::string>{"region", "legal_form", "peer:age"});
     REQUIRE(spec->targets_paths.size() == 1);
     CHECK(fs::path(spec->targets_paths[0]) ==
           fs::path(source_dir + "/data/targets/sfp-targets.toml").lexically_normal());

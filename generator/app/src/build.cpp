@@ -150,8 +150,9 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     const Evaluation evaluation = evaluate(*definitions, *data);
     const Results& results = evaluation.results;
     const auto errors_before = diagnostics.error_count();
-    const Document document = build_document(*spec, *report, language, *catalogue, *data, results,
-                                             evaluation.assessment, diagnostics);
+    const Document document =
+        build_document(*spec, *report, language, *catalogue, *data, results, evaluation.assessment,
+                       diagnostics, &evaluation.record_values);
     if (diagnostics.error_count() > errors_before) {
         result.code = ExitCode::config;
         return result;

@@ -62,6 +62,27 @@ bool include_template(const ReportTemplate& report, Definitions& definitions,
             options.indicators.push_back(id);
         }
     }
+    for (const auto& block : report.blocks) {
+        if (block.type == BlockType::figure && block.figure == "depth-vs-oss" &&
+            block.grouping.empty()) {
+            // The defaults of report_figures.cpp when the block names no indicators.
+            std::vector<std::string> ids = block.indicators;
+            if (ids.empty()) {
+                ids.emplace_back("OUT-05");
+            }
+            if (ids.size() < 2) {
+                ids.emplace_back("FIN-01");
+            }
+            for (const auto& id : ids) {
+                if (definitions.catalogue.find(id) != nullptr &&
+                    std::find(definitions.record_indicators.begin(),
+                              definitions.record_indicators.end(),
+                              id) == definitions.record_indicators.end()) {
+                    definitions.record_indicators.push_back(id);
+                }
+            }
+        }
+    }
     for (const auto& grouping : report.groupings()) {
         if (std::find(options.groupings.begin(), options.groupings.end(), grouping) ==
             options.groupings.end()) {
@@ -89,6 +110,14 @@ Evaluation evaluate(const Definitions& definitions, const Dataset& data) {
     }
     evaluation.assessment.guard_rails =
         evaluate_guard_rails(definitions.targets, evaluation.results, values);
+    for (const auto& id : definitions.record_indicators) {
+        const auto found = values.find(id);
+        evaluation.record_values.emplace(id, found != values.end()
+                                                 ? found->second
+                                                 : institution_values(data, definitions.catalogue,
+                                                                      definitions.reference,
+                                                                      definitions.options, id));
+    }
     return evaluation;
 }
 

@@ -178,14 +178,43 @@ std::optional<Statistic> parse_statistic(std::string_view name) {
 
 using Args = std::map<std::string, MessageArg, std::less<>>;
 
+/// Text files wrap long messages over several lines (so that a message's positions are the
+/// file's): a run of whitespace that contains a line break is one space in the document.
+std::string reflow(std::string text) {
+    if (text.find('\n') == std::string::npos) {
+        return text;
+    }
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const char c = text[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            std::size_t end = i;
+            bool newline = false;
+            while (end < text.size() && (text[end] == ' ' || text[end] == '\t' ||
+                                         text[end] == '\r' || text[end] == '\n')) {
+                newline = newline || text[end] == '\n';
+                ++end;
+            }
+            out.append(newline ? std::string_view(" ") : std::string_view(text).substr(i, end - i));
+            i = end;
+        } else {
+            out.push_back(c);
+            ++i;
+        }
+    }
+    return out;
+}
+
 class Builder {
 public:
     Builder(const ReportSpec& spec, const ReportTemplate& report, const std::string& language,
             const Catalogue& catalogue, const Dataset& data, const Results& results,
-            const Assessment& assessment, Diagnostics& diagnostics)
+            const Assessment& assessment, Diagnostics& diagnostics,
+            const RecordValues* record_values)
         : spec_(spec), report_(report), language_(language), locale_(locale_of(language)),
           catalogue_(catalogue), data_(data), results_(results), assessment_(assessment),
-          diagnostics_(diagnostics),
+          diagnostics_(diagnostics), record_values_(record_values),
           last_(results.periods.empty() ? spec.last_year : results.periods.back()),
           first_(results.periods.empty() ? spec.first_year : results.periods.front()) {
         const auto found = report.languages.find(language);
@@ -251,7 +280,7 @@ private:
             }
             return argument(name);
         };
-        return entry->message.format(resolve, language_, diagnostics_);
+        return reflow(entry->message.format(resolve, language_, diagnostics_));
     }
 
     /// The message text of "figures.<key>" as written (the figures format it with their own
@@ -262,7 +291,7 @@ private:
         if (entry == nullptr && english_ != nullptr) {
             entry = english_->find(full);
         }
-        return entry != nullptr ? entry->message.source() : full;
+        return entry != nullptr ? reflow(entry->message.source()) : full;
     }
 
     /// A word if its key exists, else `fallback` (data labels without a translation).
@@ -848,18 +877,13 @@ private:
     }
 
     std::optional<Figure> make_figure(const TemplateBlock& block) {
-        if (!figure_results_) {
-            // The figures print scope labels from the results: give them the translated names.
-            figure_results_ = results_;
-            for (std::size_t i = 0; i < figure_results_->scopes.size(); ++i) {
-                figure_results_->scopes[i].label = scope_label(i, results_.scopes[i].grouping);
-            }
-        }
-        FigureContext context{
-            catalogue_,  *figure_results_,
-            assessment_, data_,
-            first_,      last_,
-            language_,   [this](std::string_view key) { return source_text(key); }};
+        FigureContext context{catalogue_, results_, assessment_, data_, first_, last_, language_,
+                              [this](std::string_view key) { return source_text(key); },
+                              // The figures print scope names in the report's language.
+                              [this](std::size_t scope, std::size_t grouping) {
+                                  return scope_label(scope, grouping);
+                              },
+                              record_values_};
         FigureRequest request;
         request.kind = block.figure;
         request.indicator = block.indicator;
@@ -1428,6 +1452,7 @@ private:
     const Results& results_;
     const Assessment& assessment_;
     Diagnostics& diagnostics_;
+    const RecordValues* record_values_; ///< institution values per record, for scatters
     int last_;
     int first_;
     const TextSet* texts_ = nullptr;
@@ -1437,7 +1462,6 @@ private:
     int subsection_ = 0;
     int annex_ = 0;
     int paragraph_ = 0;
-    std::optional<Results> figure_results_; ///< results with scope labels in the language
     std::map<const TemplateBlock*, std::string> numbers_;        ///< printed tables and figures
     std::map<std::string, std::string, std::less<>> references_; ///< "table.<id>" -> "3"
 };
@@ -1447,8 +1471,9 @@ private:
 Document build_document(const ReportSpec& spec, const ReportTemplate& report,
                         const std::string& language, const Catalogue& catalogue,
                         const Dataset& data, const Results& results, const Assessment& assessment,
-                        Diagnostics& diagnostics) {
-    return Builder(spec, report, language, catalogue, data, results, assessment, diagnostics)
+                        Diagnostics& diagnostics, const RecordValues* record_values) {
+    return Builder(spec, report, language, catalogue, data, results, assessment, diagnostics,
+                   record_values)
         .build();
 }
 

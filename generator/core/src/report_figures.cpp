@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -563,8 +564,7 @@ private:
             request_.indicators.size() >= 2 ? request_.indicators[1] : "FIN-01";
         const IndicatorDef* x_def = indicator(x_id);
         const IndicatorDef* y_def = indicator(y_id);
-        const auto index = grouping(request_.grouping.empty() ? "institution" : request_.grouping);
-        if (x_def == nullptr || y_def == nullptr || !index) {
+        if (x_def == nullptr || y_def == nullptr) {
             return std::nullopt;
         }
         charts::ChartSpec chart;
@@ -574,10 +574,7 @@ private:
         chart.value_axis_title = short_name(*y_def);
         chart.category_axis_title = short_name(*x_def);
         std::map<std::string, charts::Series> by_region;
-        for (const std::size_t scope : context_.results.group_scopes(*index)) {
-            const std::string& key = context_.results.scopes[scope].key;
-            const std::string institution = key.substr(key.find(':') + 1);
-            std::string region = region_of(institution);
+        auto series_of = [&](std::string region) -> charts::Series& {
             if (region.empty()) {
                 region = word("unknown-region");
             }
@@ -587,9 +584,43 @@ private:
                 const auto region_scope = context_.results.scope_index("region:" + region);
                 series.name = region_scope ? label(*region_scope) : region;
             }
-            series.x.push_back(value(x_id, scope, year_));
-            series.values.push_back(value(y_id, scope, year_));
-            series.point_labels.emplace_back();
+            return series;
+        };
+        const auto* records = context_.record_values;
+        const auto x_values = records != nullptr ? records->find(x_id) : decltype(records->end()){};
+        const auto y_values = records != nullptr ? records->find(y_id) : decltype(records->end()){};
+        if (request_.grouping.empty() && records != nullptr && x_values != records->end() &&
+            y_values != records->end()) {
+            // One point per institution-year record of the report's year: the record's own
+            // value is the institution's value (one record per institution and year).
+            const Dataset& data = context_.data;
+            auto present = [](const std::vector<double>& column, std::size_t i) {
+                return i < column.size() && !std::isnan(column[i]) ? std::optional(column[i])
+                                                                   : std::nullopt;
+            };
+            for (std::size_t i = 0; i < data.fiscal_year.size(); ++i) {
+                if (data.fiscal_year[i] != year_) {
+                    continue;
+                }
+                charts::Series& series = series_of(i < data.region.size() ? data.region[i] : "");
+                series.x.push_back(present(x_values->second.value, i));
+                series.values.push_back(present(y_values->second.value, i));
+                series.point_labels.emplace_back();
+            }
+        } else {
+            const auto index =
+                grouping(request_.grouping.empty() ? "institution" : request_.grouping);
+            if (!index) {
+                return std::nullopt;
+            }
+            for (const std::size_t scope : context_.results.group_scopes(*index)) {
+                const std::string& key = context_.results.scopes[scope].key;
+                const std::string institution = key.substr(key.find(':') + 1);
+                charts::Series& series = series_of(region_of(institution));
+                series.x.push_back(value(x_id, scope, year_));
+                series.values.push_back(value(y_id, scope, year_));
+                series.point_labels.emplace_back();
+            }
         }
         for (auto& [region, series] : by_region) {
             chart.series.push_back(std::move(series));

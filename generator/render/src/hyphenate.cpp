@@ -1,10 +1,9 @@
 #include "sfp/hyphenate.hpp"
 
-#include <hyphen.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <hyphen.h>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -56,8 +55,9 @@ bool file_exists(const std::string& path) {
 std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t i) {
     const auto b0 = static_cast<unsigned char>(text[i]);
     auto cont = [&](std::size_t k) -> char32_t {
-        return i + k < text.size() ? static_cast<char32_t>(static_cast<unsigned char>(text[i + k]) & 0x3Fu)
-                                   : 0;
+        return i + k < text.size()
+                   ? static_cast<char32_t>(static_cast<unsigned char>(text[i + k]) & 0x3Fu)
+                   : 0;
     };
     if (b0 < 0x80) {
         return {b0, 1};
@@ -141,7 +141,8 @@ bool is_protected_token(std::string_view token) {
 HyphenDict* load_shared(const std::string& path) {
     static std::mutex mutex;
     // Never destroyed (not even at exit), so the dictionaries stay reachable.
-    static auto* loaded = new std::map<std::string, HyphenDict*>; // NOLINT(cppcoreguidelines-owning-memory)
+    static auto* loaded =
+        new std::map<std::string, HyphenDict*>; // NOLINT(cppcoreguidelines-owning-memory)
     const std::lock_guard<std::mutex> lock(mutex);
     auto found = loaded->find(path);
     if (found == loaded->end()) {
@@ -168,9 +169,9 @@ struct Hyphenator::Impl {
         char** rep = nullptr;
         int* pos = nullptr;
         int* cut = nullptr;
-        const int failed = hnj_hyphen_hyphenate3(dict, lower.c_str(), static_cast<int>(lower.size()),
-                                                 hyphens.data(), nullptr, &rep, &pos, &cut,
-                                                 min_left, min_right, min_left, min_right);
+        const int failed = hnj_hyphen_hyphenate3(
+            dict, lower.c_str(), static_cast<int>(lower.size()), hyphens.data(), nullptr, &rep,
+            &pos, &cut, min_left, min_right, min_left, min_right);
         if (rep != nullptr) {
             // Non-standard hyphenation (replacements): not used by en/fr/es; do not break.
             for (std::size_t i = 0; i < lower.size(); ++i) {
@@ -198,7 +199,8 @@ struct Hyphenator::Impl {
             if (!char_end || i + 1 >= word.size()) {
                 continue;
             }
-            if ((hyphens[chars_seen - 1] & 1) != 0 && chars_seen >= static_cast<std::size_t>(min_left) &&
+            if ((hyphens[chars_seen - 1] & 1) != 0 &&
+                chars_seen >= static_cast<std::size_t>(min_left) &&
                 letters - chars_seen >= static_cast<std::size_t>(min_right)) {
                 out += soft_hyphen;
             }
@@ -220,7 +222,9 @@ Hyphenator::Hyphenator(std::string_view language) : impl_(std::make_unique<Impl>
 
 Hyphenator::~Hyphenator() = default;
 
-bool Hyphenator::available() const { return impl_ && impl_->dict != nullptr; }
+bool Hyphenator::available() const {
+    return impl_ && impl_->dict != nullptr;
+}
 
 std::string Hyphenator::hyphenate(std::string_view text, int min_word, int min_left,
                                   int min_right) const {

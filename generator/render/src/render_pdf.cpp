@@ -4,16 +4,15 @@
 #include "sfp/hyphenate.hpp"
 #include "sfp/output.hpp"
 
-#include <cairo-pdf.h>
-#include <pango/pangocairo.h>
-
 #include <algorithm>
+#include <cairo-pdf.h>
 #include <ctime>
 #include <fmt/format.h>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <pango/pangocairo.h>
 #include <set>
 #include <unordered_map>
 
@@ -149,7 +148,7 @@ struct LayoutDeleter {
 /// A laid-out text: its size and the geometry of each line (layout coordinates, points).
 struct Laid {
     std::unique_ptr<PangoLayout, LayoutDeleter> layout;
-    double width = 0;  ///< logical width (the wrap width when wrapping)
+    double width = 0;     ///< logical width (the wrap width when wrapping)
     double ink_right = 0; ///< right edge of the widest line
     double height = 0;
     struct Line {
@@ -236,11 +235,9 @@ private:
             pango_layout_iter_get_line_extents(iter, nullptr, &logical);
             const double x = static_cast<double>(logical.x) / PANGO_SCALE;
             const double w = static_cast<double>(logical.width) / PANGO_SCALE;
-            out->lines.push_back({static_cast<double>(top) / PANGO_SCALE,
-                                  static_cast<double>(bottom) / PANGO_SCALE,
-                                  static_cast<double>(pango_layout_iter_get_baseline(iter)) /
-                                      PANGO_SCALE,
-                                  x, w});
+            out->lines.push_back(
+                {static_cast<double>(top) / PANGO_SCALE, static_cast<double>(bottom) / PANGO_SCALE,
+                 static_cast<double>(pango_layout_iter_get_baseline(iter)) / PANGO_SCALE, x, w});
             out->ink_right = std::max(out->ink_right, x + w);
         } while (pango_layout_iter_next_line(iter));
         pango_layout_iter_free(iter);
@@ -331,9 +328,8 @@ std::string heading_title(const Heading& heading) {
         return heading.text;
     }
     const char last = heading.number.back();
-    const bool plain = std::all_of(heading.number.begin(), heading.number.end(), [](char c) {
-        return (c >= '0' && c <= '9') || c == '.';
-    });
+    const bool plain = std::all_of(heading.number.begin(), heading.number.end(),
+                                   [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
     if (plain) {
         return (last == '.' ? heading.number : heading.number + ".") + " " + heading.text;
     }
@@ -370,8 +366,8 @@ bool first_strong_is_rtl(const std::string& text) {
             (cp >= 0xFE70 && cp <= 0xFEFF)) {
             return true;
         }
-        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp <= 0x58F &&
-                                                                      cp != 0xD7 && cp != 0xF7)) {
+        if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+            (cp >= 0xC0 && cp <= 0x58F && cp != 0xD7 && cp != 0xF7)) {
             return false;
         }
     }
@@ -406,7 +402,8 @@ public:
                 HeadingPlace place;
                 place.title = heading_title(*heading);
                 // Destinations must be unique: a missing or repeated id gets a generated one.
-                place.id = heading->id.empty() ? fmt::format("heading-{}", ordinal + 1) : heading->id;
+                place.id =
+                    heading->id.empty() ? fmt::format("heading-{}", ordinal + 1) : heading->id;
                 for (int k = 2; ids_.count(place.id) > 0; ++k) {
                     place.id = fmt::format("heading-{}-{}", ordinal + 1, k);
                 }
@@ -489,16 +486,15 @@ private:
     /// Links and destinations are emitted even without structure tags (they are not
     /// structure, and the contents and footnotes need them).
     void link(const std::string& dest, double x, double y, double w, double h) {
-        const std::string attributes = fmt::format("dest='{}' rect=[{:.2f} {:.2f} {:.2f} {:.2f}]",
-                                                   attr(dest), x, y, w, h);
+        const std::string attributes =
+            fmt::format("dest='{}' rect=[{:.2f} {:.2f} {:.2f} {:.2f}]", attr(dest), x, y, w, h);
         op([attributes](cairo_t* cr) {
             cairo_tag_begin(cr, CAIRO_TAG_LINK, attributes.c_str());
             cairo_tag_end(cr, CAIRO_TAG_LINK);
         });
     }
     void dest(const std::string& name, double x, double y) {
-        const std::string attributes =
-            fmt::format("name='{}' x={:.2f} y={:.2f}", attr(name), x, y);
+        const std::string attributes = fmt::format("name='{}' x={:.2f} y={:.2f}", attr(name), x, y);
         op([attributes](cairo_t* cr) {
             cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes.c_str());
             cairo_tag_end(cr, CAIRO_TAG_DEST);
@@ -560,7 +556,8 @@ private:
             const int n = ++footnote_counter_;
             Note note;
             note.number = n;
-            note.text = set(fmt::format("{} {}", n, text), style(note_size, false, g_.content_width()));
+            note.text =
+                set(fmt::format("{} {}", n, text), style(note_size, false, g_.content_width()));
             out.height += note.text->height + 1.5;
             if (!out.markers.empty()) {
                 out.markers += "\u00B7"; // a middle dot between adjacent markers
@@ -729,9 +726,9 @@ private:
             const double baseline = top + last.baseline;
             const double label_y = baseline - label->lines.front().baseline;
             tag_begin("TOCI");
-            tag_begin(CAIRO_TAG_LINK, fmt::format("dest='{}' rect=[{:.2f} {:.2f} {:.2f} {:.2f}]",
-                                                  attr(h.id), x, top, g_.content_right() - x,
-                                                  text->height));
+            tag_begin(CAIRO_TAG_LINK,
+                      fmt::format("dest='{}' rect=[{:.2f} {:.2f} {:.2f} {:.2f}]", attr(h.id), x,
+                                  top, g_.content_right() - x, text->height));
             text_op(text, x, top, ink);
             // Leader dots as text (readers and text extraction see "Title ..... 3"), ending
             // just before the label.
@@ -739,8 +736,8 @@ private:
             const auto count = dot > 0 ? static_cast<std::size_t>((dots_to - dots_from) / dot) : 0;
             if (count >= 3) {
                 const auto leader = set(std::string(count, '.'), style(size));
-                text_op(leader, dots_to - leader->width,
-                        baseline - leader->lines.front().baseline, muted);
+                text_op(leader, dots_to - leader->width, baseline - leader->lines.front().baseline,
+                        muted);
             }
             text_op(label, g_.content_right() - label->width, label_y, ink);
             tag_end(CAIRO_TAG_LINK);
@@ -760,7 +757,8 @@ private:
     double dot_width(double size) {
         auto found = dot_widths_.find(size);
         if (found == dot_widths_.end()) {
-            found = dot_widths_.emplace(size, set(std::string(20, '.'), style(size))->width / 20).first;
+            found =
+                dot_widths_.emplace(size, set(std::string(20, '.'), style(size))->width / 20).first;
         }
         return found->second;
     }
@@ -869,8 +867,7 @@ private:
         const LaidPtr laid = setup.laid;
         const auto& lines = laid->lines;
         const std::size_t n = lines.size();
-        const double x =
-            setup.rtl && paragraph.number > 0 ? g_.left : g_.left + paragraph_indent;
+        const double x = setup.rtl && paragraph.number > 0 ? g_.left : g_.left + paragraph_indent;
         auto piece_height = [&](std::size_t from, std::size_t to) {
             return lines[to - 1].bottom - lines[from].top;
         };
@@ -977,8 +974,7 @@ private:
         const auto main = set(cell.text, s);
         const Colour colour = cell.missing ? muted : ink;
         for (std::size_t i = 0; i < main->lines.size(); ++i) {
-            box.lines.push_back(
-                {main, i, main->lines[i].top, main->lines[i].bottom, dx, colour});
+            box.lines.push_back({main, i, main->lines[i].top, main->lines[i].bottom, dx, colour});
         }
         double height = main->height;
         if (!cell.subtext.empty()) {
@@ -1017,8 +1013,7 @@ private:
             sample += title;
         }
         t.rtl = table.direction == TextDirection::rtl ||
-                (table.direction == TextDirection::automatic &&
-                 first_strong_is_rtl(sample));
+                (table.direction == TextDirection::automatic && first_strong_is_rtl(sample));
         double x = t.rtl ? g_.content_right() : g_.left;
         for (std::size_t c = 0; c < columns; ++c) {
             const double w =
@@ -1229,8 +1224,8 @@ private:
         y_ += t.caption->height + 4;
         hline_op(g_.left, g_.content_right(), y_, 0.8, ink);
         whole_row(t, t.header, true, false);
-        const double fresh = g_.content_bottom() - g_.top - t.continued->height - 4 -
-                             t.header.height;
+        const double fresh =
+            g_.content_bottom() - g_.top - t.continued->height - 4 - t.header.height;
         for (std::size_t r = 0; r < t.rows.size(); ++r) {
             const Row& row = t.rows[r];
             const bool shaded = r % 2 == 1;
@@ -1289,10 +1284,8 @@ private:
         PendingNotes notes = prepare_notes(figure.footnotes);
         const std::string caption_text = figure.caption + notes.markers;
         const auto caption = set(caption_text, style(9.5, true, cw));
-        const auto note =
-            figure.note.empty() ? nullptr : set(figure.note, style(7.5, false, cw));
-        const double height =
-            caption->height + 6 + figure.height + (note ? 4 + note->height : 0.0);
+        const auto note = figure.note.empty() ? nullptr : set(figure.note, style(7.5, false, cw));
+        const double height = caption->height + 6 + figure.height + (note ? 4 + note->height : 0.0);
         ensure(height + notes_extra(notes));
         if (y_ + height > bottom() - notes_extra(notes) && !at_top()) {
             new_page();
@@ -1483,8 +1476,7 @@ cairo_status_t render_once(const Document& doc, const std::string& file, const P
         }
         for (std::size_t p = 0; p < pages.size(); ++p) {
             const bool is_front = p < front;
-            const std::string label =
-                is_front ? roman(p + 1) : std::to_string(p - front + 1);
+            const std::string label = is_front ? roman(p + 1) : std::to_string(p - front + 1);
             cairo_pdf_surface_set_page_label(pdf, label.c_str());
             for (const auto& draw : pages[p].ops) {
                 draw(cr);

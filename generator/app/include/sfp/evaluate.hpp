@@ -21,6 +21,10 @@ struct Definitions {
     ReferenceSeries reference;
     TargetSet targets;
     EngineOptions options;
+    /// Indicators some figure plots institution by institution (depth-vs-oss): evaluated per
+    /// record (institution_values) instead of through an "institution" grouping, which would
+    /// aggregate every indicator of the report for every institution and year.
+    std::vector<std::string> record_indicators;
 };
 
 /// Loads the catalogue (plus the config's own [[indicator]], [[derived]], [[peer_group]],
@@ -39,6 +43,7 @@ bool include_template(const ReportTemplate& report, Definitions& definitions,
 struct Evaluation {
     Results results;
     Assessment assessment;
+    RecordValues record_values; ///< of Definitions::record_indicators
 };
 
 /// Computes the indicators, then evaluates targets and guard rails on them.

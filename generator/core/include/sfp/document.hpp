@@ -41,7 +41,7 @@ struct Heading {
     int level = 1;      ///< 1 = section, 2 = subsection; the outline nests by level
     std::string number; ///< "1", "2.1", "Annex A" (printed before the text); may be empty
     std::string text;
-    std::string id;     ///< unique anchor ("sec-3", "annex-b"): PDF destination, TOC link target
+    std::string id; ///< unique anchor ("sec-3", "annex-b"): PDF destination, TOC link target
     bool in_contents = true; ///< listed in the table of contents and the outline
 };
 
@@ -65,7 +65,7 @@ struct Table {
     bool in_pdf = true;
     std::vector<std::string> footnotes; ///< like Paragraph::footnotes; marker after the caption
     TextDirection direction = TextDirection::automatic; ///< rtl: first column on the right
-    std::string id;                             ///< anchor ("table-3"), may be empty
+    std::string id;                                     ///< anchor ("table-3"), may be empty
 };
 
 struct Figure {
@@ -110,9 +110,9 @@ enum class PageSize { a4, letter };
 /// The words the renderer itself prints, in the document's language.
 struct Labels {
     std::string page_of = "Page {page} of {pages}"; ///< running footer
-    std::string continued = "(continued)";           ///< after a table caption on later pages
-    std::string date = "Date";                       ///< cover: "Date: 28 November 2026"
-    std::string summary = "Summary";                 ///< cover: the summary box title
+    std::string continued = "(continued)";          ///< after a table caption on later pages
+    std::string date = "Date";                      ///< cover: "Date: 28 November 2026"
+    std::string summary = "Summary";                ///< cover: the summary box title
 };
 
 /// Title block and metadata.
@@ -145,7 +145,8 @@ struct ReportTemplate;
 [[nodiscard]] Document build_document(const ReportSpec& spec, const ReportTemplate& report,
                                       const std::string& language, const Catalogue& catalogue,
                                       const Dataset& data, const Results& results,
-                                      const Assessment& assessment, Diagnostics& diagnostics);
+                                      const Assessment& assessment, Diagnostics& diagnostics,
+                                      const RecordValues* record_values = nullptr);
 
 /// Loads the spec's template ([report] template) and builds the report in the spec's language;
 /// diagnostics are dropped (tests and tools). A spec without a template gives a document with
@@ -162,7 +163,7 @@ struct ReportTemplate;
 [[nodiscard]] std::string excel_format(const IndicatorDef& def);
 /// The chart value format for an indicator.
 [[nodiscard]] charts::ValueFormat chart_format(const IndicatorDef& def,
-                                              const std::string& language = "en");
+                                               const std::string& language = "en");
 
 /// "28 November 2026" from "2026-11-28"; fr "28 novembre 2026", es "28 de noviembre de 2026".
 [[nodiscard]] std::string long_date(const std::string& iso_date,

@@ -140,6 +140,9 @@ struct InstitutionValues {
     std::vector<std::uint32_t> flags; ///< bit set per record (see flag_names)
 };
 
+/// Institution values per record of several indicators, keyed by indicator id.
+using RecordValues = std::map<std::string, InstitutionValues, std::less<>>;
+
 /// Evaluates an indicator for every record of `data` (institution-year records).
 [[nodiscard]] InstitutionValues institution_values(const Dataset& data, const Catalogue& catalogue,
                                                    const ReferenceSeries& reference,

@@ -34,6 +34,10 @@ struct FigureContext {
     /// régions", "Africa" -> "Afrique"), for the scope's index in Results::scopes and the
     /// grouping it is shown under; empty = Results::scopes[i].label. Additive: default empty.
     std::function<std::string(std::size_t scope, std::size_t grouping)> scope_label = {};
+    /// Institution values per record (institution_values) of the indicators that figures plot
+    /// institution by institution (depth-vs-oss), keyed by indicator id; null or missing id =
+    /// the figure falls back to a computed "institution" grouping. Additive: default null.
+    const RecordValues* record_values = nullptr;
 };
 
 /// One `type = "figure"` block of a template.
