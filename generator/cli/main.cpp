@@ -46,7 +46,9 @@ int run_build(const std::vector<std::string>& args) {
                                               "resolution of PNG figures (dots per inch)")(
         "lang", po::value<std::string>(&options.language),
         "report language: en, fr or es (default: [report] language of the config); outputs in "
-        "another language are named <name>-<lang>.pdf, ...");
+        "another language are named <name>-<lang>.pdf, ...")(
+        "page-size", po::value<std::string>(&options.page_size),
+        "PDF page size: a4 or letter (default: [report] page_size of the config, else a4)");
     if (const auto stop = sfp::cli::parse_command_line(
             args, "build", visible, "config", options.config_path,
             "\nSOURCE_DATE_EPOCH, when set, gives the documents' creation date (seconds since "

@@ -90,7 +90,7 @@ bool wants(const BuildOptions& options, OutputFormat format) {
 
 BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) {
     BuildResult result;
-    const auto spec = parse_config(options.config_path, diagnostics);
+    auto spec = parse_config(options.config_path, diagnostics);
     if (!spec) {
         result.code = ExitCode::config;
         return result;
@@ -111,6 +111,16 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     }
     const Catalogue* catalogue = &definitions->catalogue;
     const std::string language = options.language.empty() ? spec->language : options.language;
+    if (!options.page_size.empty()) {
+        if (options.page_size != "a4" && options.page_size != "letter") {
+            diagnostics.error({}, fmt::format("--page-size: expected 'a4' or 'letter', found '{}'",
+                                              options.page_size),
+                              did_you_mean(options.page_size, {"a4", "letter"}));
+            result.code = ExitCode::usage;
+            return result;
+        }
+        spec->page_size = options.page_size;
+    }
     const auto data = load_all_sources(*spec, diagnostics);
     if (!data) {
         result.code = load_failure_code(*spec, diagnostics);

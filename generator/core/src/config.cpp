@@ -50,7 +50,8 @@ bool valid_date(const std::string& text) {
 
 void parse_report(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics) {
     reader.reject_unknown_keys(
-        {"name", "title", "subtitle", "language", "author", "date", "symbol", "template"});
+        {"name", "title", "subtitle", "language", "author", "date", "symbol", "template",
+         "page_size"});
     spec.name = reader.string("name", true).value_or("");
     if (auto path = reader.string("template", false)) {
         spec.template_path = resolve(spec.config_path, *path);
@@ -61,6 +62,15 @@ void parse_report(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
     spec.subtitle = reader.string("subtitle", false).value_or("");
     spec.language = reader.string("language", false).value_or("en");
     spec.language_pos = reader.where("language");
+    spec.page_size = reader.string("page_size", false).value_or("a4");
+    spec.page_size_pos = reader.where("page_size");
+    if (spec.page_size != "a4" && spec.page_size != "letter") {
+        diagnostics.error(spec.page_size_pos,
+                          fmt::format("'page_size' in [report]: expected 'a4' or 'letter', found "
+                                      "'{}'",
+                                      spec.page_size),
+                          did_you_mean(spec.page_size, {"a4", "letter"}));
+    }
     spec.author = reader.string("author", false).value_or("");
     spec.symbol = reader.string("symbol", false).value_or("");
     spec.date = reader.string("date", true).value_or("");

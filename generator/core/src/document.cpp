@@ -227,6 +227,7 @@ public:
     Document build() {
         Document doc;
         doc.info.language = language_;
+        doc.info.page_size = spec_.page_size == "letter" ? PageSize::letter : PageSize::a4;
         doc.info.title = word(report_.title);
         doc.info.subtitle = report_.subtitle.empty() ? "" : word(report_.subtitle);
         doc.info.author = report_.author.empty() ? spec_.author : word(report_.author);
@@ -874,6 +875,14 @@ private:
             table.footnotes.push_back(word(key));
         }
         table.id = "table-" + (block.id.empty() ? slug(number) : block.id);
+        // Numbers line up on their decimal separator (integers end where it would be).
+        for (auto& row : table.rows) {
+            for (auto& cell : row) {
+                if (cell.number && cell.align == Align::right) {
+                    cell.align = Align::decimal;
+                }
+            }
+        }
     }
 
     std::optional<Figure> make_figure(const TemplateBlock& block) {

@@ -34,6 +34,8 @@ struct BuildOptions {
     /// The report language ("en", "fr", "es"); empty: the config's [report] language. Outputs
     /// in another language than the config's are named <name>-<language>.pdf, .xlsx, ...
     std::string language;
+    /// "a4" or "letter"; empty: the config's [report] page_size (default A4).
+    std::string page_size;
 };
 
 struct BuildResult {

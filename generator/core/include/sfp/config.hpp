@@ -80,6 +80,8 @@ struct ReportSpec {
     std::string title;
     std::string subtitle;
     std::string language = "en";
+    std::string page_size = "a4"; ///< [report] page_size: "a4" or "letter" (US Letter)
+    SourcePos page_size_pos;
     std::string author;
     std::string date;   ///< YYYY-MM-DD, used when SOURCE_DATE_EPOCH is not set
     std::string symbol; ///< GB document symbol, e.g. GB.350/POL/4
