@@ -162,6 +162,19 @@ def main():
                   "a line chart's series refers to its data sheet (5 years)")
             # Excel's default for blanks is a gap; libxlsxwriter writes dispBlanksAs otherwise.
             check("dispBlanksAs" not in text, "missing values are drawn as gaps")
+        # Every range a chart refers to is a real range (first row <= last row) holding at least
+        # one number: an inverted range such as $A$4:$A$3 makes Excel "repair" the file.
+        texts = [archive.read(n).decode("utf-8") for n in chart_parts]
+        for part, text in zip(chart_parts, texts):
+            for sheet, c1, r1, c2, r2 in re.findall(
+                    r"<c:f>'([^']+)'!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)</c:f>", text):
+                check(int(r1) <= int(r2), f"{part}: empty range {sheet}!{c1}{r1}:{c2}{r2}")
+                cells = [wb[sheet][f"{c1}{r}"].value for r in range(int(r1), int(r2) + 1)]
+                if c1 != "A":  # column A holds categories or series names
+                    check(any(isinstance(v, (int, float)) for v in cells),
+                          f"{part}: no number in {sheet}!{c1}{r1}:{c2}{r2}")
+        scatters = [text for text in texts if "<c:scatterChart>" in text]
+        check(len(scatters) == 1, f"{len(scatters)} scatter charts (depth against OSS), expected 1")
 
     # The chart data keeps missing values as empty cells (never 0): MENA has no PAR30 in 2020.
     # The PAR30 trend is the figure sheet whose "All regions" column holds PQ-01's values.

@@ -113,8 +113,9 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     const std::string language = options.language.empty() ? spec->language : options.language;
     if (!options.page_size.empty()) {
         if (options.page_size != "a4" && options.page_size != "letter") {
-            diagnostics.error({}, fmt::format("--page-size: expected 'a4' or 'letter', found '{}'",
-                                              options.page_size),
+            diagnostics.error({},
+                              fmt::format("--page-size: expected 'a4' or 'letter', found '{}'",
+                                          options.page_size),
                               did_you_mean(options.page_size, {"a4", "letter"}));
             result.code = ExitCode::usage;
             return result;

@@ -49,9 +49,8 @@ bool valid_date(const std::string& text) {
 }
 
 void parse_report(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics) {
-    reader.reject_unknown_keys(
-        {"name", "title", "subtitle", "language", "author", "date", "symbol", "template",
-         "page_size"});
+    reader.reject_unknown_keys({"name", "title", "subtitle", "language", "author", "date", "symbol",
+                                "template", "page_size"});
     spec.name = reader.string("name", true).value_or("");
     if (auto path = reader.string("template", false)) {
         spec.template_path = resolve(spec.config_path, *path);

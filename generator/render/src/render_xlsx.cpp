@@ -197,6 +197,10 @@ public:
         }
         const charts::ChartSpec& spec = figure.chart;
         check(worksheet_write_string(ws, 0, 0, figure.caption.c_str(), bold_), "caption");
+        if (spec.kind == charts::ChartKind::scatter) {
+            scatter(ws, figure);
+            return;
+        }
         const lxw_row_t header_row = 2;
         check(worksheet_write_string(ws, header_row, 0, "Category", header_), "header");
         lxw_format* value_format = number_format(excel_value_format(spec.format));
@@ -267,6 +271,64 @@ public:
         check(worksheet_insert_chart_opt(
                   ws, header_row, static_cast<lxw_col_t>(spec.series.size() + 2), chart, &options),
               "chart");
+    }
+
+    /// A scatter's data: one block of rows per series (series name, x, y), each block a series
+    /// of the native scatter chart. A missing x or y stays an empty cell (no point), never 0.
+    void scatter(lxw_worksheet* ws, const Figure& figure) {
+        const charts::ChartSpec& spec = figure.chart;
+        const lxw_row_t header_row = 2;
+        const std::string x_title =
+            spec.category_axis_title.empty() ? "x" : spec.category_axis_title;
+        const std::string y_title = spec.value_axis_title.empty() ? "y" : spec.value_axis_title;
+        check(worksheet_write_string(ws, header_row, 0, "Series", header_), "header");
+        check(worksheet_write_string(ws, header_row, 1, x_title.c_str(), header_), "header");
+        check(worksheet_write_string(ws, header_row, 2, y_title.c_str(), header_), "header");
+        lxw_format* x_format = number_format(excel_value_format(spec.x_format));
+        lxw_format* y_format = number_format(excel_value_format(spec.format));
+        lxw_chart* chart = workbook_add_chart(workbook_, LXW_CHART_SCATTER);
+        if (chart == nullptr) {
+            ok_ = false;
+            diagnostics_.error({path_, 0, 0}, "cannot add chart to workbook");
+            return;
+        }
+        auto row = static_cast<lxw_row_t>(header_row + 1);
+        for (const auto& series : spec.series) {
+            const lxw_row_t first = row;
+            for (std::size_t i = 0; i < series.values.size(); ++i, ++row) {
+                check(worksheet_write_string(ws, row, 0, series.name.c_str(), nullptr), "series");
+                if (i < series.x.size() && series.x[i]) {
+                    check(worksheet_write_number(ws, row, 1, *series.x[i], x_format), "x");
+                }
+                if (series.values[i]) {
+                    check(worksheet_write_number(ws, row, 2, *series.values[i], y_format), "y");
+                }
+            }
+            if (row == first) {
+                continue; // a series without points has no range to chart
+            }
+            lxw_chart_series* added = chart_add_series(chart, nullptr, nullptr);
+            chart_series_set_categories(added, figure.sheet_name.c_str(), first, 1, row - 1, 1);
+            chart_series_set_values(added, figure.sheet_name.c_str(), first, 2, row - 1, 2);
+            chart_series_set_name(added, series.name.c_str());
+            chart_series_set_marker_type(added, LXW_CHART_MARKER_CIRCLE);
+        }
+        check(worksheet_set_column(ws, 0, 0, 30, nullptr), "column width");
+        check(worksheet_set_column(ws, 1, 2, 18, nullptr), "column width");
+        worksheet_freeze_panes(ws, header_row + 1, 1);
+        chart_title_set_name(chart, spec.title.c_str());
+        chart_axis_set_name(chart->x_axis, x_title.c_str());
+        chart_axis_set_name(chart->y_axis, y_title.c_str());
+        chart_axis_set_num_format(chart->x_axis, excel_value_format(spec.x_format).c_str());
+        chart_axis_set_num_format(chart->y_axis, excel_value_format(spec.format).c_str());
+        chart_legend_set_position(chart, spec.series.size() > 1 ? LXW_CHART_LEGEND_BOTTOM
+                                                                : LXW_CHART_LEGEND_NONE);
+        lxw_chart_options options{};
+        options.x_scale = 1.6;
+        options.y_scale = 1.4;
+        std::string description = figure.caption;
+        options.description = description.data();
+        check(worksheet_insert_chart_opt(ws, header_row, 4, chart, &options), "chart");
     }
 
     /// The native Excel chart for a chart kind of the model, when there is one.
