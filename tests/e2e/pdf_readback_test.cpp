@@ -1110,6 +1110,9 @@ const std::string arabic_sentence =
     "\u062F\u062E\u0644 \u0623\u0633\u0631\u0647\u0646.";
 const std::string first_word = "\u064A\u0633\u0627\u0639\u062F";           // يساعد
 const std::string second_sentence_first_word = "\u062A\u0642\u062F\u0645"; // تقدم
+const std::string decent_work =
+    "\u0627\u0644\u0639\u0645\u0644 \u0627\u0644\u0644\u0627\u0626\u0642"; // العمل اللائق
+const std::string decent_work_first = "\u0627\u0644\u0639\u0645\u0644";
 // "Partner institutions offer loans and savings to poor households."
 const std::string arabic_sentence_2 =
     "\u062A\u0642\u062F\u0645 \u0627\u0644\u0645\u0624\u0633\u0633\u0627\u062A "
@@ -1201,6 +1204,12 @@ TEST_CASE("readback: Arabic paragraphs are right-aligned and an RTL table starts
     automatic.direction = sfp::TextDirection::automatic;
     automatic.language = "ar";
     doc.blocks.emplace_back(automatic);
+    // An explicit left-to-right paragraph stays left-aligned even though its text is Arabic.
+    sfp::Paragraph ltr;
+    ltr.text = decent_work;
+    ltr.direction = sfp::TextDirection::ltr;
+    ltr.language = "ar";
+    doc.blocks.emplace_back(ltr);
     sfp::Table table;
     table.caption = "\u062C\u062F\u0648\u0644 1"; // جدول 1
     table.sheet_name = "T1";
@@ -1271,6 +1280,17 @@ TEST_CASE("readback: Arabic paragraphs are right-aligned and an RTL table starts
                             << "' ends at " << rightmost->right);
         CHECK(same_arabic_word(rightmost->text, word));
         CHECK(std::fabs(rightmost->right - (page->width - margin_x)) < 3.0);
+    }
+
+    {
+        const Line* line = line_with(*page, decent_work_first);
+        REQUIRE(line != nullptr);
+        double right = 0;
+        for (const auto& w : line->words) {
+            right = std::max(right, w.right);
+        }
+        INFO("ltr line: " << line->text() << " ends at " << right);
+        CHECK(right < page->width - margin_x - 100); // not pushed to the right margin
     }
 
     // The table: its first column (the region) is at the right.

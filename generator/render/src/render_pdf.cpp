@@ -198,9 +198,9 @@ private:
                                           style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
         pango_layout_set_font_description(layout, font);
         pango_font_description_free(font);
-        if (style.rtl) {
-            pango_layout_set_auto_dir(layout, FALSE);
-        }
+        // The base direction is decided here (is_rtl: explicit, or the first strong character
+        // for `automatic`); Pango's own guess would right-align Arabic text marked ltr.
+        pango_layout_set_auto_dir(layout, FALSE);
         if (wrap > 0) {
             pango_layout_set_width(layout, static_cast<int>(wrap * PANGO_SCALE));
             pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
