@@ -173,7 +173,31 @@ public:
     Typesetter(const Typesetter&) = delete;
     Typesetter& operator=(const Typesetter&) = delete;
 
+    /// The laid-out text, from the cache when the same text was set in the same style before:
+    /// the layout passes set the same texts again, and a laid-out text is never changed.
     [[nodiscard]] LaidPtr set(const std::string& text, const Style& style) const {
+        std::string key;
+        key.reserve(text.size() + 48);
+        const auto append = [&key](const auto& value) {
+            key.append(reinterpret_cast<const char*>(&value), sizeof value);
+        };
+        append(style.size);
+        append(style.wrap);
+        append(style.spacing);
+        append(static_cast<int>(style.align));
+        append(static_cast<int>(style.bold) | static_cast<int>(style.justify) << 1 |
+               static_cast<int>(style.rtl) << 2);
+        key += text;
+        if (const auto found = cache_.find(key); found != cache_.end()) {
+            return found->second;
+        }
+        LaidPtr out = set_uncached(text, style);
+        cache_.emplace(std::move(key), out);
+        return out;
+    }
+
+private:
+    [[nodiscard]] LaidPtr set_uncached(const std::string& text, const Style& style) const {
         LaidPtr out = set_once(text, style, style.wrap);
         // Pango 1.50 can let a justified line that ends with an inserted hyphen overhang the
         // wrap width by the hyphen's width; narrow the layout until every line fits.
@@ -186,7 +210,6 @@ public:
         return out;
     }
 
-private:
     [[nodiscard]] LaidPtr set_once(const std::string& text, const Style& style, double wrap) const {
         auto out = std::make_shared<Laid>();
         out->layout.reset(pango_layout_new(style.rtl ? rtl_ : ltr_));
@@ -247,6 +270,7 @@ private:
     std::string family_;
     PangoContext* ltr_ = nullptr;
     PangoContext* rtl_ = nullptr;
+    mutable std::unordered_map<std::string, LaidPtr> cache_; ///< see set()
 };
 
 void draw_laid(cairo_t* cr, const Laid& laid, double x, double y, Colour colour) {
