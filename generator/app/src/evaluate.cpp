@@ -1,5 +1,7 @@
 #include "sfp/evaluate.hpp"
 
+#include "sfp/report_figures.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -65,15 +67,8 @@ bool include_template(const ReportTemplate& report, Definitions& definitions,
     for (const auto& block : report.blocks) {
         if (block.type == BlockType::figure && block.figure == "depth-vs-oss" &&
             block.grouping.empty()) {
-            // The defaults of report_figures.cpp when the block names no indicators.
-            std::vector<std::string> ids = block.indicators;
-            if (ids.empty()) {
-                ids.emplace_back("OUT-05");
-            }
-            if (ids.size() < 2) {
-                ids.emplace_back("FIN-01");
-            }
-            for (const auto& id : ids) {
+            const auto [x, y] = depth_vs_oss_indicators(block.indicators);
+            for (const auto& id : {x, y}) {
                 if (definitions.catalogue.find(id) != nullptr &&
                     std::find(definitions.record_indicators.begin(),
                               definitions.record_indicators.end(),

@@ -336,24 +336,32 @@ private:
                       "trend " + def->id);
     }
 
+    /// Labelled columns of one indicator in the report's year, one per scope (shown under
+    /// grouping `index`): the by-scope and women-share figures.
+    charts::ChartSpec columns(const IndicatorDef& def, std::size_t index,
+                              const std::vector<std::size_t>& scopes) const {
+        charts::ChartSpec chart;
+        chart.kind = charts::ChartKind::column;
+        chart.format = chart_format(def, context_.language);
+        chart.value_axis_title = short_name(def);
+        chart.data_labels = true;
+        charts::Series series;
+        series.name = short_name(def);
+        for (const std::size_t scope : scopes) {
+            chart.categories.push_back(label(scope, index));
+            series.values.push_back(value(def.id, scope, year_));
+        }
+        chart.series.push_back(std::move(series));
+        return chart;
+    }
+
     std::optional<Figure> by_scope() const {
         const IndicatorDef* def = single_indicator();
         const auto index = grouping(request_.grouping);
         if (def == nullptr || !index) {
             return std::nullopt;
         }
-        charts::ChartSpec chart;
-        chart.kind = charts::ChartKind::column;
-        chart.format = chart_format(*def, context_.language);
-        chart.value_axis_title = short_name(*def);
-        chart.data_labels = true;
-        charts::Series series;
-        series.name = short_name(*def);
-        for (const std::size_t scope : scopes_and_all(*index)) {
-            chart.categories.push_back(label(scope, *index));
-            series.values.push_back(value(def->id, scope, year_));
-        }
-        chart.series.push_back(std::move(series));
+        charts::ChartSpec chart = columns(*def, *index, scopes_and_all(*index));
         return figure(std::move(chart),
                       caption("caption-by-scope", {{"indicator", text_arg(name(*def))},
                                                    {"year", text_arg(year_text(year_))}}),
@@ -558,10 +566,7 @@ private:
     }
 
     std::optional<Figure> depth_vs_oss() const {
-        const std::string x_id =
-            request_.indicators.size() >= 1 ? request_.indicators[0] : "OUT-05";
-        const std::string y_id =
-            request_.indicators.size() >= 2 ? request_.indicators[1] : "FIN-01";
+        const auto [x_id, y_id] = depth_vs_oss_indicators(request_.indicators);
         const IndicatorDef* x_def = indicator(x_id);
         const IndicatorDef* y_def = indicator(y_id);
         if (x_def == nullptr || y_def == nullptr) {
@@ -683,18 +688,7 @@ private:
         if (def == nullptr || !index) {
             return std::nullopt;
         }
-        charts::ChartSpec chart;
-        chart.kind = charts::ChartKind::column;
-        chart.format = chart_format(*def, context_.language);
-        chart.value_axis_title = short_name(*def);
-        chart.data_labels = true;
-        charts::Series series;
-        series.name = short_name(*def);
-        for (const std::size_t scope : context_.results.group_scopes(*index)) {
-            chart.categories.push_back(label(scope, *index));
-            series.values.push_back(value(def->id, scope, year_));
-        }
-        chart.series.push_back(std::move(series));
+        charts::ChartSpec chart = columns(*def, *index, context_.results.group_scopes(*index));
         const std::size_t all = context_.results.all_scope();
         if (const auto overall = value(def->id, all, year_)) {
             charts::Marker marker;
@@ -713,6 +707,12 @@ private:
 };
 
 } // namespace
+
+std::pair<std::string, std::string>
+depth_vs_oss_indicators(const std::vector<std::string>& indicators) {
+    return {indicators.size() >= 1 ? indicators[0] : "OUT-05",
+            indicators.size() >= 2 ? indicators[1] : "FIN-01"};
+}
 
 std::optional<Figure> build_report_figure(const FigureRequest& request,
                                           const FigureContext& context, Diagnostics& diagnostics) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sfp {
@@ -64,6 +65,12 @@ struct FigureRequest {
 ///   social-performance  bars of social performance scores by dimension (radar when >= 5)
 ///   women-share         bars of the share of women borrowers by scope with a reference line
 [[nodiscard]] const std::vector<std::string>& figure_kinds();
+
+/// The x (depth of outreach) and y (OSS) indicators of a depth-vs-oss figure: the block's
+/// `indicators`, by default OUT-05 and FIN-01. Without a `grouping` the figure plots their
+/// values per record (FigureContext::record_values), which the build computes for these ids.
+[[nodiscard]] std::pair<std::string, std::string>
+depth_vs_oss_indicators(const std::vector<std::string>& indicators);
 
 /// Builds the figure (caption, chart, data-sheet name); nullopt with a diagnostic at
 /// request.where when the kind is unknown (with "did you mean"), an indicator is not in the
