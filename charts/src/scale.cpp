@@ -76,11 +76,15 @@ LinearScale nice_scale(double lo, double hi, int target_ticks, bool include_zero
     return scale;
 }
 
-std::optional<std::pair<double, double>> value_range(const ChartSpec& spec) {
+namespace {
+
+/// The smallest and largest series value that `keep` accepts.
+template <typename Keep>
+std::optional<std::pair<double, double>> value_range_if(const ChartSpec& spec, Keep keep) {
     std::optional<std::pair<double, double>> range;
     for (const auto& series : spec.series) {
         for (const auto& value : series.values) {
-            if (!value || !std::isfinite(*value)) {
+            if (!value || !keep(*value)) {
                 continue;
             }
             if (!range) {
@@ -92,6 +96,12 @@ std::optional<std::pair<double, double>> value_range(const ChartSpec& spec) {
         }
     }
     return range;
+}
+
+} // namespace
+
+std::optional<std::pair<double, double>> value_range(const ChartSpec& spec) {
+    return value_range_if(spec, [](double value) { return std::isfinite(value); });
 }
 
 namespace {
@@ -368,21 +378,7 @@ std::vector<ValueRef> log_unshowable(const ChartSpec& spec) {
 }
 
 std::optional<std::pair<double, double>> positive_value_range(const ChartSpec& spec) {
-    std::optional<std::pair<double, double>> range;
-    for (const auto& series : spec.series) {
-        for (const auto& value : series.values) {
-            if (!value || !log_showable(*value)) {
-                continue;
-            }
-            if (!range) {
-                range = std::pair{*value, *value};
-                continue;
-            }
-            range->first = std::min(range->first, *value);
-            range->second = std::max(range->second, *value);
-        }
-    }
-    return range;
+    return value_range_if(spec, log_showable);
 }
 
 LogScale nice_log_scale(double lo, double hi, int target_ticks) {

@@ -27,16 +27,13 @@ charts::Locale locale_of(const std::string& language) {
 
 namespace {
 
-std::string percent_sign(charts::Locale locale) {
-    switch (locale) {
-    case charts::Locale::fr:
-        return "\u202F%";
-    case charts::Locale::es:
-        return "\u00A0%";
-    case charts::Locale::en:
-        return "%";
-    }
-    return "%";
+/// A fraction as a percent in the locale's format ("12.3%", "12,3 %"): the charts' format.
+std::string percent_text(double fraction, int decimals, charts::Locale locale) {
+    charts::ValueFormat format;
+    format.kind = charts::ValueKind::percent;
+    format.decimals = decimals;
+    format.locale = locale;
+    return charts::format_value(fraction, format);
 }
 
 } // namespace
@@ -45,7 +42,7 @@ std::string format_indicator(double value, const IndicatorDef& def, const std::s
     const charts::Locale locale = locale_of(language);
     switch (def.unit) {
     case Unit::fraction:
-        return charts::group_thousands(value * 100.0, def.decimals, locale) + percent_sign(locale);
+        return percent_text(value, def.decimals, locale);
     case Unit::count:
         return charts::group_thousands(value, def.decimals, locale);
     case Unit::usd:
@@ -1097,8 +1094,7 @@ private:
             progress.excel_format = "0%";
             if (target.progress) {
                 progress.number = target.progress;
-                progress.text = charts::group_thousands(*target.progress * 100.0, 0, locale_) +
-                                percent_sign(locale_);
+                progress.text = percent_text(*target.progress, 0, locale_);
             } else {
                 progress.text = "..";
                 progress.missing = true;
