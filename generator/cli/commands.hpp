@@ -14,3 +14,7 @@ int run_ingest(const std::vector<std::string>& args);
 /// `sfpgen gallery [CONFIG] [--output DIR] [--dpi N]`: one chart of every kind from the
 /// results of CONFIG, as DIR/gallery.pdf (a page per kind) and DIR/gallery-<kind>.png.
 int run_gallery(const std::vector<std::string>& args);
+
+/// `sfpgen cgap [CONFIG] [--output DIR]`: the CGAP submission (templates/cgap-submission/):
+/// the workbook with its fixed layout and a short PDF summary (docs/cgap.md).
+int run_cgap(const std::vector<std::string>& args);

@@ -25,6 +25,7 @@ commands:
   validate [CONFIG]           load every source of CONFIG and list every data problem
   ingest FILE --source NAME   validate a submission and store it in the SFP database
   gallery [CONFIG]            one chart of every kind: output/gallery.pdf and a PNG each
+  cgap [CONFIG]               the CGAP submission workbook and its PDF summary
 
 run 'sfpgen <command> --help' for the options of a command.
 exit codes: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 data, 5 output
@@ -140,6 +141,9 @@ int main(int argc, char** argv) {
         }
         if (args[0] == "gallery") {
             return run_gallery({args.begin() + 1, args.end()});
+        }
+        if (args[0] == "cgap") {
+            return run_cgap({args.begin() + 1, args.end()});
         }
         std::cerr << fmt::format("sfpgen: error: unknown command '{}'\n", args[0]) << usage_text;
         return static_cast<int>(sfp::ExitCode::usage);

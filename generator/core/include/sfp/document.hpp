@@ -3,12 +3,14 @@
 /// results by build_document; laid out and rendered by the renderers.
 
 #include "charts/chart.hpp"
+#include "sfp/audit.hpp"
 #include "sfp/catalogue.hpp"
 #include "sfp/config.hpp"
 #include "sfp/dataset.hpp"
 #include "sfp/indicators.hpp"
 #include "sfp/targets.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -25,6 +27,16 @@ enum class Align { left, right, decimal, centre };
 /// (Arabic text is right to left); `rtl` also mirrors a table's column order.
 enum class TextDirection { automatic, ltr, rtl };
 
+/// Where a table number comes from: one aggregate of the results. The workbook writes such a
+/// cell as a formula over its Data sheet (SUMIFS ratio, sum, median, weighted mean) with the
+/// value stored beside it.
+struct CellSource {
+    std::string indicator;
+    Statistic statistic = Statistic::ratio;
+    std::size_t scope = 0; ///< index into Results::scopes (and AuditTable::scopes)
+    int year = 0;
+};
+
 /// One table cell. `number` keeps the raw value for spreadsheets; `text` is how it is printed;
 /// `subtext` is a second, smaller line (n, or the reason a value is missing).
 struct Cell {
@@ -35,6 +47,7 @@ struct Cell {
     Align align = Align::left;
     bool missing = false; ///< printed as ".." with the reason in subtext
     std::string status;   ///< a target status name ("on-track", ...) for status cells
+    std::optional<CellSource> source; ///< set when `number` is an aggregate of the results
 };
 
 struct Heading {
@@ -129,11 +142,20 @@ struct DocumentInfo {
     std::string language = "en"; ///< BCP 47 language of the text: hyphenation, direction
     PageSize page_size = PageSize::a4;
     Labels labels;
+    std::string period;               ///< "2020-2024": the years the report covers
+    std::vector<std::string> sources; ///< data sources, one line each ("partners: data/x.csv")
+    /// What the report was generated from: "sha256 of config, catalogue, template and data:
+    /// 3f2a...", so a reader can tell whether two workbooks come from the same inputs.
+    std::string fingerprint;
+    std::string generator; ///< "sfpgen 0.1.0"
 };
 
 struct Document {
     DocumentInfo info;
     std::vector<Block> blocks;
+    /// The per-record inputs of the aggregates in the tables (the workbook's Data sheet and its
+    /// formulas); null when the workbook is written without them.
+    std::shared_ptr<const AuditTable> audit;
 };
 
 struct ReportTemplate;

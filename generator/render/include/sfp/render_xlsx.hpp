@@ -12,6 +12,10 @@ namespace sfp {
 
 struct XlsxOptions {
     std::int64_t timestamp = 0; ///< seconds since 1970 (UTC): the workbook's creation date
+    /// A workbook whose sheets hold more rows than this in all is written in libxlsxwriter's
+    /// constant-memory mode (rows streamed to temporary files; strings inline, not shared).
+    std::size_t constant_memory_rows = 100000;
+    bool formulas = true; ///< aggregates as formulas over the Data sheet (when doc.audit is set)
 };
 
 /// Writes `doc` to `path` (atomically: nothing is left at `path` on failure).

@@ -1,0 +1,1 @@
+// Placeholder: the CGAP submission (issue 7).

@@ -1,0 +1,82 @@
+#pragma once
+/// What every workbook writer of the render layer needs around libxlsxwriter (internal header):
+/// the first error remembered with what was being done, cached formats, numbers that can never
+/// be NaN or infinite, and text that can never become a formula.
+
+#include "sfp/diagnostics.hpp"
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <xlsxwriter.h>
+
+namespace sfp::xlsx {
+
+/// Display width of UTF-8 text in characters (continuation bytes do not count).
+[[nodiscard]] std::size_t text_width(std::string_view text);
+
+/// Runs libxlsxwriter's number printing (sprintf "%.16G") in the C locale on this thread for
+/// its lifetime, whatever LC_NUMERIC the process has: a comma-decimal locale would otherwise
+/// write "1234,5" into the XML and corrupt the file.
+class CNumericLocale {
+public:
+    CNumericLocale();
+    ~CNumericLocale();
+    CNumericLocale(const CNumericLocale&) = delete;
+    CNumericLocale& operator=(const CNumericLocale&) = delete;
+
+private:
+    void* c_locale_ = nullptr;
+    void* previous_ = nullptr;
+};
+
+/// A workbook being written. Every libxlsxwriter status goes through `check`; the first error
+/// becomes a diagnostic at the output path and `ok()` turns false.
+class Book {
+public:
+    /// `workbook` is owned by the caller (it calls workbook_close).
+    Book(lxw_workbook* workbook, std::string path, Diagnostics& diagnostics);
+
+    [[nodiscard]] bool ok() const { return ok_; }
+    [[nodiscard]] lxw_workbook* workbook() const { return workbook_; }
+    [[nodiscard]] const std::string& path() const { return path_; }
+
+    void check(lxw_error error, std::string_view what);
+    /// Records an error that has no lxw_error (a null pointer from an add function).
+    void fail(std::string_view what);
+
+    /// A new worksheet; null (with a diagnostic) for an invalid or duplicate name.
+    lxw_worksheet* sheet(const std::string& name);
+
+    /// A cached format with an Excel number format ("0.0%"); null for "".
+    lxw_format* number_format(const std::string& excel_format);
+    /// A format made once per name by `make` (bold, header, note...).
+    template <typename Make> lxw_format* format(const std::string& name, Make make) {
+        auto& format = named_formats_[name];
+        if (format == nullptr) {
+            format = workbook_add_format(workbook_);
+            make(format);
+        }
+        return format;
+    }
+
+    /// Writes a number; NaN and infinities are never written as numbers: the cell gets ".."
+    /// (missing) instead. Returns whether a number was written.
+    bool number(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, double value,
+                lxw_format* format);
+    /// Writes text as a string cell, never as a formula, whatever it starts with ('=', '+', '-',
+    /// '@'): spreadsheet formula injection from data is impossible. Empty text writes nothing.
+    void text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::string& value,
+              lxw_format* format);
+
+private:
+    lxw_workbook* workbook_;
+    std::string path_;
+    Diagnostics& diagnostics_;
+    bool ok_ = true;
+    std::map<std::string, lxw_format*> number_formats_;
+    std::map<std::string, lxw_format*> named_formats_;
+};
+
+} // namespace sfp::xlsx

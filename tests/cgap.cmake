@@ -1,0 +1,1 @@
+# CGAP submission tests (issue 7).

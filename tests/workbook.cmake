@@ -1,0 +1,1 @@
+# Workbook read-back and LibreOffice recalculation tests (issue 7).
