@@ -34,7 +34,10 @@ def main():
     every = {(r["indicator"], r["statistic"], r["scope"], r["period"]): r
              for r in reference["results"]}
 
-    wb = openpyxl.load_workbook(workbook_path)
+    # Aggregates are formulas over the Data sheet with the engine's value stored beside them:
+    # the stored values are what this script checks against the reference (the LibreOffice
+    # test recalculates the formulas themselves).
+    wb = openpyxl.load_workbook(workbook_path, data_only=True)
     # Sheet names are set by templates/gb-progress/document.toml (`sheet = ...`).
     for sheet in ["Cover", "Targets", "Trend", "Outreach", "Benchmarks", "Annex E", "Results",
                   "Figure 1"]:
@@ -125,13 +128,25 @@ def main():
                   f"{key}: {row[index['Value']]} != {ref['value']}")
     check(seen == len(every), f"Results sheet has {seen} of {len(every)} results")
 
-    # Targets: the status word in every row, on the fill of its status (the same computation as
-    # the PDF's status cells and the results file's "status").
+    # Targets: the status word in every row, coloured by a conditional format on that word with
+    # the fill of its status (the same computation as the PDF's status cells and the results
+    # file's "status"): edit the word and the colour follows.
     ws = wb["Targets"]
     header = [c.value for c in ws[3]]
     status_col = header.index("Status")
     fills = {"on track": "FFCCEBE2", "at risk": "FFFCEBC2", "off track": "FFF5D6C2",
              "no data": "FFE6E6E6", "not started": "FFE6E6E6"}
+    rules = {}  # status word -> (cell ranges, fill colour) of its conditional format
+    for ranges, cf_rules in ws.conditional_formatting._cf_rules.items():
+        for rule in cf_rules:
+            if rule.type == "cellIs" and rule.operator == "equal" and rule.formula:
+                word = rule.formula[0].strip('"')
+                fill = rule.dxf.fill if rule.dxf is not None else None
+                colour = None
+                if fill is not None:
+                    colour = (fill.bgColor.rgb if fill.bgColor is not None else None) or \
+                             (fill.fgColor.rgb if fill.fgColor is not None else None)
+                rules[word] = (str(ranges.sqref), colour)
     statuses = 0
     for row in ws.iter_rows(min_row=4):
         cell = row[status_col]
@@ -139,9 +154,14 @@ def main():
             break
         check(cell.value in fills, f"Targets status {cell.value!r}")
         if cell.value in fills:
-            colour = cell.fill.fgColor.rgb if cell.fill is not None else None
-            check(cell.fill.patternType == "solid" and colour == fills[cell.value],
-                  f"Targets status {cell.value!r} fill {cell.fill.patternType} {colour}")
+            rule = rules.get(cell.value)
+            check(rule is not None, f"Targets status {cell.value!r} has a conditional format")
+            if rule is not None:
+                check(rule[1] == fills[cell.value],
+                      f"Targets status {cell.value!r} fill {rule[1]} != {fills[cell.value]}")
+                column = openpyxl.utils.get_column_letter(status_col + 1)
+                check(rule[0].startswith(f"{column}4:{column}"),
+                      f"Targets status rule covers {rule[0]}, expected column {column}")
         statuses += 1
     check(statuses >= 5, f"Targets sheet has {statuses} statuses")
 
@@ -156,8 +176,12 @@ def main():
               f"{chart_parts}")
         lines = [archive.read(n).decode("utf-8") for n in chart_parts]
         lines = [text for text in lines if "<c:lineChart>" in text]
-        check(len(lines) >= 3, f"{len(lines)} line charts (trends), expected 3")
-        for text in lines:
+        # Trends are line charts over the 5 years; peer ranges are line charts with high-low
+        # lines (P25, median, P75 as points).
+        trends = [text for text in lines if "<c:hiLowLines" not in text]
+        check(len(trends) >= 3, f"{len(trends)} line charts (trends), expected 3")
+        check(len(lines) > len(trends), "a range chart drawn with high-low lines")
+        for text in trends:
             check(re.search(r"'Figure \d+'!\$B\$4:\$B\$8", text) is not None,
                   "a line chart's series refers to its data sheet (5 years)")
             # Excel's default for blanks is a gap; libxlsxwriter writes dispBlanksAs otherwise.

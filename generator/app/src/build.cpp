@@ -11,6 +11,7 @@
 #include "sfp/render_pdf.hpp"
 #include "sfp/render_xlsx.hpp"
 #include "sfp/results_json.hpp"
+#include "sfp/sha256.hpp"
 #include "sfp/sources.hpp"
 #include "sfp/version.hpp"
 
@@ -85,6 +86,90 @@ bool wants(const BuildOptions& options, OutputFormat format) {
     return std::find(options.formats.begin(), options.formats.end(), format) !=
            options.formats.end();
 }
+
+/// The files a report is generated from: the configuration, the catalogue files, every file of
+/// the template's folder and the data sources, each named by its file name (not its path, so
+/// that two checkouts give the same fingerprint).
+std::vector<std::pair<std::string, std::string>> input_files(const ReportSpec& spec,
+                                                             const Catalogue& catalogue) {
+    std::vector<std::pair<std::string, std::string>> files; // (label, path)
+    namespace fs = std::filesystem;
+    const auto add = [&](const std::string& label, const std::string& path) {
+        if (!path.empty() && fs::is_regular_file(path)) {
+            files.emplace_back(label, path);
+        }
+    };
+    add("config " + fs::path(spec.config_path).filename().string(), spec.config_path);
+    for (const auto& file : catalogue.files) {
+        add("catalogue " + fs::path(file).filename().string(), file);
+    }
+    if (!spec.template_path.empty()) {
+        const fs::path folder = fs::path(spec.template_path).parent_path();
+        std::vector<fs::path> template_files;
+        std::error_code error;
+        for (fs::recursive_directory_iterator it(folder, error), end; !error && it != end;
+             it.increment(error)) {
+            if (it->is_regular_file() && it->path().extension() == ".toml") {
+                template_files.push_back(it->path());
+            }
+        }
+        std::sort(template_files.begin(), template_files.end());
+        for (const auto& file : template_files) {
+            add("template " + fs::relative(file, folder).string(), file.string());
+        }
+    }
+    for (const auto& source : spec.sources) {
+        add("data " + source.name + ": " + fs::path(source.path).filename().string(),
+            source.path);
+    }
+    return files;
+}
+
+/// Fills the workbook cover's provenance: the period, the sources with their sha256, and one
+/// fingerprint over every input file.
+void describe_inputs(const ReportSpec& spec, const Catalogue& catalogue, const Results& results,
+                     DocumentInfo& info, Diagnostics& diagnostics) {
+    if (!results.periods.empty()) {
+        info.period = results.periods.front() == results.periods.back()
+                          ? fmt::format("{}", results.periods.front())
+                          : fmt::format("{}-{}", results.periods.front(), results.periods.back());
+    }
+    info.generator = fmt::format("sfpgen {}", version);
+    std::string lines;
+    for (const auto& [label, path] : input_files(spec, catalogue)) {
+        const auto digest = sha256_file(path, diagnostics);
+        if (!digest) {
+            continue;
+        }
+        lines += fmt::format("{} {}\n", digest->sha256, label);
+        if (label.rfind("data ", 0) == 0) {
+            info.sources.push_back(fmt::format("{} (sha256 {})", label.substr(5), digest->sha256));
+        }
+    }
+    info.fingerprint = sha256_hex(lines);
+}
+
+/// The indicators whose aggregates the document's tables show (their per-record inputs go to
+/// the workbook's Data sheet).
+std::vector<std::string> audited_indicators(const Document& document) {
+    std::vector<std::string> ids;
+    for (const auto& block : document.blocks) {
+        const auto* table = std::get_if<Table>(&block);
+        if (table == nullptr) {
+            continue;
+        }
+        for (const auto& row : table->rows) {
+            for (const auto& cell : row) {
+                if (cell.source &&
+                    std::find(ids.begin(), ids.end(), cell.source->indicator) == ids.end()) {
+                    ids.push_back(cell.source->indicator);
+                }
+            }
+        }
+    }
+    return ids;
+}
+
 
 } // namespace
 
@@ -161,12 +246,18 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     const Evaluation evaluation = evaluate(*definitions, *data);
     const Results& results = evaluation.results;
     const auto errors_before = diagnostics.error_count();
-    const Document document =
+    Document document =
         build_document(*spec, *report, language, *catalogue, *data, results, evaluation.assessment,
                        diagnostics, &evaluation.record_values);
     if (diagnostics.error_count() > errors_before) {
         result.code = ExitCode::config;
         return result;
+    }
+    if (wants(options, OutputFormat::xlsx)) {
+        describe_inputs(*spec, *catalogue, results, document.info, diagnostics);
+        document.audit = std::make_shared<const AuditTable>(
+            audit_table(*data, *catalogue, definitions->reference, definitions->options, results,
+                        audited_indicators(document)));
     }
     const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec->date));
 

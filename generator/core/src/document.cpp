@@ -988,6 +988,8 @@ private:
             return cell;
         }
         cell.subtext = fmt::format("n={}", result->n);
+        cell.source = CellSource{result->indicator, result->statistic, result->scope,
+                                 result->period};
         if (quartiles && result->p25 && result->p75) {
             cell.text = fmt::format("{} ({}\u2013{})", cell.text,
                                     format_indicator(*result->p25, def, language_),
@@ -1424,6 +1426,9 @@ private:
         for (const auto& item : results_.items) {
             const IndicatorDef& def = *catalogue_.find(item.indicator);
             Cell value = value_cell(item.value, def);
+            if (value.number) {
+                value.source = CellSource{item.indicator, item.statistic, item.scope, item.period};
+            }
             Cell p25 = value_cell(item.p25, def);
             Cell p75 = value_cell(item.p75, def);
             for (Cell* q : {&p25, &p75}) {

@@ -1,11 +1,15 @@
 #include "sfp/indicators.hpp"
 
+#include "sfp/audit.hpp"
+#include "sfp/document.hpp"
+
 #include "sfp/statistics.hpp"
 
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cmath>
+#include <filesystem>
 #include <fmt/format.h>
 #include <iterator>
 #include <limits>
@@ -1184,6 +1188,133 @@ EngineOptions engine_options(const ReportSpec& spec) {
     options.parameters_pos = {spec.config_path, 0, 0};
     options.custom = spec.custom_groupings;
     return options;
+}
+
+namespace {
+
+/// Adds (or finds) the audit column of one formula quantity, keyed by its formula text.
+int audit_column(AuditTable& table, std::map<std::string, int>& index, const std::string& name,
+                 const Column& column, const std::string& excel_format) {
+    const auto found = index.find(name);
+    if (found != index.end()) {
+        return found->second;
+    }
+    AuditColumn out;
+    out.name = name;
+    out.excel_format = excel_format;
+    out.values.reserve(table.rows());
+    for (const std::uint32_t r : table.records) {
+        out.values.push_back(column.ok(r) && std::isfinite(column.v[r])
+                                 ? column.v[r]
+                                 : std::numeric_limits<double>::quiet_NaN());
+    }
+    const int at = static_cast<int>(table.columns.size());
+    table.columns.push_back(std::move(out));
+    index.emplace(name, at);
+    return at;
+}
+
+/// The Excel format of a formula part: fractions keep the indicator's format, amounts and
+/// counts a thousands format.
+std::string part_format(const IndicatorDef& def, bool whole_formula) {
+    if (whole_formula && def.unit == Unit::fraction) {
+        return excel_format(def);
+    }
+    return "#,##0";
+}
+
+} // namespace
+
+AuditTable audit_table(const Dataset& data, const Catalogue& catalogue,
+                       const ReferenceSeries& reference, const EngineOptions& options,
+                       const Results& results, const std::vector<std::string>& ids) {
+    AuditTable table;
+    Context context(data, catalogue, reference, options);
+    const int first = results.periods.empty() ? 0 : results.periods.front();
+    const int last = results.periods.empty() ? -1 : results.periods.back();
+    for (std::size_t r = 0; r < data.size(); ++r) {
+        const int year = data.fiscal_year[r];
+        if (year < first || year > last) {
+            continue;
+        }
+        table.records.push_back(static_cast<std::uint32_t>(r));
+        table.institution.push_back(data.institution_id[r]);
+        table.year.push_back(year);
+        const SourcePos& origin = data.origin[r];
+        // The file name only: the cover lists each source with its sha256, and a path would
+        // differ between two checkouts of the same inputs.
+        table.origin.push_back(fmt::format(
+            "{}:{}", std::filesystem::path(origin.file).filename().string(), origin.line));
+    }
+
+    // Groupings: the scope label of each row, made unique within the grouping.
+    table.scopes.assign(results.scopes.size(), AuditScope{});
+    for (std::size_t g = 0; g < results.groupings.size(); ++g) {
+        const Grouping& grouping = results.groupings[g];
+        table.groupings.push_back(grouping.name);
+        std::map<std::string, std::string> text_of_key;
+        std::map<std::string, int> label_uses;
+        for (const std::size_t scope : grouping.scopes) {
+            if (scope != results.all_scope()) {
+                ++label_uses[results.scopes[scope].label];
+            }
+        }
+        for (const std::size_t scope : grouping.scopes) {
+            if (scope == results.all_scope()) {
+                continue;
+            }
+            const Scope& item = results.scopes[scope];
+            const std::string text = label_uses[item.label] > 1 ? item.key : item.label;
+            text_of_key[item.key] = text;
+            table.scopes[scope] = {static_cast<int>(g), text};
+        }
+        std::vector<std::string> labels;
+        labels.reserve(table.rows());
+        if (!grouping.name.empty()) {
+            const Assignment assignment = assign(context, catalogue, options, grouping.name, data);
+            for (const std::uint32_t r : table.records) {
+                const auto found = text_of_key.find(assignment.keys[r]);
+                labels.push_back(found == text_of_key.end() ? std::string() : found->second);
+            }
+        } else {
+            labels.assign(table.rows(), "");
+        }
+        table.group_labels.push_back(std::move(labels));
+    }
+
+    std::map<std::string, int> index;
+    for (const auto& id : ids) {
+        const IndicatorDef* def = catalogue.find(id);
+        if (def == nullptr) {
+            continue;
+        }
+        const IndicatorColumns& columns = context.indicator(id);
+        AuditIndicator item;
+        item.id = id;
+        item.name = def->short_name.empty() ? def->name : def->short_name;
+        item.formula_text = formula::to_string(def->formula);
+        item.statistics = def->statistics;
+        item.excel_format = excel_format(*def);
+        if (const auto parts = def->formula.ratio_parts(); parts && columns.ratio) {
+            item.numerator = audit_column(table, index, formula::to_string(def->formula, parts->first),
+                                          columns.numerator, part_format(*def, false));
+            item.denominator =
+                audit_column(table, index, formula::to_string(def->formula, parts->second),
+                             columns.denominator, part_format(*def, false));
+        } else {
+            item.value = audit_column(table, index, item.formula_text, columns.value,
+                                      part_format(*def, true));
+        }
+        if (def->has(Statistic::bwm)) {
+            formula::Expression expression;
+            expression.nodes.push_back({formula::Op::field, 0, def->weight, {}, 0});
+            expression.root = 0;
+            item.weight =
+                audit_column(table, index, def->weight, context.evaluate(expression), "#,##0");
+        }
+        table.indicators.push_back(std::move(item));
+    }
+    return table;
 }
 
 Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
