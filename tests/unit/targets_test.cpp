@@ -739,9 +739,9 @@ namespace {
 class HandResults {
 public:
     HandResults() {
-        results.scopes = {{"all", "All regions", 0},
-                          {"region:Africa", "Africa", 0},
-                          {"region:South Asia", "South Asia", 0}};
+        results.scopes = {{"all", "All regions", 0, {}},
+                          {"region:Africa", "Africa", 0, {"Africa"}},
+                          {"region:South Asia", "South Asia", 0, {"South Asia"}}};
         results.groupings = {{"region", {1, 2, 0}}};
         results.all_ = 0;
         results.periods = {2019, 2020, 2021, 2022};

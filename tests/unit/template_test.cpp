@@ -153,9 +153,9 @@ sfp::IndicatorResult result(const std::string& id, std::size_t scope, int period
 /// Two regions and all, 2023-2024: OUT-01 (a count) and OUT-06 (a fraction).
 sfp::Results hand_made_results() {
     sfp::Results results;
-    results.scopes = {{"region:Africa", "Africa", 0},
-                      {"region:South Asia", "South Asia", 0},
-                      {"all", "All regions", 0}};
+    results.scopes = {{"region:Africa", "Africa", 0, {"Africa"}},
+                      {"region:South Asia", "South Asia", 0, {"South Asia"}},
+                      {"all", "All regions", 0, {}}};
     results.groupings = {{"region", {0, 1, 2}}};
     results.periods = {2023, 2024};
     results.indicators = {"OUT-01", "OUT-06"};

@@ -583,16 +583,8 @@ private:
             return word_or("groups.all-" + slug(dimension), word("groups.all"));
         }
         std::vector<std::string> parts;
-        std::size_t start = 0;
-        while (start <= s.key.size()) {
-            const auto end = std::min(s.key.find('+', start), s.key.size());
-            const std::string part = s.key.substr(start, end - start);
-            std::size_t colon = part.find(':');
-            if (part.rfind("peer:", 0) == 0 || part.rfind("custom:", 0) == 0) {
-                colon = part.find(':', colon + 1);
-            }
-            parts.push_back(colon == std::string::npos ? part : group_word(part.substr(colon + 1)));
-            start = end + 1;
+        for (const auto& value : s.values) {
+            parts.push_back(group_word(value));
         }
         return fmt::format("{}", fmt::join(parts, ", "));
     }
@@ -989,7 +981,7 @@ private:
         }
         cell.subtext = fmt::format("n={}", result->n);
         cell.source = CellSource{result->indicator, result->statistic, result->scope,
-                                 result->period};
+                                 result->period, 0.5};
         if (quartiles && result->p25 && result->p75) {
             cell.text = fmt::format("{} ({}\u2013{})", cell.text,
                                     format_indicator(*result->p25, def, language_),
@@ -1427,10 +1419,19 @@ private:
             const IndicatorDef& def = *catalogue_.find(item.indicator);
             Cell value = value_cell(item.value, def);
             if (value.number) {
-                value.source = CellSource{item.indicator, item.statistic, item.scope, item.period};
+                value.source =
+                    CellSource{item.indicator, item.statistic, item.scope, item.period, 0.5};
             }
             Cell p25 = value_cell(item.p25, def);
             Cell p75 = value_cell(item.p75, def);
+            if (p25.number) {
+                p25.source = CellSource{item.indicator, item.statistic, item.scope, item.period,
+                                        0.25};
+            }
+            if (p75.number) {
+                p75.source = CellSource{item.indicator, item.statistic, item.scope, item.period,
+                                        0.75};
+            }
             for (Cell* q : {&p25, &p75}) {
                 if (q->missing) {
                     q->text.clear();

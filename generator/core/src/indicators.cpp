@@ -735,6 +735,7 @@ std::vector<std::string> peer_labels(Context& context, const PeerGroupDef& def) 
 struct Assignment {
     std::vector<std::string> keys;
     std::vector<std::string> labels;
+    std::vector<std::vector<std::string>> values; ///< [dimension][record]
 };
 
 Assignment assign(Context& context, const Catalogue& catalogue, const EngineOptions& options,
@@ -781,6 +782,7 @@ Assignment assign(Context& context, const Catalogue& catalogue, const EngineOpti
             out.labels[r] = std::move(label);
         }
     }
+    out.values = std::move(values);
     return out;
 }
 
@@ -1087,25 +1089,29 @@ Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
     std::vector<std::map<std::string, std::size_t>> scope_of_key(options.groupings.size());
     for (std::size_t g = 0; g < options.groupings.size(); ++g) {
         assignments.push_back(assign(context, catalogue, options, options.groupings[g], data));
-        std::map<std::string, std::string> keys;
+        std::map<std::string, std::size_t> keys; // key -> its first record
         // Every group present in the data, even one without records in the report's years:
         // it is shown with "no-data" rather than silently left out.
         for (std::size_t r = 0; r < n; ++r) {
             if (!assignments[g].keys[r].empty()) {
-                keys.emplace(assignments[g].keys[r], assignments[g].labels[r]);
+                keys.emplace(assignments[g].keys[r], r);
             }
         }
         Grouping grouping{options.groupings[g], {}};
-        for (const auto& [key, label] : keys) {
+        for (const auto& [key, record] : keys) {
             scope_of_key[g][key] = results.scopes.size();
             grouping.scopes.push_back(results.scopes.size());
-            results.scopes.push_back({key, label, g});
+            std::vector<std::string> values;
+            for (const auto& column : assignments[g].values) {
+                values.push_back(column[record]);
+            }
+            results.scopes.push_back({key, assignments[g].labels[record], g, std::move(values)});
         }
         results.groupings.push_back(std::move(grouping));
     }
     results.all_ = results.scopes.size();
     results.scopes.push_back(
-        {"all", all_label(options.groupings.empty() ? "" : options.groupings.front()), 0});
+        {"all", all_label(options.groupings.empty() ? "" : options.groupings.front()), 0, {}});
     for (auto& grouping : results.groupings) {
         grouping.scopes.push_back(results.all_);
     }
@@ -1295,6 +1301,7 @@ AuditTable audit_table(const Dataset& data, const Catalogue& catalogue,
         item.formula_text = formula::to_string(def->formula);
         item.statistics = def->statistics;
         item.excel_format = excel_format(*def);
+        item.trim = def->trim;
         if (const auto parts = def->formula.ratio_parts(); parts && columns.ratio) {
             item.numerator = audit_column(table, index, formula::to_string(def->formula, parts->first),
                                           columns.numerator, part_format(*def, false));

@@ -441,7 +441,8 @@ private:
         std::vector<std::string> names = table.header;
         names.resize(columns);
         names = unique_headers(names);
-        if (!table.rows.empty()) {
+        const bool excel_table_fits = !table.rows.empty() && !constant_memory_;
+        if (excel_table_fits) {
             excel_table(ws, names, last_row);
         } else {
             for (std::size_t c = 0; c < columns; ++c) {
@@ -458,6 +459,12 @@ private:
             for (std::size_t c = 0; c < cells.size(); ++c) {
                 const Cell& cell = cells[c];
                 write_cell(ws, row, static_cast<lxw_col_t>(c), cell);
+                if (cell.missing && !cell.subtext.empty() && table.in_pdf && !constant_memory_) {
+                    // Why the value is missing, as the PDF prints it under "..".
+                    book_.check(worksheet_write_comment(ws, row, static_cast<lxw_col_t>(c),
+                                                        cell.subtext.c_str()),
+                                "comment");
+                }
                 widths[c] = std::max(widths[c], text_width(cell.text) + 2);
                 if (!cell.status.empty()) {
                     statuses[c].emplace(cell.text, cell.status);
@@ -475,6 +482,11 @@ private:
                         "column width");
         }
         worksheet_freeze_panes(ws, header_row + 1, 0);
+        if (!excel_table_fits && !table.rows.empty()) {
+            book_.check(worksheet_autofilter(ws, header_row, 0, last_row,
+                                             static_cast<lxw_col_t>(columns - 1)),
+                        "autofilter");
+        }
         for (const auto& [col, words] : statuses) {
             status_formats(ws, static_cast<lxw_col_t>(col), last_row, words);
         }
@@ -639,8 +651,12 @@ private:
                 return false;
             }
             const std::string range = layout_.range(*values);
-            const std::string formula = fmt::format("{{=MEDIAN(IF({}*ISNUMBER({}),{}))}}",
-                                                    mask(source), range, range);
+            // PERCENTILE interpolates like the engine's quartiles ((n-1)p, linear).
+            const std::string formula =
+                source.quantile == 0.5
+                    ? fmt::format("{{=MEDIAN(IF({}*ISNUMBER({}),{}))}}", mask(source), range, range)
+                    : fmt::format("{{=PERCENTILE(IF({}*ISNUMBER({}),{}),{})}}", mask(source), range,
+                                  range, source.quantile);
             book_.check(worksheet_write_array_formula_num(ws, row, col, row, col, formula.c_str(),
                                                           format, value),
                         "array formula");
@@ -662,8 +678,22 @@ private:
                         "formula");
             return true;
         }
-        case Statistic::trimmed_mean:
-            return false;
+        case Statistic::trimmed_mean: {
+            const auto values = value_column(*item);
+            if (!values) {
+                return false;
+            }
+            // TRIMMEAN drops 2*floor(n*p/2) values in all: with p = 2*trim, floor(n*trim) at
+            // each end, as the engine does.
+            const std::string range = layout_.range(*values);
+            const std::string formula =
+                fmt::format("{{=TRIMMEAN(IF({}*ISNUMBER({}),{}),{})}}", mask(source), range,
+                            range, 2 * item->trim);
+            book_.check(worksheet_write_array_formula_num(ws, row, col, row, col, formula.c_str(),
+                                                          format, value),
+                        "array formula");
+            return true;
+        }
         }
         return false;
     }
@@ -988,15 +1018,24 @@ private:
     lxw_format* link_ = nullptr;
 };
 
-/// Rows the workbook will hold in all (tables, figure data, Data sheet).
-std::size_t total_rows(const Document& doc) {
-    std::size_t rows = doc.audit != nullptr ? doc.audit->rows() : 0;
+/// Cells the workbook will hold in all (tables and the Data sheet).
+std::size_t total_cells(const Document& doc) {
+    std::size_t cells = 0;
+    if (doc.audit != nullptr) {
+        cells += doc.audit->rows() *
+                 (3 + doc.audit->groupings.size() + doc.audit->columns.size() +
+                  static_cast<std::size_t>(std::count_if(doc.audit->indicators.begin(),
+                                                         doc.audit->indicators.end(),
+                                                         [](const AuditIndicator& item) {
+                                                             return item.ratio();
+                                                         })));
+    }
     for (const auto& block : doc.blocks) {
         if (const auto* table = std::get_if<Table>(&block)) {
-            rows += table->rows.size();
+            cells += table->rows.size() * std::max<std::size_t>(table->header.size(), 1);
         }
     }
-    return rows;
+    return cells;
 }
 
 } // namespace
@@ -1010,7 +1049,7 @@ bool write_xlsx(const Document& doc, const std::string& path, const XlsxOptions&
                           fmt::format("cannot create output file: {}", pending.error()));
         return false;
     }
-    const bool constant_memory = total_rows(doc) > options.constant_memory_rows;
+    const bool constant_memory = total_cells(doc) > options.constant_memory_cells;
     lxw_workbook_options workbook_options{};
     workbook_options.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE;
     lxw_workbook* workbook = workbook_new_opt(pending.temp_path().c_str(), &workbook_options);

@@ -34,6 +34,7 @@ struct AuditIndicator {
     int value = -1;       ///< other formulas: column index of the value
     int weight = -1;      ///< borrower-weighted means: column index of the weight
     std::string excel_format;
+    double trim = 0.1; ///< trimmed means: the share dropped at each end
     [[nodiscard]] bool ratio() const { return numerator >= 0 && denominator >= 0; }
 };
 

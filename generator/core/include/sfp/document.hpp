@@ -35,6 +35,7 @@ struct CellSource {
     Statistic statistic = Statistic::ratio;
     std::size_t scope = 0; ///< index into Results::scopes (and AuditTable::scopes)
     int year = 0;
+    double quantile = 0.5; ///< median cells: 0.25 for the P25, 0.75 for the P75
 };
 
 /// One table cell. `number` keeps the raw value for spreadsheets; `text` is how it is printed;

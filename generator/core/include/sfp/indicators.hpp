@@ -36,6 +36,9 @@ struct Scope {
     std::string key;          ///< "region:Africa", "region:Africa+legal_form:NGO", or "all"
     std::string label;        ///< "Africa", "Africa, NGO" or "All regions", for documents
     std::size_t grouping = 0; ///< index into Results::groupings
+    /// The value of each dimension of the grouping ("Africa", "NGO"); empty for "all". Values
+    /// may contain '+', ':' or ", ", so the key and label are for display and lookup only.
+    std::vector<std::string> values;
 };
 
 /// A flag carried by contributing records, and how many of them carry it.

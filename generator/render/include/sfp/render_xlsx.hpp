@@ -12,9 +12,11 @@ namespace sfp {
 
 struct XlsxOptions {
     std::int64_t timestamp = 0; ///< seconds since 1970 (UTC): the workbook's creation date
-    /// A workbook whose sheets hold more rows than this in all is written in libxlsxwriter's
-    /// constant-memory mode (rows streamed to temporary files; strings inline, not shared).
-    std::size_t constant_memory_rows = 100000;
+    /// A workbook whose sheets hold more cells than this in all (tables and the Data sheet) is
+    /// written in libxlsxwriter's constant-memory mode: rows are streamed to temporary files,
+    /// strings are inline, and tables get an autofilter instead of an Excel table (which that
+    /// mode cannot write). 1,000,000 cells take about 150 MB in the normal mode.
+    std::size_t constant_memory_cells = 1000000;
     bool formulas = true; ///< aggregates as formulas over the Data sheet (when doc.audit is set)
 };
 
