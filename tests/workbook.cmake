@@ -43,3 +43,30 @@ add_test(NAME "workbook: text that looks like a formula stays text"
                  "+1+1" "-2")
 set_tests_properties("workbook: text that looks like a formula stays text"
                      PROPERTIES FIXTURES_REQUIRED injection)
+
+# Constant-memory mode (automatic above 1,000,000 cells; forced here with --xlsx-streaming on the
+# sample) must change the file's encoding only: same sheets, cells, formulas, stored values and
+# number formats as the normal mode.
+set(streaming_out ${CMAKE_CURRENT_BINARY_DIR}/sample-output-streaming)
+add_test(NAME "workbook: sfpgen build --xlsx-streaming writes the sample workbook"
+         COMMAND ${CMAKE_COMMAND} -E env SOURCE_DATE_EPOCH=1767225600
+                 $<TARGET_FILE:sfpgen> build --output ${streaming_out} --format xlsx
+                 --xlsx-streaming
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties("workbook: sfpgen build --xlsx-streaming writes the sample workbook"
+                     PROPERTIES FIXTURES_SETUP streaming)
+add_test(NAME "workbook: constant-memory mode holds the same cells as the normal mode"
+         COMMAND ${SFPGEN_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/compare_workbooks.py
+                 ${sample_out}/gb-progress-sample.xlsx
+                 ${streaming_out}/gb-progress-sample.xlsx)
+set_tests_properties("workbook: constant-memory mode holds the same cells as the normal mode"
+                     PROPERTIES FIXTURES_REQUIRED "sample;streaming")
+
+# LibreOffice recalculates the injection fixture's workbook too: its regions "+1+1" and "-2"
+# are SUMIFS criteria, and its test indicators use TRIMMEAN and SUMPRODUCT.
+add_test(NAME "workbook: LibreOffice recalculates formulas over formula-looking regions"
+         COMMAND ${SFPGEN_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/recalc_xlsx.py
+                 ${injection_out}/gb-injection.xlsx --min-formulas 2000)
+set_tests_properties("workbook: LibreOffice recalculates formulas over formula-looking regions"
+                     PROPERTIES FIXTURES_REQUIRED injection LABELS libreoffice TIMEOUT 600
+                                RESOURCE_LOCK libreoffice SKIP_RETURN_CODE 77)

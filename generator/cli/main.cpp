@@ -36,6 +36,7 @@ using sfp::cli::print_diagnostics;
 int run_build(const std::vector<std::string>& args) {
     sfp::BuildOptions options;
     std::string formats = "pdf,xlsx";
+    bool values_only = false;
     po::options_description visible("options of 'sfpgen build [CONFIG]'");
     visible.add_options()("help,h", "show this help")(
         "output,o", po::value<std::string>(&options.output_dir)->default_value("output"),
@@ -49,13 +50,19 @@ int run_build(const std::vector<std::string>& args) {
         "report language: en, fr or es (default: [report] language of the config); outputs in "
         "another language are named <name>-<lang>.pdf, ...")(
         "page-size", po::value<std::string>(&options.page_size),
-        "PDF page size: a4 or letter (default: [report] page_size of the config, else a4)");
+        "PDF page size: a4 or letter (default: [report] page_size of the config, else a4)")(
+        "xlsx-values-only", po::bool_switch(&values_only),
+        "workbook without the Data sheet: aggregates as values, not formulas over the inputs")(
+        "xlsx-streaming", po::bool_switch(&options.xlsx_streaming),
+        "write the workbook in constant-memory mode whatever its size (automatic above 1,000,000 "
+        "cells; tables then get an autofilter instead of an Excel table)");
     if (const auto stop = sfp::cli::parse_command_line(
             args, "build", visible, "config", options.config_path,
             "\nSOURCE_DATE_EPOCH, when set, gives the documents' creation date (seconds since "
             "1970); otherwise [report] date of the config is used.\n")) {
         return *stop;
     }
+    options.xlsx_formulas = !values_only;
     sfp::Diagnostics diagnostics;
     const auto parsed_formats = sfp::parse_formats(formats, diagnostics);
     if (!parsed_formats) {

@@ -119,8 +119,7 @@ std::vector<std::pair<std::string, std::string>> input_files(const ReportSpec& s
         }
     }
     for (const auto& source : spec.sources) {
-        add("data " + source.name + ": " + fs::path(source.path).filename().string(),
-            source.path);
+        add("data " + source.name + ": " + fs::path(source.path).filename().string(), source.path);
     }
     return files;
 }
@@ -169,7 +168,6 @@ std::vector<std::string> audited_indicators(const Document& document) {
     }
     return ids;
 }
-
 
 } // namespace
 
@@ -255,6 +253,8 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     }
     if (wants(options, OutputFormat::xlsx)) {
         describe_inputs(*spec, *catalogue, results, document.info, diagnostics);
+    }
+    if (wants(options, OutputFormat::xlsx) && options.xlsx_formulas) {
         document.audit = std::make_shared<const AuditTable>(
             audit_table(*data, *catalogue, definitions->reference, definitions->options, results,
                         audited_indicators(document)));
@@ -282,7 +282,13 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     }
     if (wants(options, OutputFormat::xlsx)) {
         const std::string path = base.string() + ".xlsx";
-        if (write_xlsx(document, path, {timestamp}, diagnostics)) {
+        XlsxOptions xlsx;
+        xlsx.timestamp = timestamp;
+        xlsx.formulas = options.xlsx_formulas;
+        if (options.xlsx_streaming) {
+            xlsx.constant_memory_cells = 0;
+        }
+        if (write_xlsx(document, path, xlsx, diagnostics)) {
             result.outputs.push_back(path);
         } else {
             ok = false;

@@ -980,8 +980,8 @@ private:
             return cell;
         }
         cell.subtext = fmt::format("n={}", result->n);
-        cell.source = CellSource{result->indicator, result->statistic, result->scope,
-                                 result->period, 0.5};
+        cell.source =
+            CellSource{result->indicator, result->statistic, result->scope, result->period, 0.5};
         if (quartiles && result->p25 && result->p75) {
             cell.text = fmt::format("{} ({}\u2013{})", cell.text,
                                     format_indicator(*result->p25, def, language_),
@@ -1425,12 +1425,12 @@ private:
             Cell p25 = value_cell(item.p25, def);
             Cell p75 = value_cell(item.p75, def);
             if (p25.number) {
-                p25.source = CellSource{item.indicator, item.statistic, item.scope, item.period,
-                                        0.25};
+                p25.source =
+                    CellSource{item.indicator, item.statistic, item.scope, item.period, 0.25};
             }
             if (p75.number) {
-                p75.source = CellSource{item.indicator, item.statistic, item.scope, item.period,
-                                        0.75};
+                p75.source =
+                    CellSource{item.indicator, item.statistic, item.scope, item.period, 0.75};
             }
             for (Cell* q : {&p25, &p75}) {
                 if (q->missing) {

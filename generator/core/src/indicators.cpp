@@ -2,7 +2,6 @@
 
 #include "sfp/audit.hpp"
 #include "sfp/document.hpp"
-
 #include "sfp/statistics.hpp"
 
 #include <algorithm>
@@ -1303,8 +1302,9 @@ AuditTable audit_table(const Dataset& data, const Catalogue& catalogue,
         item.excel_format = excel_format(*def);
         item.trim = def->trim;
         if (const auto parts = def->formula.ratio_parts(); parts && columns.ratio) {
-            item.numerator = audit_column(table, index, formula::to_string(def->formula, parts->first),
-                                          columns.numerator, part_format(*def, false));
+            item.numerator =
+                audit_column(table, index, formula::to_string(def->formula, parts->first),
+                             columns.numerator, part_format(*def, false));
             item.denominator =
                 audit_column(table, index, formula::to_string(def->formula, parts->second),
                              columns.denominator, part_format(*def, false));

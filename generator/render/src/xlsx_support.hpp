@@ -63,8 +63,7 @@ public:
 
     /// Writes a number; NaN and infinities are never written as numbers: the cell gets ".."
     /// (missing) instead. Returns whether a number was written.
-    bool number(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, double value,
-                lxw_format* format);
+    bool number(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, double value, lxw_format* format);
     /// Writes text as a string cell, never as a formula, whatever it starts with ('=', '+', '-',
     /// '@'): spreadsheet formula injection from data is impossible. Empty text writes nothing.
     void text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::string& value,

@@ -36,6 +36,12 @@ struct BuildOptions {
     std::string language;
     /// "a4" or "letter"; empty: the config's [report] page_size (default A4).
     std::string page_size;
+    /// Workbook: aggregates as formulas over a Data sheet of per-record inputs (default), or
+    /// values only (smaller and faster on very large data).
+    bool xlsx_formulas = true;
+    /// Workbook: constant-memory mode whatever its size (it turns on by itself above
+    /// XlsxOptions::constant_memory_cells).
+    bool xlsx_streaming = false;
 };
 
 struct BuildResult {

@@ -1,6 +1,7 @@
 #pragma once
 /// The audit table: the per-record inputs behind a report's aggregates, so that the workbook can
-/// show them on a "Data" sheet and write every aggregate as a formula over them (docs/workbooks.md).
+/// show them on a "Data" sheet and write every aggregate as a formula over them
+/// (docs/workbooks.md).
 
 #include "sfp/catalogue.hpp"
 #include "sfp/dataset.hpp"
@@ -47,11 +48,11 @@ struct AuditScope {
 
 struct AuditTable {
     // One row per dataset record in the report's years, in dataset order.
-    std::vector<std::uint32_t> records;  ///< dataset record index
-    std::vector<std::string> institution; ///< institution id
-    std::vector<int> year;               ///< fiscal year
-    std::vector<std::string> origin;     ///< "file:line" the record was read from
-    std::vector<std::string> groupings;  ///< Results::groupings names, same order
+    std::vector<std::uint32_t> records;                 ///< dataset record index
+    std::vector<std::string> institution;               ///< institution id
+    std::vector<int> year;                              ///< fiscal year
+    std::vector<std::string> origin;                    ///< "file:line" the record was read from
+    std::vector<std::string> groupings;                 ///< Results::groupings names, same order
     std::vector<std::vector<std::string>> group_labels; ///< [grouping][row]: label, "" when none
     std::vector<AuditColumn> columns;
     std::vector<AuditIndicator> indicators;
@@ -65,8 +66,7 @@ struct AuditTable {
 /// options as `results`. Group labels are the scopes' labels, unique within a grouping (the scope
 /// key is used where two labels would collide).
 [[nodiscard]] AuditTable audit_table(const Dataset& data, const Catalogue& catalogue,
-                                     const ReferenceSeries& reference,
-                                     const EngineOptions& options, const Results& results,
-                                     const std::vector<std::string>& ids);
+                                     const ReferenceSeries& reference, const EngineOptions& options,
+                                     const Results& results, const std::vector<std::string>& ids);
 
 } // namespace sfp

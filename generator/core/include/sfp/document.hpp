@@ -46,8 +46,8 @@ struct Cell {
     std::string excel_format; ///< Excel number format for `number`, e.g. "0.0%"
     std::string subtext;
     Align align = Align::left;
-    bool missing = false; ///< printed as ".." with the reason in subtext
-    std::string status;   ///< a target status name ("on-track", ...) for status cells
+    bool missing = false;             ///< printed as ".." with the reason in subtext
+    std::string status;               ///< a target status name ("on-track", ...) for status cells
     std::optional<CellSource> source; ///< set when `number` is an aggregate of the results
 };
 
