@@ -390,3 +390,40 @@ TEST_CASE("workbook: an unwritable path gives a diagnostic and no file", "[workb
     CHECK(std::filesystem::is_empty(folder));
     CHECK(read_bytes(blocker) == "not a folder");
 }
+
+TEST_CASE("workbook: an Arabic report has right-to-left sheets", "[workbook][rtl]") {
+    const TempDir dir("workbook-rtl");
+    sfp::Document doc;
+    doc.info.title = "تقرير";
+    doc.info.language = "ar";
+    sfp::Table table;
+    table.caption = "الجدول 1";
+    table.sheet_name = "Table 1";
+    table.header = {"المنطقة", "القيمة"};
+    table.rows.push_back({text_cell("أفريقيا"), number_cell(0.25, "0.0%")});
+    doc.blocks.emplace_back(table);
+    write(doc, dir.file("ar.xlsx"));
+    const std::string sheets = read_parts(dir.file("ar.xlsx"), "xl/worksheets/sheet*.xml");
+    std::size_t views = 0;
+    std::size_t rtl = 0;
+    for (std::size_t at = sheets.find("<sheetView "); at != std::string::npos;
+         at = sheets.find("<sheetView ", at + 1)) {
+        ++views;
+        const std::string view = sheets.substr(at, sheets.find('>', at) - at);
+        rtl += view.find("rightToLeft=\"1\"") != std::string::npos ? 1U : 0U;
+    }
+    CHECK(views == 3); // Cover, Contents, Table 1
+    CHECK(rtl == views);
+
+    // The same document in English: left to right, except a table marked rtl.
+    doc.info.language = "en";
+    std::get<sfp::Table>(doc.blocks.front()).direction = sfp::TextDirection::rtl;
+    write(doc, dir.file("en.xlsx"));
+    const std::string english = read_parts(dir.file("en.xlsx"), "xl/worksheets/sheet*.xml");
+    std::size_t english_rtl = 0;
+    for (std::size_t at = english.find("rightToLeft=\"1\""); at != std::string::npos;
+         at = english.find("rightToLeft=\"1\"", at + 1)) {
+        ++english_rtl;
+    }
+    CHECK(english_rtl == 1);
+}

@@ -242,6 +242,7 @@ public:
         doc.info.labels.continued = word("labels.continued");
         doc.info.labels.date = word("labels.date");
         doc.info.labels.summary = word("labels.summary");
+        workbook_labels(doc.info.workbook);
         blocks_ = &doc.blocks;
         for (const auto& block : report_.blocks) {
             if (!block.when.empty() && !holds(block)) {
@@ -988,6 +989,35 @@ private:
                                     format_indicator(*result->p75, def, language_));
         }
         return cell;
+    }
+
+    void workbook_labels(WorkbookLabels& out) const {
+        const std::pair<const char*, std::string*> keys[] = {
+            {"symbol", &out.symbol},
+            {"date", &out.date},
+            {"period", &out.period},
+            {"summary", &out.summary},
+            {"sources", &out.sources},
+            {"how-to-read-title", &out.how_to_read_title},
+            {"how-to-read", &out.how_to_read},
+            {"generated-by", &out.generated_by},
+            {"fingerprint", &out.fingerprint},
+            {"fingerprint-note", &out.fingerprint_note},
+            {"contents", &out.contents},
+            {"sheet", &out.sheet},
+            {"data-contents", &out.data_contents},
+            {"category", &out.category},
+            {"series", &out.series},
+            {"no-native-chart", &out.no_native_chart},
+            {"reasons-in-results", &out.reasons_in_results},
+            {"actual", &out.actual},
+            {"expected", &out.expected},
+            {"target", &out.target},
+            {"baseline", &out.baseline},
+        };
+        for (const auto& [key, field] : keys) {
+            *field = word_or("workbook." + std::string(key), *field);
+        }
     }
 
     std::string header(std::string_view key) const { return word("headers." + std::string(key)); }
