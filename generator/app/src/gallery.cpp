@@ -523,9 +523,7 @@ constexpr double chart_top = 110;
 bool write_gallery_pdf(const std::vector<GalleryChart>& gallery, const std::string& path,
                        std::int64_t timestamp, Diagnostics& diagnostics) {
     PendingFile pending(path);
-    if (pending.temp_path().empty()) {
-        diagnostics.error({path, 0, 0},
-                          fmt::format("cannot create output file: {}", pending.error()));
+    if (!pending.created(diagnostics)) {
         return false;
     }
     const std::unique_ptr<cairo_surface_t, SurfaceDeleter> surface(

@@ -40,6 +40,14 @@ PendingFile::~PendingFile() {
     }
 }
 
+bool PendingFile::created(Diagnostics& diagnostics) const {
+    if (temp_.empty()) {
+        diagnostics.error({target_, 0, 0}, fmt::format("cannot create output file: {}", error_));
+        return false;
+    }
+    return true;
+}
+
 bool PendingFile::commit(Diagnostics& diagnostics) {
     if (temp_.empty()) {
         diagnostics.error({target_, 0, 0}, fmt::format("cannot create output file: {}", error_));
@@ -57,9 +65,7 @@ bool PendingFile::commit(Diagnostics& diagnostics) {
 bool write_file_atomically(const std::string& path, const std::string& content,
                            Diagnostics& diagnostics) {
     PendingFile pending(path);
-    if (pending.temp_path().empty()) {
-        diagnostics.error({path, 0, 0},
-                          fmt::format("cannot create output file: {}", pending.error()));
+    if (!pending.created(diagnostics)) {
         return false;
     }
     std::FILE* file = std::fopen(pending.temp_path().c_str(), "wb");

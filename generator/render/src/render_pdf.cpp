@@ -1576,9 +1576,7 @@ cairo_status_t render_once(const Document& doc, const std::string& file, const P
 bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
                 Diagnostics& diagnostics) {
     PendingFile pending(path);
-    if (pending.temp_path().empty()) {
-        diagnostics.error({path, 0, 0},
-                          fmt::format("cannot create output file: {}", pending.error()));
+    if (!pending.created(diagnostics)) {
         return false;
     }
     cairo_status_t status = render_once(doc, pending.temp_path(), options, true);

@@ -1,5 +1,7 @@
 #include "xlsx_support.hpp"
 
+#include "sfp/output.hpp"
+
 #include <algorithm>
 #include <clocale>
 #include <cmath>
@@ -88,6 +90,51 @@ void Book::text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::stri
         return;
     }
     check(worksheet_write_string(ws, row, col, value.c_str(), format), "text");
+}
+
+bool write_workbook(const std::string& path, bool constant_memory, const Properties& properties,
+                    Diagnostics& diagnostics, const std::function<void(Book&)>& fill) {
+    const CNumericLocale c_numbers;
+    PendingFile pending(path);
+    if (!pending.created(diagnostics)) {
+        return false;
+    }
+    lxw_workbook_options options{};
+    options.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE;
+    lxw_workbook* workbook = workbook_new_opt(pending.temp_path().c_str(), &options);
+    if (workbook == nullptr) {
+        diagnostics.error({path, 0, 0}, "cannot create workbook");
+        return false;
+    }
+    // libxlsxwriter keeps the pointers until workbook_close: the strings live in `properties`.
+    std::string title = properties.title;
+    std::string subject = properties.subject;
+    std::string author = properties.author;
+    std::string keywords = properties.keywords;
+    std::string comments = properties.comments;
+    lxw_doc_properties document{};
+    document.title = title.data();
+    document.subject = subject.data();
+    document.author = author.data();
+    document.keywords = keywords.data();
+    document.comments = comments.data();
+    document.created = static_cast<time_t>(properties.created);
+    Book book(workbook, path, diagnostics);
+    book.check(workbook_set_properties(workbook, &document), "properties");
+    for (const auto& [name, value] : properties.custom) {
+        if (!value.empty()) {
+            book.check(workbook_set_custom_property_string(workbook, name.c_str(), value.c_str()),
+                       "custom property");
+        }
+    }
+    fill(book);
+    const lxw_error closed = workbook_close(workbook);
+    if (closed != LXW_NO_ERROR) {
+        diagnostics.error({path, 0, 0},
+                          fmt::format("cannot write workbook: {}", lxw_strerror(closed)));
+        return false;
+    }
+    return book.ok() && pending.commit(diagnostics);
 }
 
 } // namespace sfp::xlsx

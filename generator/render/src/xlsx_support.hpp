@@ -6,9 +6,13 @@
 #include "sfp/diagnostics.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 #include <xlsxwriter.h>
 
 namespace sfp::xlsx {
@@ -77,5 +81,23 @@ private:
     std::map<std::string, lxw_format*> number_formats_;
     std::map<std::string, lxw_format*> named_formats_;
 };
+
+/// A workbook's document properties.
+struct Properties {
+    std::string title;
+    std::string subject;
+    std::string author;
+    std::string keywords;
+    std::string comments;
+    std::int64_t created = 0; ///< seconds since 1970 (UTC): pinned for byte-identical files
+    std::vector<std::pair<std::string, std::string>> custom; ///< custom string properties
+};
+
+/// Writes a workbook at `path` atomically: opens it on a temporary file beside `path` (in
+/// constant-memory mode when asked), sets the properties, lets `fill` write the sheets through a
+/// Book, closes it with the C numeric locale, and renames the file only when every step
+/// succeeded. False with a diagnostic otherwise, and nothing is left at `path`.
+bool write_workbook(const std::string& path, bool constant_memory, const Properties& properties,
+                    Diagnostics& diagnostics, const std::function<void(Book&)>& fill);
 
 } // namespace sfp::xlsx

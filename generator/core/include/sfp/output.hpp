@@ -21,6 +21,9 @@ public:
     /// The path to write to; empty if the temporary file could not be created.
     [[nodiscard]] const std::string& temp_path() const { return temp_; }
     [[nodiscard]] const std::string& target() const { return target_; }
+    /// Whether the temporary file exists; if not, records "cannot create output file: ..." at
+    /// the target.
+    bool created(Diagnostics& diagnostics) const;
     /// Renames the temporary file to the target. On failure records a diagnostic.
     bool commit(Diagnostics& diagnostics);
     /// Why the temporary file could not be created (strerror text), when temp_path() is empty.
