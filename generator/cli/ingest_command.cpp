@@ -24,6 +24,8 @@
 
 namespace po = boost::program_options;
 
+namespace sfp::cli {
+
 namespace {
 
 /// Where the database is when neither --database nor [database] path says.
@@ -32,20 +34,9 @@ constexpr const char* default_database = "data/sfp.sqlite";
 /// Problems shown on the terminal before "N more" (all errors are always shown).
 constexpr std::size_t max_warnings_shown = 20;
 
-struct IngestOptions {
-    std::string file;
-    std::string source;
-    std::string config_path = "templates/gb-progress/report.toml";
-    std::string database;
-    std::string submitted_by;
-    bool dry_run = false;
-};
-
 int exit_code(sfp::ExitCode code) {
     return static_cast<int>(code);
 }
-
-using sfp::cli::print_diagnostics;
 
 /// Prints the data problems (every error, the first warnings) and returns the error count.
 std::size_t print_issues(const sfp::Dataset& data, bool strict) {
@@ -55,12 +46,12 @@ std::size_t print_issues(const sfp::Dataset& data, bool strict) {
         const bool is_error = issue.severity == sfp::Severity::error || strict;
         if (is_error) {
             ++errors;
-        } else if (++warnings > max_warnings_shown) {
+        } else if (quiet() || (++warnings > max_warnings_shown && common().diagnostics == "text")) {
             continue;
         }
-        std::cerr << sfp::to_string(issue) << '\n';
+        print_issue(issue);
     }
-    if (warnings > max_warnings_shown) {
+    if (warnings > max_warnings_shown && common().diagnostics == "text") {
         std::cerr << fmt::format("sfpgen ingest: {} more data warnings not shown ('sfpgen "
                                  "validate' lists them all)\n",
                                  warnings - max_warnings_shown);
@@ -107,7 +98,7 @@ std::string counts_text(const sfp::IngestResult& result) {
     return text;
 }
 
-int ingest(const IngestOptions& options) {
+int ingest(const IngestArgs& options) {
     sfp::Diagnostics diagnostics;
     const auto ingested_at = ingest_time(diagnostics);
     if (!ingested_at) {
@@ -148,11 +139,12 @@ int ingest(const IngestOptions& options) {
     const bool strict = submission.strict || spec->strict;
     const std::size_t data_errors = data ? print_issues(*data, strict) : 0;
     if (!data || diagnostics.has_errors() || data_errors > 0) {
-        std::cerr << fmt::format("sfpgen ingest: {} was not stored{}\n", options.file,
-                                 data_errors > 0
-                                     ? fmt::format(": data errors: {}{}", data_errors,
-                                                   strict ? " (strict: warnings count)" : "")
-                                     : std::string{});
+        print_error("ingest",
+                    fmt::format("{} was not stored{}", options.file,
+                                data_errors > 0
+                                    ? fmt::format(": data errors: {}{}", data_errors,
+                                                  strict ? " (strict: warnings count)" : "")
+                                    : std::string{}));
         return exit_code(sfp::ExitCode::data);
     }
 
@@ -189,19 +181,16 @@ int ingest(const IngestOptions& options) {
     switch (result.outcome) {
     case sfp::IngestResult::Outcome::stored:
         if (options.dry_run) {
-            std::cout << fmt::format("dry run: {} would be submission {} in {}: {}; nothing was "
-                                     "written\n",
-                                     options.file, result.submission_id, database,
-                                     counts_text(result));
+            say(fmt::format("dry run: {} would be submission {} in {}: {}; nothing was written",
+                            options.file, result.submission_id, database, counts_text(result)));
             return exit_code(sfp::ExitCode::ok);
         }
-        std::cout << fmt::format("ingested {}: submission {}, {}\n", options.file,
-                                 result.submission_id, counts_text(result));
+        say(fmt::format("ingested {}: submission {}, {}", options.file, result.submission_id,
+                        counts_text(result)));
         return exit_code(sfp::ExitCode::ok);
     case sfp::IngestResult::Outcome::unchanged:
-        std::cout << fmt::format("unchanged: {} was already ingested as submission {} (sha256 "
-                                 "{})\n",
-                                 options.file, result.submission_id, digest->sha256);
+        say(fmt::format("unchanged: {} was already ingested as submission {} (sha256 {})",
+                        options.file, result.submission_id, digest->sha256));
         return exit_code(sfp::ExitCode::ok);
     case sfp::IngestResult::Outcome::failed:
         return exit_code(sfp::ExitCode::output);
@@ -211,11 +200,19 @@ int ingest(const IngestOptions& options) {
 
 } // namespace
 
-int run_ingest(const std::vector<std::string>& args) {
-    IngestOptions options;
-    if (const char* user = std::getenv("USER"); user != nullptr) {
-        options.submitted_by = user;
-    }
+const CommandText& ingest_text() {
+    static const CommandText text{
+        "ingest", "SUBMISSION.csv --source NAME [options]",
+        "validate a submission and store it in the SFP database",
+        "\nThe file is loaded and validated exactly as 'sfpgen build' would load the "
+        "source; a file with data errors is not stored (exit code 4).\nIngesting the same "
+        "file again changes nothing; a figure that differs from the stored one becomes "
+        "current and the earlier one is kept as history.\nSOURCE_DATE_EPOCH, when set, is "
+        "recorded as the ingest time (seconds since 1970); otherwise the current time is.\n"};
+    return text;
+}
+
+po::options_description ingest_options(IngestArgs& options) {
     po::options_description visible("options of 'sfpgen ingest SUBMISSION.csv --source NAME'");
     visible.add_options()("help,h", "show this help")(
         "source,s", po::value<std::string>(&options.source),
@@ -229,13 +226,17 @@ int run_ingest(const std::vector<std::string>& args) {
                                "who submitted the file, kept as provenance (default: $USER)")(
         "dry-run", po::bool_switch(&options.dry_run),
         "validate and count new, revised and unchanged figures without writing anything");
-    if (const auto stop = sfp::cli::parse_command_line(
-            args, "ingest", visible, "file", options.file,
-            "\nThe file is loaded and validated exactly as 'sfpgen build' would load the "
-            "source; a file with data errors is not stored (exit code 4).\nIngesting the same "
-            "file again changes nothing; a figure that differs from the stored one becomes "
-            "current and the earlier one is kept as history.\nSOURCE_DATE_EPOCH, when set, is "
-            "recorded as the ingest time (seconds since 1970); otherwise the current time is.\n")) {
+    return visible;
+}
+
+int run_ingest(const std::vector<std::string>& args) {
+    IngestArgs options;
+    if (const char* user = std::getenv("USER"); user != nullptr) {
+        options.submitted_by = user;
+    }
+    auto visible = ingest_options(options);
+    if (const auto stop = parse_command_line(args, "ingest", visible, "file", options.file,
+                                             ingest_text().details)) {
         return *stop;
     }
     if (options.file.empty() || options.source.empty()) {
@@ -247,3 +248,5 @@ int run_ingest(const std::vector<std::string>& args) {
     }
     return ingest(options);
 }
+
+} // namespace sfp::cli
