@@ -31,9 +31,6 @@ enum class Word {
 /// that are not statuses are returned with '-' as spaces.
 [[nodiscard]] std::string status_text(const std::string& status, Locale locale);
 
-/// Status colours; status is never shown by colour alone (the word is printed too).
-[[nodiscard]] Rgb status_colour(const std::string& status);
-
 /// Draws the title, subtitle and source note of `spec` in `box`; returns the box left for the
 /// plot (and legend).
 [[nodiscard]] Box draw_frame(Canvas& canvas, const Box& box, const ChartSpec& spec,

@@ -7,19 +7,6 @@
 
 namespace charts::detail {
 
-Rgb status_colour(const std::string& status) {
-    if (status == "on-track") {
-        return {0.000, 0.620, 0.451}; // bluish green
-    }
-    if (status == "at-risk") {
-        return {0.902, 0.624, 0.000}; // orange
-    }
-    if (status == "off-track") {
-        return {0.835, 0.369, 0.000}; // vermillion
-    }
-    return grey; // no data, not started
-}
-
 TextStyle style(const Theme& theme, double size, bool bold, double wrap_width) {
     TextStyle out;
     out.family = theme.font_family;
@@ -129,3 +116,20 @@ std::string status_text(const std::string& status, Locale locale) {
 }
 
 } // namespace charts::detail
+
+namespace charts {
+
+Rgb status_colour(const std::string& status, Rgb other) {
+    if (status == "on-track") {
+        return {0.000, 0.620, 0.451}; // bluish green
+    }
+    if (status == "at-risk") {
+        return {0.902, 0.624, 0.000}; // orange
+    }
+    if (status == "off-track") {
+        return {0.835, 0.369, 0.000}; // vermillion
+    }
+    return other;
+}
+
+} // namespace charts

@@ -9,6 +9,11 @@
 
 namespace charts {
 
+/// The colour of a target status ("on-track", "at-risk", "off-track"; `other` for the rest:
+/// no data, not started), shared by the charts and the PDF. Status is never shown by colour
+/// alone: the word is printed too.
+[[nodiscard]] Rgb status_colour(const std::string& status, Rgb other = {0.45, 0.45, 0.45});
+
 /// Fonts and sizes (points) shared with the document typography.
 struct Theme {
     std::string font_family = "DejaVu Sans";

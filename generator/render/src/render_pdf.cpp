@@ -68,18 +68,11 @@ constexpr Colour header_fill{0.90, 0.92, 0.95};
 constexpr Colour box_fill{0.95, 0.96, 0.98};
 constexpr Colour ilo_blue{0.118, 0.176, 0.745};
 
-/// The colour of a target status (the same as the charts'); the word is always printed too.
+/// The colour of a target status: the charts' (the word is always printed too); a lighter grey
+/// for the statuses without a colour, as the squares sit beside text.
 Colour status_colour(const std::string& status) {
-    if (status == "on-track") {
-        return {0.000, 0.620, 0.451};
-    }
-    if (status == "at-risk") {
-        return {0.902, 0.624, 0.000};
-    }
-    if (status == "off-track") {
-        return {0.835, 0.369, 0.000};
-    }
-    return {0.6, 0.6, 0.6};
+    const charts::Rgb colour = charts::status_colour(status, {0.6, 0.6, 0.6});
+    return {colour.r, colour.g, colour.b};
 }
 
 std::string roman(std::size_t n) {

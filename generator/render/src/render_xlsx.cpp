@@ -474,8 +474,9 @@ private:
         // Why a value is missing, as the PDF prints it under "..", as a cell comment; not in
         // tables with many missing cells (comments cost as much as the rest of the sheet), where
         // the Results sheet gives the reasons.
-        const bool comments = table.in_pdf && !constant_memory_ &&
-                              missing_with_reason(table) <= max_comments_per_table;
+        const std::size_t missing = missing_with_reason(table);
+        const bool comments =
+            table.in_pdf && !constant_memory_ && missing <= max_comments_per_table;
         lxw_row_t row = header_row + 1;
         for (const auto& cells : table.rows) {
             for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -490,7 +491,7 @@ private:
             ++row;
         }
         std::string note = table.note;
-        if (table.in_pdf && missing_with_reason(table) > 0) {
+        if (table.in_pdf && missing > 0) {
             note += std::string(note.empty() ? "" : " ") + doc_.info.workbook.reasons_in_results;
         }
         if (!note.empty()) {
