@@ -2,6 +2,8 @@
 
 #include "sfp/cgap.hpp"
 
+#include "charts/scale.hpp"
+#include "sfp/config.hpp"
 #include "toml_reader.hpp"
 
 #include <algorithm>
@@ -16,14 +18,6 @@ namespace {
 
 using detail::position;
 using detail::TomlReader;
-
-std::string resolve(const std::string& base_file, const std::string& relative) {
-    const std::filesystem::path path(relative);
-    if (path.is_absolute()) {
-        return path.lexically_normal().string();
-    }
-    return (std::filesystem::path(base_file).parent_path() / path).lexically_normal().string();
-}
 
 std::optional<ColumnType> parse_type(const std::string& name) {
     static const std::map<std::string, ColumnType> types{
@@ -70,9 +64,9 @@ std::optional<SubmissionConfig> load_config(const std::string& path, Diagnostics
                                       "'{}'",
                                       config.date));
     }
-    config.layout_path = resolve(path, reader.string("layout", true).value_or(""));
-    config.projects_path = resolve(path, reader.string("projects", true).value_or(""));
-    config.partners_config = resolve(path, reader.string("partners", true).value_or(""));
+    config.layout_path = resolve_path(path, reader.string("layout", true).value_or(""));
+    config.projects_path = resolve_path(path, reader.string("projects", true).value_or(""));
+    config.partners_config = resolve_path(path, reader.string("partners", true).value_or(""));
     if (diagnostics.error_count() > errors) {
         return std::nullopt;
     }
@@ -797,22 +791,9 @@ std::string reporting_date_text(int year) {
 
 namespace {
 
-/// "12,345,678" (USD amounts are whole dollars in the summary).
-std::string grouped(double value) {
-    const auto digits = fmt::format("{:.0f}", std::fabs(value));
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) {
-            out += ',';
-        }
-        out += digits[i];
-    }
-    return value < 0 ? "-" + out : out;
-}
-
 Cell number_cell(double value, const std::string& format = "#,##0") {
     Cell cell;
-    cell.text = grouped(value);
+    cell.text = charts::group_thousands(value, 0); // "12,345,678": whole dollars
     cell.number = value;
     cell.excel_format = format;
     cell.align = Align::decimal;
@@ -894,7 +875,8 @@ Table breakdown_table(const Submission& submission, const Layout& layout, const 
 KeyFigure key_figure(std::string label, double value, std::string detail, bool millions = false) {
     KeyFigure figure;
     figure.label = std::move(label);
-    figure.value = millions ? fmt::format("{:.1f}", value / 1e6) : grouped(value);
+    figure.value =
+        millions ? fmt::format("{:.1f}", value / 1e6) : charts::group_thousands(value, 0);
     figure.detail = std::move(detail);
     figure.number = value;
     figure.excel_format = millions ? "#,##0.0,," : "#,##0";
@@ -940,8 +922,8 @@ Document summary_document(const Submission& submission, const Layout& layout,
     doc.info.summary = fmt::format(
         "As of {}, {} projects were in the portfolio ({} active) with USD {} committed and USD {} "
         "disbursed{}.",
-        reporting_date_text(year), totals.projects, totals.active, grouped(totals.committed),
-        grouped(totals.disbursed),
+        reporting_date_text(year), totals.projects, totals.active,
+        charts::group_thousands(totals.committed, 0), charts::group_thousands(totals.disbursed, 0),
         totals.disbursed_missing > 0
             ? fmt::format(" ({} projects did not report a disbursed amount)",
                           totals.disbursed_missing)

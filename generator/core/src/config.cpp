@@ -17,17 +17,17 @@ const ColumnMapping* SourceSpec::mapping(std::string_view field) const {
     return found == columns.end() ? nullptr : &*found;
 }
 
-namespace {
-
-using detail::TomlReader;
-
-std::string resolve(const std::string& config_path, const std::string& relative) {
+std::string resolve_path(const std::string& base_file, const std::string& relative) {
     const std::filesystem::path path(relative);
     if (path.is_absolute()) {
         return path.lexically_normal().string();
     }
-    return (std::filesystem::path(config_path).parent_path() / path).lexically_normal().string();
+    return (std::filesystem::path(base_file).parent_path() / path).lexically_normal().string();
 }
+
+namespace {
+
+using detail::TomlReader;
 
 bool valid_date(const std::string& text) {
     int year = 0;
@@ -53,7 +53,7 @@ void parse_report(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
                                 "template", "page_size"});
     spec.name = reader.string("name", true).value_or("");
     if (auto path = reader.string("template", false)) {
-        spec.template_path = resolve(spec.config_path, *path);
+        spec.template_path = resolve_path(spec.config_path, *path);
         spec.template_pos = reader.where("template");
     }
     // With a template, the title and other words come from its text files.
@@ -105,7 +105,7 @@ void parse_indicators(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnos
     reader.reject_unknown_keys({"catalogue", "show", "group_by", "first_year", "last_year",
                                 "single_balance", "min_n", "targets"});
     if (auto catalogue = reader.string("catalogue", true)) {
-        spec.catalogue_path = resolve(spec.config_path, *catalogue);
+        spec.catalogue_path = resolve_path(spec.config_path, *catalogue);
     }
     spec.indicators = reader.strings("show", true, &spec.indicator_pos);
     spec.groupings = reader.strings("group_by", false);
@@ -156,7 +156,7 @@ void parse_indicators(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnos
             fmt::format("'min_n' in [indicators]: expected 1 to 1000, found {}", spec.min_n));
     }
     for (const auto& file : reader.strings("targets", false)) {
-        spec.targets_paths.push_back(resolve(spec.config_path, file));
+        spec.targets_paths.push_back(resolve_path(spec.config_path, file));
     }
     const auto first = reader.integer("first_year", true);
     const auto last = reader.integer("last_year", true);
@@ -332,7 +332,7 @@ void parse_source(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
     }
     const bool sqlite = source.format == "sqlite";
     if (auto path = reader.string("path", !sqlite)) {
-        source.path = resolve(spec.config_path, *path);
+        source.path = resolve_path(spec.config_path, *path);
     }
     if (const auto record = reader.string("record", false)) {
         if (*record == "loan") {
@@ -539,23 +539,23 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
         TomlReader reader(*database, path, "[database]", diagnostics);
         reader.reject_unknown_keys({"path"});
         if (auto db = reader.string("path", true)) {
-            spec.database_path = resolve(path, *db);
+            spec.database_path = resolve_path(path, *db);
         }
     }
     if (const toml::table* reference = root.table("reference", false)) {
         TomlReader reader(*reference, path, "[reference]", diagnostics);
         reader.reject_unknown_keys({"countries", "exchange_rates", "gni_per_capita", "inflation"});
         if (auto countries = reader.string("countries", false)) {
-            spec.countries_path = resolve(path, *countries);
+            spec.countries_path = resolve_path(path, *countries);
         }
         if (auto rates = reader.string("exchange_rates", false)) {
-            spec.exchange_rates_path = resolve(path, *rates);
+            spec.exchange_rates_path = resolve_path(path, *rates);
         }
         if (auto gni = reader.string("gni_per_capita", false)) {
-            spec.gni_path = resolve(path, *gni);
+            spec.gni_path = resolve_path(path, *gni);
         }
         if (auto inflation = reader.string("inflation", false)) {
-            spec.inflation_path = resolve(path, *inflation);
+            spec.inflation_path = resolve_path(path, *inflation);
         }
     }
     if (const toml::table* data = root.table("data", false)) {

@@ -125,4 +125,8 @@ struct ReportSpec {
 [[nodiscard]] std::optional<ReportSpec> parse_config(const std::string& path,
                                                      Diagnostics& diagnostics);
 
+/// `relative` resolved against the folder of `base_file` (a config file), normalised; absolute
+/// paths are only normalised.
+[[nodiscard]] std::string resolve_path(const std::string& base_file, const std::string& relative);
+
 } // namespace sfp
