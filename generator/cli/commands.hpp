@@ -3,6 +3,7 @@
 /// code (sfp::ExitCode). Each command's options are built by one function, used both to parse
 /// the command line and by the man page (man_page.cpp), so the two cannot drift apart.
 
+#include "sfp/batch.hpp"
 #include "sfp/build.hpp"
 #include "sfp/cgap_run.hpp"
 #include "sfp/gallery.hpp"
@@ -16,8 +17,10 @@ namespace sfp::cli {
 
 /// What `sfpgen build` reads from its command line.
 struct BuildArgs {
-    BuildOptions options;
+    BatchOptions batch;
+    BuildOptions& options = batch.build;
     std::string formats = "pdf,xlsx";
+    std::string shard; ///< "i/n"
     bool values_only = false;
 };
 

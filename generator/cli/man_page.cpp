@@ -126,6 +126,9 @@ std::string_view exit_meaning(ExitCode code) {
                "submission with errors";
     case ExitCode::output:
         return "output: the output folder, a file or the database cannot be written";
+    case ExitCode::partial:
+        return "partial failure: in a batch (--for), some reports failed and the others were "
+               "built or were up to date (the manifest says which)";
     }
     return "";
 }
@@ -133,7 +136,8 @@ std::string_view exit_meaning(ExitCode code) {
 void write_exit_status(std::ostream& out) {
     out << ".SH EXIT STATUS\n";
     constexpr std::array codes{ExitCode::ok,     ExitCode::internal, ExitCode::usage,
-                               ExitCode::config, ExitCode::data,     ExitCode::output};
+                               ExitCode::config, ExitCode::data,     ExitCode::output,
+                               ExitCode::partial};
     for (const auto code : codes) {
         out << fmt::format(".TP\n.B {}\n{}\n", static_cast<int>(code), roff(exit_meaning(code)));
     }

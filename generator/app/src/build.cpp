@@ -1,5 +1,6 @@
 #include "sfp/build.hpp"
 
+#include "report_run.hpp"
 #include "sfp/catalogue.hpp"
 #include "sfp/config.hpp"
 #include "sfp/dataset.hpp"
@@ -88,8 +89,8 @@ bool wants(const BuildOptions& options, OutputFormat format) {
 }
 
 /// The files a report is generated from: the configuration, the catalogue files, every file of
-/// the template's folder and the data sources, each named by its file name (not its path, so
-/// that two checkouts give the same fingerprint).
+/// the template's folder, the reference tables, the targets files and the data sources, each
+/// named by its file name (not its path, so that two checkouts give the same fingerprint).
 std::vector<std::pair<std::string, std::string>> input_files(const ReportSpec& spec,
                                                              const Catalogue& catalogue) {
     std::vector<std::pair<std::string, std::string>> files; // (label, path)
@@ -113,10 +114,25 @@ std::vector<std::pair<std::string, std::string>> input_files(const ReportSpec& s
                 template_files.push_back(it->path());
             }
         }
+        // The shared words (templates/common/text) are part of every template.
+        const fs::path common = folder.parent_path() / "common" / "text";
+        for (fs::recursive_directory_iterator it(common, error), end; !error && it != end;
+             it.increment(error)) {
+            if (it->is_regular_file() && it->path().extension() == ".toml") {
+                template_files.push_back(it->path());
+            }
+        }
         std::sort(template_files.begin(), template_files.end());
         for (const auto& file : template_files) {
             add("template " + fs::relative(file, folder).string(), file.string());
         }
+    }
+    for (const auto& path :
+         {spec.countries_path, spec.exchange_rates_path, spec.gni_path, spec.inflation_path}) {
+        add("reference " + fs::path(path).filename().string(), path);
+    }
+    for (const auto& path : spec.targets_paths) {
+        add("targets " + fs::path(path).filename().string(), path);
     }
     for (const auto& source : spec.sources) {
         add("data " + source.name + ": " + fs::path(source.path).filename().string(), source.path);
@@ -124,25 +140,27 @@ std::vector<std::pair<std::string, std::string>> input_files(const ReportSpec& s
     return files;
 }
 
-/// Fills the workbook cover's provenance: the period, the sources with their sha256, and one
-/// fingerprint over every input file.
-void describe_inputs(const ReportSpec& spec, const Catalogue& catalogue, const Results& results,
-                     DocumentInfo& info, Diagnostics& diagnostics) {
+/// Fills the workbook cover's provenance: the period, the sources with their sha256 (or, for a
+/// slice, its description), and one fingerprint over every input.
+void describe_inputs(const detail::PreparedRun& run, const detail::ReportJob& job,
+                     const Results& results, DocumentInfo& info) {
     if (!results.periods.empty()) {
         info.period = results.periods.front() == results.periods.back()
                           ? fmt::format("{}", results.periods.front())
                           : fmt::format("{}-{}", results.periods.front(), results.periods.back());
     }
     info.generator = fmt::format("sfpgen {}", version);
+    if (!job.slice_description.empty()) {
+        info.sources.push_back(job.slice_description);
+        info.fingerprint = job.fingerprint;
+        return;
+    }
     std::string lines;
-    for (const auto& [label, path] : input_files(spec, catalogue)) {
-        const auto digest = sha256_file(path, diagnostics);
-        if (!digest) {
-            continue;
-        }
-        lines += fmt::format("{} {}\n", digest->sha256, label);
-        if (label.rfind("data ", 0) == 0) {
-            info.sources.push_back(fmt::format("{} (sha256 {})", label.substr(5), digest->sha256));
+    for (const auto& input : run.inputs) {
+        lines += fmt::format("{} {}\n", input.sha256, input.label);
+        if (input.is_data()) {
+            info.sources.push_back(
+                fmt::format("{} (sha256 {})", input.label.substr(5), input.sha256));
         }
     }
     info.fingerprint = sha256_hex(lines);
@@ -171,117 +189,138 @@ std::vector<std::string> audited_indicators(const Document& document) {
 
 } // namespace
 
-BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) {
-    BuildResult result;
+namespace detail {
+
+std::optional<PreparedRun> prepare_run(const BuildOptions& options, Diagnostics& diagnostics,
+                                       ExitCode& code) {
     auto spec = parse_config(options.config_path, diagnostics);
     if (!spec) {
-        result.code = ExitCode::config;
-        return result;
+        code = ExitCode::config;
+        return std::nullopt;
     }
     if (spec->name.empty() || spec->indicators.empty()) {
         diagnostics.error({spec->config_path, 1, 1},
                           "the configuration has no [report] name or [indicators] show: it "
                           "describes data, not a report",
                           "data-only configurations are for 'sfpgen validate' and 'sfpgen ingest'");
-        result.code = ExitCode::config;
-        return result;
+        code = ExitCode::config;
+        return std::nullopt;
     }
-    ExitCode definitions_code = ExitCode::ok;
-    auto definitions = load_definitions(*spec, diagnostics, definitions_code);
+    auto definitions = load_definitions(*spec, diagnostics, code);
     if (!definitions) {
-        result.code = definitions_code;
-        return result;
+        return std::nullopt;
     }
-    const Catalogue* catalogue = &definitions->catalogue;
-    const std::string language = options.language.empty() ? spec->language : options.language;
     if (!options.page_size.empty()) {
         if (options.page_size != "a4" && options.page_size != "letter") {
             diagnostics.error({},
                               fmt::format("--page-size: expected 'a4' or 'letter', found '{}'",
                                           options.page_size),
                               did_you_mean(options.page_size, {"a4", "letter"}));
-            result.code = ExitCode::usage;
-            return result;
+            code = ExitCode::usage;
+            return std::nullopt;
         }
         spec->page_size = options.page_size;
     }
-    const auto data = load_all_sources(*spec, diagnostics);
+    auto data = load_all_sources(*spec, diagnostics);
     if (!data) {
-        result.code = load_failure_code(*spec, diagnostics);
-        return result;
+        code = load_failure_code(*spec, diagnostics);
+        return std::nullopt;
     }
-    result.issues = data->issues;
-    std::optional<ReportTemplate> report;
     if (spec->template_path.empty()) {
         diagnostics.error({spec->config_path, 1, 1},
                           "the configuration has no [report] template: nothing says what the "
                           "report contains",
                           "add template = \"document.toml\" to [report] (docs/templates.md; "
                           "templates/gb-progress/document.toml is the Governing Body report)");
-        result.code = ExitCode::config;
-        return result;
+        code = ExitCode::config;
+        return std::nullopt;
     }
-    {
-        report = load_template(spec->template_path, *catalogue, diagnostics);
-        if (!report || !include_template(*report, *definitions, diagnostics)) {
-            result.code = ExitCode::config;
-            return result;
-        }
-        if (report->languages.find(language) == report->languages.end()) {
-            std::vector<std::string> names;
-            for (const auto& [name, texts] : report->languages) {
-                names.push_back(name);
-            }
-            diagnostics.error(options.language.empty() ? spec->language_pos : SourcePos{},
-                              fmt::format("{}: the template has no texts in '{}' (it has {})",
-                                          options.language.empty() ? "[report] language" : "--lang",
-                                          language, fmt::join(names, ", ")),
-                              did_you_mean(language, names));
-            result.code = options.language.empty() ? ExitCode::config : ExitCode::usage;
-            return result;
+    auto report = load_template(spec->template_path, definitions->catalogue, diagnostics);
+    if (!report || !include_template(*report, *definitions, diagnostics)) {
+        code = ExitCode::config;
+        return std::nullopt;
+    }
+    std::vector<InputDigest> inputs;
+    for (const auto& [label, path] : input_files(*spec, definitions->catalogue)) {
+        if (const auto digest = sha256_file(path, diagnostics)) {
+            inputs.push_back({label, path, digest->sha256});
         }
     }
-    const Evaluation evaluation = evaluate(*definitions, *data);
+    return PreparedRun{std::move(*spec), std::move(*definitions), std::move(*data),
+                       std::move(*report), std::move(inputs)};
+}
+
+bool check_language(const PreparedRun& run, const std::string& language, const std::string& what,
+                    SourcePos position, Diagnostics& diagnostics) {
+    if (run.report.languages.find(language) != run.report.languages.end()) {
+        return true;
+    }
+    std::vector<std::string> names;
+    for (const auto& [name, texts] : run.report.languages) {
+        names.push_back(name);
+    }
+    diagnostics.error(std::move(position),
+                      fmt::format("{}: the template has no texts in '{}' (it has {})", what,
+                                  language, fmt::join(names, ", ")),
+                      did_you_mean(language, names));
+    return false;
+}
+
+std::vector<std::string> planned_outputs(const BuildOptions& options,
+                                         const std::filesystem::path& base) {
+    std::vector<std::string> paths;
+    for (const auto& [format, extension] :
+         std::initializer_list<std::pair<OutputFormat, const char*>>{
+             {OutputFormat::pdf, ".pdf"},
+             {OutputFormat::xlsx, ".xlsx"},
+             {OutputFormat::json, ".results.json"},
+             {OutputFormat::csv, ".results.csv"}}) {
+        if (wants(options, format)) {
+            paths.push_back(base.string() + extension);
+        }
+    }
+    return paths;
+}
+
+ExitCode render_report(const PreparedRun& run, const BuildOptions& options, const ReportJob& job,
+                       std::vector<std::string>& outputs, Diagnostics& diagnostics) {
+    const Catalogue& catalogue = run.definitions.catalogue;
+    const Dataset& data = *job.data;
+    ReportSpec spec = run.spec;
+    spec.constituent = job.constituent;
+    const Evaluation evaluation = evaluate(run.definitions, data, job.targets);
     const Results& results = evaluation.results;
     const auto errors_before = diagnostics.error_count();
     Document document =
-        build_document(*spec, *report, language, *catalogue, *data, results, evaluation.assessment,
-                       diagnostics, &evaluation.record_values);
+        build_document(spec, run.report, job.language, catalogue, data, results,
+                       evaluation.assessment, diagnostics, &evaluation.record_values);
     if (diagnostics.error_count() > errors_before) {
-        result.code = ExitCode::config;
-        return result;
+        return ExitCode::config;
     }
     if (wants(options, OutputFormat::xlsx)) {
-        describe_inputs(*spec, *catalogue, results, document.info, diagnostics);
+        describe_inputs(run, job, results, document.info);
     }
     if (wants(options, OutputFormat::xlsx) && options.xlsx_formulas) {
         document.audit = std::make_shared<const AuditTable>(
-            audit_table(*data, *catalogue, definitions->reference, definitions->options, results,
-                        audited_indicators(document)));
+            audit_table(data, catalogue, run.definitions.reference, run.definitions.options,
+                        results, audited_indicators(document)));
     }
-    const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec->date));
-
-    if (!prepare_output_dir(options.output_dir, diagnostics)) {
-        result.code = ExitCode::output;
-        return result;
-    }
-    const std::string suffix = language == spec->language ? "" : "-" + language;
-    const std::filesystem::path base =
-        std::filesystem::path(options.output_dir) / (spec->name + suffix);
+    const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec.date));
+    const std::string base = job.base.string();
     bool ok = true;
     if (wants(options, OutputFormat::pdf)) {
-        const std::string path = base.string() + ".pdf";
+        const std::string path = base + ".pdf";
         PdfOptions pdf;
         pdf.timestamp = timestamp;
         pdf.creator = fmt::format("sfpgen {}", version);
         if (render_pdf(document, path, pdf, diagnostics)) {
-            result.outputs.push_back(path);
+            outputs.push_back(path);
         } else {
             ok = false;
         }
     }
     if (wants(options, OutputFormat::xlsx)) {
-        const std::string path = base.string() + ".xlsx";
+        const std::string path = base + ".xlsx";
         XlsxOptions xlsx;
         xlsx.timestamp = timestamp;
         xlsx.formulas = options.xlsx_formulas;
@@ -289,26 +328,26 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
             xlsx.constant_memory_cells = 0;
         }
         if (write_xlsx(document, path, xlsx, diagnostics)) {
-            result.outputs.push_back(path);
+            outputs.push_back(path);
         } else {
             ok = false;
         }
     }
     if (wants(options, OutputFormat::json)) {
-        const std::string path = base.string() + ".results.json";
+        const std::string path = base + ".results.json";
         if (write_file_atomically(
-                path, results_to_json(*spec, *catalogue, *data, results, evaluation.assessment),
+                path, results_to_json(spec, catalogue, data, results, evaluation.assessment),
                 diagnostics)) {
-            result.outputs.push_back(path);
+            outputs.push_back(path);
         } else {
             ok = false;
         }
     }
     if (wants(options, OutputFormat::csv)) {
-        const std::string path = base.string() + ".results.csv";
-        if (write_file_atomically(path, results_to_csv(*catalogue, results, evaluation.assessment),
+        const std::string path = base + ".results.csv";
+        if (write_file_atomically(path, results_to_csv(catalogue, results, evaluation.assessment),
                                   diagnostics)) {
-            result.outputs.push_back(path);
+            outputs.push_back(path);
         } else {
             ok = false;
         }
@@ -317,13 +356,42 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
         if (wants(options, format)) {
             const FigureFormat figure_format =
                 format == OutputFormat::png ? FigureFormat::png : FigureFormat::svg;
-            if (!write_figures(document, base.string(), figure_format, options.dpi, result.outputs,
-                               diagnostics)) {
+            if (!write_figures(document, base, figure_format, options.dpi, outputs, diagnostics)) {
                 ok = false;
             }
         }
     }
-    result.code = ok ? ExitCode::ok : ExitCode::output;
+    return ok ? ExitCode::ok : ExitCode::output;
+}
+
+} // namespace detail
+
+BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) {
+    BuildResult result;
+    ExitCode code = ExitCode::ok;
+    const auto run = detail::prepare_run(options, diagnostics, code);
+    if (!run) {
+        result.code = code;
+        return result;
+    }
+    result.issues = run->data.issues;
+    const std::string language = options.language.empty() ? run->spec.language : options.language;
+    if (!detail::check_language(
+            *run, language, options.language.empty() ? "[report] language" : "--lang",
+            options.language.empty() ? run->spec.language_pos : SourcePos{}, diagnostics)) {
+        result.code = options.language.empty() ? ExitCode::config : ExitCode::usage;
+        return result;
+    }
+    if (!prepare_output_dir(options.output_dir, diagnostics)) {
+        result.code = ExitCode::output;
+        return result;
+    }
+    const std::string suffix = language == run->spec.language ? "" : "-" + language;
+    detail::ReportJob job;
+    job.data = &run->data;
+    job.language = language;
+    job.base = std::filesystem::path(options.output_dir) / (run->spec.name + suffix);
+    result.code = detail::render_report(*run, options, job, result.outputs, diagnostics);
     return result;
 }
 

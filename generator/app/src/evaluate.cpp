@@ -87,24 +87,24 @@ bool include_template(const ReportTemplate& report, Definitions& definitions,
     return check_engine_options(options, definitions.catalogue, diagnostics);
 }
 
-Evaluation evaluate(const Definitions& definitions, const Dataset& data) {
+Evaluation evaluate(const Definitions& definitions, const Dataset& data, const TargetSet* targets) {
+    const TargetSet& set = targets != nullptr ? *targets : definitions.targets;
     Evaluation evaluation;
     evaluation.results =
         compute_indicators(data, definitions.catalogue, definitions.reference, definitions.options);
-    evaluation.assessment.set = definitions.targets;
+    evaluation.assessment.set = set;
     evaluation.assessment.targets =
-        evaluate_targets(definitions.targets, evaluation.results, definitions.catalogue);
+        evaluate_targets(set, evaluation.results, definitions.catalogue);
     std::map<std::string, InstitutionValues> values;
     std::set<std::string> rail_indicators;
-    for (const auto& rail : definitions.targets.guard_rails) {
+    for (const auto& rail : set.guard_rails) {
         rail_indicators.insert(rail.indicator);
     }
     for (const auto& id : rail_indicators) {
         values.emplace(id, institution_values(data, definitions.catalogue, definitions.reference,
                                               definitions.options, id));
     }
-    evaluation.assessment.guard_rails =
-        evaluate_guard_rails(definitions.targets, evaluation.results, values);
+    evaluation.assessment.guard_rails = evaluate_guard_rails(set, evaluation.results, values);
     for (const auto& id : definitions.record_indicators) {
         const auto found = values.find(id);
         evaluation.record_values.emplace(id, found != values.end()

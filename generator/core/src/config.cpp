@@ -517,6 +517,63 @@ void each_table_in_array(TomlReader& root, std::string_view key, std::string_vie
     }
 }
 
+/// The dimensions a batch can run over.
+const std::vector<std::string>& batch_dimensions() {
+    static const std::vector<std::string> names{"country", "region", "institution"};
+    return names;
+}
+
+void check_language(const std::string& language, const SourcePos& where, Diagnostics& diagnostics) {
+    static const std::vector<std::string> languages{"en", "fr", "es"};
+    if (std::find(languages.begin(), languages.end(), language) == languages.end()) {
+        diagnostics.error(where,
+                          fmt::format("expected a language (en, fr or es), found '{}'", language),
+                          did_you_mean(language, languages));
+    }
+}
+
+void parse_batch(TomlReader& reader, BatchSpec& batch, Diagnostics& diagnostics) {
+    reader.reject_unknown_keys({"for", "output", "languages", "language"});
+    if (auto dimension = reader.string("for", false)) {
+        batch.dimension = *dimension;
+        batch.dimension_pos = reader.where("for");
+        const auto& names = batch_dimensions();
+        if (std::find(names.begin(), names.end(), batch.dimension) == names.end()) {
+            diagnostics.error(batch.dimension_pos,
+                              fmt::format("[batch] for: expected country, region or institution, "
+                                          "found '{}'",
+                                          batch.dimension),
+                              did_you_mean(batch.dimension, names));
+        }
+    }
+    if (auto output = reader.string("output", false)) {
+        batch.output = *output;
+        batch.output_pos = reader.where("output");
+    }
+    std::vector<SourcePos> positions;
+    batch.languages = reader.strings("languages", false, &positions);
+    batch.languages_pos = reader.where("languages");
+    for (std::size_t i = 0; i < batch.languages.size(); ++i) {
+        if (batch.languages[i] != "constituent") {
+            check_language(batch.languages[i], positions[i], diagnostics);
+        }
+    }
+    if (const toml::table* languages = reader.table("language", false)) {
+        for (const auto& [key, node] : *languages) {
+            const auto* text = node.as_string();
+            if (text == nullptr) {
+                diagnostics.error(detail::position(reader.file(), node),
+                                  fmt::format("[batch.language] {}: expected a language code "
+                                              "string, found {}",
+                                              key.str(), detail::type_name(node)));
+                continue;
+            }
+            check_language(text->get(), detail::position(reader.file(), node), diagnostics);
+            batch.language_of[std::string(key.str())] = text->get();
+        }
+    }
+}
+
 } // namespace
 
 std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& diagnostics) {
@@ -532,7 +589,8 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
     // [[target]], [[guard_rail]] are read by load_targets; both check their own keys.
     root.reject_unknown_keys({"report", "cover", "text", "indicators", "source", "chart",
                               "database", "reference", "data", "parameters", "grouping",
-                              "indicator", "derived", "peer_group", "target", "guard_rail"});
+                              "indicator", "derived", "peer_group", "target", "guard_rail",
+                              "batch"});
 
     // Tables that sources depend on come first.
     if (const toml::table* database = root.table("database", false)) {
@@ -604,6 +662,10 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
     }
     each_table_in_array(root, "grouping", "[[grouping]]", diagnostics,
                         [&](TomlReader& reader) { parse_grouping(reader, spec, diagnostics); });
+    if (const toml::table* batch = root.table("batch", false)) {
+        TomlReader reader(*batch, path, "[batch]", diagnostics);
+        parse_batch(reader, spec.batch, diagnostics);
+    }
 
     if (diagnostics.error_count() > errors_before) {
         return std::nullopt;

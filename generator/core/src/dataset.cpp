@@ -827,4 +827,68 @@ std::optional<Dataset> load_sources(const ReportSpec& spec, Diagnostics& diagnos
     return data;
 }
 
+namespace {
+
+template <typename T>
+std::vector<T> pick(const std::vector<T>& column, const std::vector<std::size_t>& rows,
+                    std::size_t size) {
+    std::vector<T> out;
+    if (column.size() != size) {
+        return out; // a column no source fills
+    }
+    out.reserve(rows.size());
+    for (const std::size_t r : rows) {
+        out.push_back(column[r]);
+    }
+    return out;
+}
+
+template <typename Map>
+Map pick_all(const Map& columns, const std::vector<std::size_t>& rows, std::size_t size) {
+    Map out;
+    for (const auto& [field, column] : columns) {
+        out.emplace(field, pick(column, rows, size));
+    }
+    return out;
+}
+
+} // namespace
+
+Dataset slice_records(const Dataset& data, const std::vector<std::size_t>& rows) {
+    const std::size_t size = data.size();
+    Dataset out;
+    out.kind = data.kind;
+    out.institution_id = pick(data.institution_id, rows, size);
+    out.institution_name = pick(data.institution_name, rows, size);
+    out.country_iso3 = pick(data.country_iso3, rows, size);
+    out.region = pick(data.region, rows, size);
+    out.currency = pick(data.currency, rows, size);
+    out.fiscal_year = pick(data.fiscal_year, rows, size);
+    out.period_start = pick(data.period_start, rows, size);
+    out.period_end = pick(data.period_end, rows, size);
+    out.numbers = pick_all(data.numbers, rows, size);
+    out.texts = pick_all(data.texts, rows, size);
+    out.dates = pick_all(data.dates, rows, size);
+    out.origin = pick(data.origin, rows, size);
+
+    std::set<std::pair<std::string, long>> places;
+    for (const auto& where : out.origin) {
+        places.emplace(where.file, where.line);
+    }
+    for (const auto& issue : data.issues) {
+        if (places.count({issue.where.file, issue.where.line}) != 0) {
+            out.issues.push_back(issue);
+        }
+    }
+    for (const auto& stats : data.stats) {
+        SourceStats slice{stats.name, stats.path, 0, 0, 0, {}};
+        for (const auto& where : out.origin) {
+            slice.rows_used += where.file == stats.path ? 1 : 0;
+        }
+        slice.rows_read = slice.rows_used;
+        out.stats.push_back(std::move(slice));
+    }
+    return out;
+}
+
 } // namespace sfp

@@ -398,6 +398,16 @@ private:
         if (name == "symbol") {
             return text_arg(spec_.symbol);
         }
+        if (name == "constituent") {
+            // A report over the whole dataset is about "all partner institutions".
+            const Constituent& c = spec_.constituent;
+            return text_arg(c.value.empty()  ? word("groups.all")
+                            : c.name.empty() ? group_word(c.value) // regions: groups.<slug>
+                                             : c.name);
+        }
+        if (name == "constituent_code") {
+            return text_arg(spec_.constituent.value);
+        }
         if (name == "date") {
             return text_arg(date_text(spec_.date));
         }

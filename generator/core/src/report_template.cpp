@@ -59,6 +59,8 @@ const std::vector<std::string>& fixed_arguments() {
                                                 "targets.not-started",
                                                 "symbol",
                                                 "date",
+                                                "constituent",
+                                                "constituent_code",
                                                 "sources",
                                                 "targets_file",
                                                 "min_n",

@@ -19,6 +19,7 @@ enum class ExitCode : int {
     config = 3,   ///< the configuration or catalogue is invalid
     data = 4,     ///< a data source cannot be used
     output = 5,   ///< an output cannot be written
+    partial = 6,  ///< a batch: some reports failed, the others were built or are up to date
 };
 
 /// png and svg write each figure of the document as <name>-figure-<n>.png / .svg.

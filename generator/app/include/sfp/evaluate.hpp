@@ -46,7 +46,9 @@ struct Evaluation {
     RecordValues record_values; ///< of Definitions::record_indicators
 };
 
-/// Computes the indicators, then evaluates targets and guard rails on them.
-[[nodiscard]] Evaluation evaluate(const Definitions& definitions, const Dataset& data);
+/// Computes the indicators, then evaluates targets and guard rails on them: `targets`, or the
+/// definitions' own when null (a batch passes the targets that apply to its constituent).
+[[nodiscard]] Evaluation evaluate(const Definitions& definitions, const Dataset& data,
+                                  const TargetSet* targets = nullptr);
 
 } // namespace sfp

@@ -74,6 +74,36 @@ struct CustomGrouping {
     SourcePos where;
 };
 
+/// `[batch]`: how `sfpgen build --for` turns one configuration into one report per constituent
+/// (docs/cli.md, "Batches").
+struct BatchSpec {
+    /// [batch] for: the dimension a batch runs over when --for names none ("country", "region",
+    /// "institution"); empty: --for must name it.
+    std::string dimension;
+    SourcePos dimension_pos;
+    /// [batch] output: output base name pattern; {name} (the report name), {value} (the
+    /// constituent, made safe for a file name), {dimension}, {lang}.
+    std::string output = "{name}-{value}-{lang}";
+    SourcePos output_pos;
+    /// [batch] languages: the languages each constituent is built in; "constituent" means the
+    /// constituent's own language ([batch.language], else [report] language). Empty: the
+    /// [report] language.
+    std::vector<std::string> languages;
+    SourcePos languages_pos;
+    /// [batch.language]: constituent value -> its language (e.g. SEN = "fr").
+    std::map<std::string, std::string> language_of;
+};
+
+/// The constituent a report is about: what message arguments {constituent} and
+/// {constituent_code} print. Empty value: the whole dataset.
+struct Constituent {
+    std::string dimension; ///< "country", "region", "institution"
+    std::string value;     ///< KEN, "South Asia", MFI-001
+    /// In the report's language: "Kenya", "Institution name"; empty: the template's word for
+    /// the value (groups.<slug>, how regions are named), else the value.
+    std::string name;
+};
+
 struct ReportSpec {
     std::string config_path;
     std::string name; ///< output base name: output/<name>.pdf
@@ -118,6 +148,9 @@ struct ReportSpec {
 
     std::vector<SourceSpec> sources;
     std::vector<ChartRequest> charts;
+
+    BatchSpec batch;         ///< [batch]
+    Constituent constituent; ///< set per report by a batch run
 };
 
 /// Parses `path`. Returns nullopt, with diagnostics at file:line:col, when the file is missing,

@@ -115,6 +115,11 @@ using CountryResolver =
 /// Appends the records, issues and stats of `from` to `into` (same kind).
 void append(Dataset& into, Dataset&& from);
 
+/// The records `rows` of `data`, in that order, with their quality issues (an issue belongs to
+/// the record at its file and row; issues of rejected rows belong to no slice). Each source's
+/// stats count the slice's records (read = used; rejected rows are not attributed to a slice).
+[[nodiscard]] Dataset slice_records(const Dataset& data, const std::vector<std::size_t>& rows);
+
 /// Checks across the records of an institution-year dataset, after loading: duplicate
 /// (institution, year) keys across sources (the later record is dropped), gaps in panels, stale
 /// figures repeated across years, and names shared by several institution ids. Adds
