@@ -238,9 +238,9 @@ po::options_description build_options(BuildArgs& args) {
         "xlsx-streaming", po::bool_switch(&options.xlsx_streaming),
         "write the workbook in constant-memory mode whatever its size (automatic above 1,000,000 "
         "cells; tables then get an autofilter instead of an Excel table)");
-    po::options_description batches("batches (docs/cli.md, \"Batches\")");
+    // Batches (docs/cli.md, "Batches").
     BatchOptions& batch = args.batch;
-    batches.add_options()(
+    visible.add_options()(
         "for", po::value<std::string>(&batch.for_spec),
         "one report per constituent: country=all, country=KEN,GHA, region=all, institution=all, "
         "or 'all' (the dimension of [batch] for)")(
@@ -261,7 +261,6 @@ po::options_description build_options(BuildArgs& args) {
         "schedulers (docs/scaling.md)")(
         "manifest", po::value<std::string>(&batch.manifest_path),
         "where the JSON manifest goes (default: OUTPUT/<name>.manifest.json)");
-    visible.add(batches);
     return visible;
 }
 
