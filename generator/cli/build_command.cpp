@@ -67,6 +67,13 @@ bool complete_options(BuildArgs& args, Diagnostics& diagnostics) {
     if (!args.shard.empty() && !parse_shard(args.shard, args.batch, diagnostics)) {
         return false;
     }
+    constexpr long max_jobs = 256;
+    if (args.jobs < 0 || args.jobs > max_jobs) {
+        diagnostics.error({}, fmt::format("--jobs: expected 0 (one per core) to {}, found {}",
+                                          max_jobs, args.jobs));
+        return false;
+    }
+    args.batch.jobs = static_cast<unsigned>(args.jobs);
     args.options.xlsx_formulas = !args.values_only;
     const auto parsed_formats = parse_formats(args.formats, diagnostics);
     if (!parsed_formats) {
@@ -250,7 +257,7 @@ po::options_description build_options(BuildArgs& args) {
         "output-name", po::value<std::string>(&batch.name_pattern),
         "output base name pattern: {name} {value} {dimension} {lang} {country} ... (default: "
         "[batch] output, else {name}-{value}-{lang})")(
-        "jobs,j", po::value<unsigned>(&batch.jobs)->default_value(0),
+        "jobs,j", po::value<long>(&args.jobs)->default_value(0),
         "reports built at once (0: one per core)")(
         "force", po::bool_switch(&batch.force),
         "rebuild every report, even those whose inputs are unchanged since the last build")(

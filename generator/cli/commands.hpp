@@ -21,6 +21,7 @@ struct BuildArgs {
     BuildOptions& options = batch.build;
     std::string formats = "pdf,xlsx";
     std::string shard; ///< "i/n"
+    long jobs = 0;     ///< checked, then copied to batch.jobs
     bool values_only = false;
 };
 
