@@ -463,8 +463,13 @@ private:
             return value_arg(value_at(first_));
         }
         if (suffix == "n") {
+            // Institutions behind the value: none when there is no value (a record whose
+            // denominator is zero is in the cell but gives no figure).
             const auto* found = results_.find(id, all, last_);
-            return found != nullptr ? count_arg(static_cast<double>(found->n)) : missing_arg();
+            if (found == nullptr) {
+                return missing_arg();
+            }
+            return count_arg(found->value ? static_cast<double>(found->n) : 0.0);
         }
         if (suffix == "name") {
             return text_arg(def->names.get(language_));
