@@ -291,7 +291,22 @@ private:
         }
         std::vector<std::size_t> scopes = {context_.results.all_scope()};
         if (!context_.results.groupings.empty()) {
-            scopes = scopes_and_all(0);
+            std::size_t index = 0;
+            if (!request_.grouping.empty()) {
+                const auto found = grouping(request_.grouping);
+                if (!found) {
+                    return std::nullopt;
+                }
+                index = *found;
+            }
+            // A line per group and the total when that reads well: a single group is the
+            // total itself (two lines on top of each other), and more lines than a legend can
+            // tell apart are a tangle (the tables give every group).
+            constexpr std::size_t max_lines = 8;
+            const std::size_t groups = context_.results.group_scopes(index).size();
+            if (groups >= 2 && groups <= max_lines) {
+                scopes = scopes_and_all(index);
+            }
         }
         for (const std::size_t scope : scopes) {
             charts::Series series;
