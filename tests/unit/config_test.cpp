@@ -647,6 +647,9 @@ TEST_CASE("diagnostics: edit_distance is the Levenshtein distance", "[config][di
     CHECK(sfp::edit_distance("titel", "title") == 2); // a transposition is two edits
     CHECK(sfp::edit_distance("flaw", "lawn") == 2);
     CHECK(sfp::edit_distance("revnue", "revenue") == 1);
+    // Equal distances: the candidate with more letters in common wins (a transposed code).
+    CHECK(sfp::closest_match("KNE", {"BGD", "HND", "KEN"}) == "KEN");
+    CHECK(sfp::closest_match("KNE", {"KEN", "HND"}) == "KEN");
 }
 
 TEST_CASE("diagnostics: closest_match and did_you_mean suggest likely typos only",

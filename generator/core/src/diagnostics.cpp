@@ -1,6 +1,7 @@
 #include "sfp/diagnostics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 #include <numeric>
 
@@ -62,14 +63,41 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return previous[b.size()];
 }
 
+namespace {
+
+/// Characters two words share, counted with repetition ("KNE" and "KEN": 3, "KNE" and "HND": 1).
+std::size_t shared_characters(std::string_view a, std::string_view b) {
+    std::array<std::size_t, 256> counts{};
+    for (const char c : a) {
+        ++counts[static_cast<unsigned char>(c)];
+    }
+    std::size_t shared = 0;
+    for (const char c : b) {
+        auto& count = counts[static_cast<unsigned char>(c)];
+        if (count > 0) {
+            --count;
+            ++shared;
+        }
+    }
+    return shared;
+}
+
+} // namespace
+
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
     std::string best;
     std::size_t best_distance = 0;
+    std::size_t best_shared = 0;
     for (const auto& candidate : candidates) {
         const std::size_t distance = edit_distance(word, candidate);
-        if (best.empty() || distance < best_distance) {
+        const std::size_t shared = shared_characters(word, candidate);
+        // Ties go to the candidate with more letters in common: a transposition ("KNE" for
+        // "KEN") costs two edits like two wrong letters ("HND") but keeps every letter.
+        if (best.empty() || distance < best_distance ||
+            (distance == best_distance && shared > best_shared)) {
             best = candidate;
             best_distance = distance;
+            best_shared = shared;
         }
     }
     // A typo changes a few characters; beyond a third of the word it is a different word.
