@@ -159,7 +159,8 @@ void report_units(const BatchResult& result, bool dry_run) {
         return; // the run stopped before planning: its diagnostics say why
     }
     if (dry_run) {
-        std::cout << fmt::format("plan: {} reports{}\n", result.planned_total,
+        std::cout << fmt::format("plan: {} report{}{}\n", result.planned_total,
+                                 result.planned_total == 1 ? "" : "s",
                                  result.units.size() != result.planned_total
                                      ? fmt::format(", {} in this shard", result.units.size())
                                      : "");

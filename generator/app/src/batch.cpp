@@ -366,7 +366,8 @@ struct State {
     std::vector<std::pair<std::string, std::string>> outputs; ///< (path, sha256)
 };
 
-/// Reads a state file (lines "key K", "part NAME HASH", "output SHA256 PATH"); nullopt when
+/// Reads a state file (lines "key K", "part NAME HASH", "output SHA256 FILE", FILE in the output
+/// folder); nullopt when
 /// there is none or it is not one.
 std::optional<State> read_state(const fs::path& path) {
     std::ifstream in(path);
@@ -407,7 +408,7 @@ std::string state_text(const PlannedUnit& unit) {
         text += "part " + name + " " + hash + "\n";
     }
     for (const auto& output : unit.outcome.outputs) {
-        text += "output " + output.sha256 + " " + output.path + "\n";
+        text += "output " + output.sha256 + " " + fs::path(output.path).filename().string() + "\n";
     }
     return text;
 }
@@ -435,7 +436,9 @@ bool up_to_date(PlannedUnit& unit, const std::string& output_dir, std::string& r
     }
     std::set<std::string> recorded;
     std::vector<UnitOutput> outputs;
-    for (const auto& [path, hash] : state->outputs) {
+    for (const auto& [name, hash] : state->outputs) {
+        // Recorded by file name: the same folder spelled another way is the same output.
+        const std::string path = (fs::path(output_dir) / name).string();
         recorded.insert(path);
         Diagnostics ignored;
         const auto digest = sha256_file(path, ignored);
