@@ -19,10 +19,6 @@ CommonOptions& settings() {
     return options;
 }
 
-std::string_view severity_name(Severity severity) {
-    return severity == Severity::error ? "error" : "warning";
-}
-
 bool json_output() {
     return settings().diagnostics == "json";
 }
@@ -53,19 +49,6 @@ po::options_description common_options(CommonOptions& into) {
         "how errors and warnings are printed on stderr: text (file:line:col: error: ...) or "
         "json (one object per line: severity, file, line, column, message, hint)");
     return options;
-}
-
-std::string diagnostic_json(const Diagnostic& diagnostic) {
-    std::string text = fmt::format(
-        "{{\"severity\": {}, \"file\": {}, \"line\": {}, \"column\": {}, \"message\": {}, "
-        "\"hint\": {}",
-        json_string(severity_name(diagnostic.severity)), json_string(diagnostic.where.file),
-        diagnostic.where.line, diagnostic.where.column, json_string(diagnostic.message),
-        json_string(diagnostic.hint));
-    if (!diagnostic.code.empty()) {
-        text += fmt::format(", \"code\": {}", json_string(diagnostic.code));
-    }
-    return text + "}";
 }
 
 void print_diagnostics(const Diagnostics& diagnostics, std::size_t max_warnings) {

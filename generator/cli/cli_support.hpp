@@ -24,9 +24,6 @@ struct CommonOptions {
 /// --quiet and --diagnostics, bound to `into`: added to every command's options and --help.
 [[nodiscard]] boost::program_options::options_description common_options(CommonOptions& into);
 
-/// One diagnostic as a JSON object on one line: severity, file, line, column, message, hint
-/// (and code when it has one).
-[[nodiscard]] std::string diagnostic_json(const Diagnostic& diagnostic);
 
 /// Prints diagnostics on stderr in the run's format: every error, at most `max_warnings`
 /// warnings (none with --quiet).

@@ -3,6 +3,7 @@
 #include "report_run.hpp"
 #include "sfp/output.hpp"
 #include "sfp/reference.hpp"
+#include "sfp/results_json.hpp"
 #include "sfp/sha256.hpp"
 #include "sfp/version.hpp"
 
@@ -695,44 +696,6 @@ void build_unit(const detail::PreparedRun& run, const BatchOptions& options, Pla
 
 // ---- manifest ---------------------------------------------------------------------------------
 
-std::string json_string(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out + "\"";
-}
-
-std::string json_diagnostic(const Diagnostic& d) {
-    return fmt::format("{{\"severity\": {}, \"file\": {}, \"line\": {}, \"column\": {}, "
-                       "\"message\": {}, \"hint\": {}}}",
-                       json_string(d.severity == Severity::error ? "error" : "warning"),
-                       json_string(d.where.file), d.where.line, d.where.column,
-                       json_string(d.message), json_string(d.hint));
-}
-
 std::string manifest_json(const detail::PreparedRun& run, const BatchOptions& options,
                           const BatchResult& result, const std::vector<Diagnostic>& run_diagnostics,
                           double seconds) {
@@ -778,7 +741,7 @@ std::string manifest_json(const detail::PreparedRun& run, const BatchOptions& op
         }
         std::vector<std::string> diagnostics;
         for (const auto& d : unit.diagnostics) {
-            diagnostics.push_back(json_diagnostic(d));
+            diagnostics.push_back(diagnostic_json(d));
         }
         reports.push_back(fmt::format(
             "    {{\"dimension\": {}, \"value\": {}, \"name\": {}, \"language\": {}, \"base\": {}, "
@@ -793,7 +756,7 @@ std::string manifest_json(const detail::PreparedRun& run, const BatchOptions& op
     out += fmt::format("  \"reports\": [\n{}\n  ],\n", fmt::join(reports, ",\n"));
     std::vector<std::string> diagnostics;
     for (const auto& d : run_diagnostics) {
-        diagnostics.push_back("    " + json_diagnostic(d));
+        diagnostics.push_back("    " + diagnostic_json(d));
     }
     out += fmt::format("  \"diagnostics\": [\n{}\n  ],\n", fmt::join(diagnostics, ",\n"));
     out += fmt::format("  \"summary\": {{\"planned\": {}, \"in_shard\": {}, \"built\": {}, "

@@ -38,6 +38,19 @@ std::string json_string(std::string_view text) {
     return out + "\"";
 }
 
+std::string diagnostic_json(const Diagnostic& diagnostic) {
+    std::string text = fmt::format(
+        "{{\"severity\": {}, \"file\": {}, \"line\": {}, \"column\": {}, \"message\": {}, "
+        "\"hint\": {}",
+        json_string(diagnostic.severity == Severity::error ? "error" : "warning"),
+        json_string(diagnostic.where.file), diagnostic.where.line, diagnostic.where.column,
+        json_string(diagnostic.message), json_string(diagnostic.hint));
+    if (!diagnostic.code.empty()) {
+        text += fmt::format(", \"code\": {}", json_string(diagnostic.code));
+    }
+    return text + "}";
+}
+
 namespace {
 
 std::string number_or_null(const std::optional<double>& value) {

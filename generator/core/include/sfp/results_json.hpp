@@ -26,4 +26,8 @@ namespace sfp {
 /// A JSON string literal (quoted and escaped) for `text`.
 [[nodiscard]] std::string json_string(std::string_view text);
 
+/// One diagnostic as a JSON object on one line: severity, file, line, column, message, hint
+/// (and code when it has one). Used by --diagnostics json and the batch manifest.
+[[nodiscard]] std::string diagnostic_json(const Diagnostic& diagnostic);
+
 } // namespace sfp
