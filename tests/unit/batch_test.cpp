@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -130,7 +131,8 @@ std::map<std::string, std::string> digests(const sfp::BatchResult& result) {
 } // namespace
 
 TEST_CASE("a batch gives the same bytes on one thread and on several", "[batch]") {
-    const fs::path root = fs::temp_directory_path() / "sfp-batch-test";
+    // Unique per process: two test runs at once (CI and a developer) must not share it.
+    const fs::path root = fs::temp_directory_path() / fmt::format("sfp-batch-test-{}", getpid());
     fs::remove_all(root);
     std::map<std::string, std::string> by_jobs[2];
     for (const unsigned jobs : {1U, 3U}) {
