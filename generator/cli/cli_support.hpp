@@ -24,7 +24,6 @@ struct CommonOptions {
 /// --quiet and --diagnostics, bound to `into`: added to every command's options and --help.
 [[nodiscard]] boost::program_options::options_description common_options(CommonOptions& into);
 
-
 /// Prints diagnostics on stderr in the run's format: every error, at most `max_warnings`
 /// warnings (none with --quiet).
 void print_diagnostics(const Diagnostics& diagnostics, std::size_t max_warnings = 20);

@@ -24,23 +24,15 @@
 #include <string>
 #include <vector>
 
+#include "panel.hpp"
+
 #ifndef SFPGEN_SOURCE_DIR
 #error "SFPGEN_SOURCE_DIR must point at the repository"
 #endif
 
 namespace {
 
-/// Raw mt19937_64 output only: the standard fixes it, so the panel is the same everywhere.
-class Dice {
-public:
-    double uniform(double low, double high) {
-        return low + (high - low) * static_cast<double>(engine_() >> 11U) * 0x1.0p-53;
-    }
-    std::uint64_t below(std::uint64_t bound) { return engine_() % bound; }
-
-private:
-    std::mt19937_64 engine_{20261128};
-};
+using sfp::bench::Dice; // the panel generator's dice (panel.hpp): same draws, same panel
 
 struct Country {
     const char* iso3;

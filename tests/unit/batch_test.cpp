@@ -6,8 +6,8 @@
 #include "sfp/sha256.hpp"
 
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <set>
@@ -44,8 +44,8 @@ TEST_CASE("output name patterns expand their placeholders", "[batch]") {
     CHECK(diagnostics.error_count() == 0);
 
     SECTION("an unknown placeholder is an error with a hint") {
-        CHECK_FALSE(sfp::expand_name_pattern("{name}-{contry}", "b", "country", "KEN", "en",
-                                             diagnostics));
+        CHECK_FALSE(
+            sfp::expand_name_pattern("{name}-{contry}", "b", "country", "KEN", "en", diagnostics));
         REQUIRE(diagnostics.error_count() == 1);
         CHECK(diagnostics.items()[0].message.find("'{contry}'") != std::string::npos);
         CHECK(diagnostics.items()[0].hint.find("country") != std::string::npos);
@@ -77,8 +77,8 @@ sfp::Dataset three_records() {
     data.numbers["gross_loan_portfolio"] = {1.0, std::nullopt, 3.0};
     data.texts["legal_form"] = {"NGO", "Bank", "NBFI"};
     data.origin = {{"f.csv", 2, 0}, {"f.csv", 3, 0}, {"g.csv", 2, 0}};
-    data.issues.push_back({"negative-value", sfp::Severity::warning, {"f.csv", 3, 7}, "x", "-1",
-                           "impossible"});
+    data.issues.push_back(
+        {"negative-value", sfp::Severity::warning, {"f.csv", 3, 7}, "x", "-1", "impossible"});
     data.issues.push_back({"gap-in-panel", sfp::Severity::warning, {"g.csv", 2, 0}, "", "", "gap"});
     data.issues.push_back(
         {"bad-row", sfp::Severity::error, {"f.csv", 9, 1}, "", "", "rejected row"});
