@@ -43,6 +43,18 @@ struct ListArgs {
     bool json = false;
 };
 
+/// What `sfpgen generate` reads from its command line (numbers as text, checked with a message
+/// naming the option).
+struct GenerateArgs {
+    std::string kind; ///< panel, loans or targets
+    std::string output;
+    std::string institutions;
+    std::string years;
+    std::string last_year;
+    std::string loans;
+    std::string seed;
+};
+
 /// One command as the usage text and the man page describe it.
 struct CommandText {
     const char* name;
@@ -57,6 +69,7 @@ struct CommandText {
 [[nodiscard]] const CommandText& list_text();
 [[nodiscard]] const CommandText& gallery_text();
 [[nodiscard]] const CommandText& cgap_text();
+[[nodiscard]] const CommandText& generate_text();
 
 [[nodiscard]] boost::program_options::options_description build_options(BuildArgs& args);
 [[nodiscard]] boost::program_options::options_description
@@ -65,6 +78,7 @@ validate_options(ValidateOptions& options);
 [[nodiscard]] boost::program_options::options_description list_options(ListArgs& args);
 [[nodiscard]] boost::program_options::options_description gallery_options(GalleryOptions& options);
 [[nodiscard]] boost::program_options::options_description cgap_options(CgapOptions& options);
+[[nodiscard]] boost::program_options::options_description generate_options(GenerateArgs& args);
 
 int run_build(const std::vector<std::string>& args);
 int run_validate(const std::vector<std::string>& args);
@@ -85,6 +99,10 @@ int run_gallery(const std::vector<std::string>& args);
 /// `sfpgen cgap [CONFIG] [--output DIR]`: the CGAP submission (templates/cgap-submission/):
 /// the workbook with its fixed layout and a short PDF summary (docs/cgap.md).
 int run_cgap(const std::vector<std::string>& args);
+
+/// `sfpgen generate panel|loans|targets [-o FILE] [--institutions N] [--years N] [--loans N]
+/// [--seed S]`: deterministic synthetic data (sfp/generate.hpp), written atomically.
+int run_generate(const std::vector<std::string>& args);
 
 /// `sfpgen help --man [FILE]` (`args`: "--man" [FILE]): the manual page sfpgen.1 in roff, on
 /// stdout or written to FILE

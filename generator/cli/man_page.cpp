@@ -103,6 +103,10 @@ void write_commands(std::ostream& out) {
         CgapOptions options;
         write_command(out, cgap_text(), cgap_options(options));
     }
+    {
+        GenerateArgs args;
+        write_command(out, generate_text(), generate_options(args));
+    }
     out << ".SS \"Options of every command\"\n";
     CommonOptions common;
     write_options(out, common_options(common));
