@@ -1,12 +1,19 @@
 #include "sfp/sha256.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fmt/format.h>
 #include <memory>
 #include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define SFP_SHA256_X86 1
+#endif
 
 namespace sfp {
 
@@ -49,11 +56,8 @@ struct FileCloser {
     void operator()(std::FILE* file) const { static_cast<void>(std::fclose(file)); }
 };
 
-} // namespace
-
-Sha256::Sha256() : state_(initial_state) {}
-
-void Sha256::compress(const std::uint8_t* block) {
+/// One block with the portable compression function (FIPS 180-4, 6.2.2).
+void compress_portable(std::array<std::uint32_t, 8>& state, const std::uint8_t* block) {
     std::array<std::uint32_t, 64> schedule{};
     for (std::size_t t = 0; t < 16; ++t) {
         schedule[t] = load_be32(block + 4 * t);
@@ -65,14 +69,14 @@ void Sha256::compress(const std::uint8_t* block) {
             rotr(schedule[t - 2], 17) ^ rotr(schedule[t - 2], 19) ^ (schedule[t - 2] >> 10U);
         schedule[t] = schedule[t - 16] + s0 + schedule[t - 7] + s1;
     }
-    std::uint32_t a = state_[0];
-    std::uint32_t b = state_[1];
-    std::uint32_t c = state_[2];
-    std::uint32_t d = state_[3];
-    std::uint32_t e = state_[4];
-    std::uint32_t f = state_[5];
-    std::uint32_t g = state_[6];
-    std::uint32_t h = state_[7];
+    std::uint32_t a = state[0];
+    std::uint32_t b = state[1];
+    std::uint32_t c = state[2];
+    std::uint32_t d = state[3];
+    std::uint32_t e = state[4];
+    std::uint32_t f = state[5];
+    std::uint32_t g = state[6];
+    std::uint32_t h = state[7];
     for (std::size_t t = 0; t < 64; ++t) {
         const std::uint32_t sum1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
         const std::uint32_t choose = (e & f) ^ (~e & g);
@@ -89,14 +93,117 @@ void Sha256::compress(const std::uint8_t* block) {
         b = a;
         a = temp1 + temp2;
     }
-    state_[0] += a;
-    state_[1] += b;
-    state_[2] += c;
-    state_[3] += d;
-    state_[4] += e;
-    state_[5] += f;
-    state_[6] += g;
-    state_[7] += h;
+    state[0] += a;
+    state[1] += b;
+    state[2] += c;
+    state[3] += d;
+    state[4] += e;
+    state[5] += f;
+    state[6] += g;
+    state[7] += h;
+}
+
+#ifdef SFP_SHA256_X86
+/// `count` blocks with the x86 SHA extensions (SHA-NI: AMD since Zen, Intel since Ice Lake and
+/// Goldmont), about 5 times the portable speed. The round structure is Intel's (the "Intel SHA
+/// Extensions" white paper, 2013): state held as ABEF/CDGH, two rounds per sha256rnds2, the
+/// message schedule by sha256msg1/sha256msg2.
+__attribute__((target("sha,sse4.1,ssse3"))) void
+compress_sha_ni(std::array<std::uint32_t, 8>& state, const std::uint8_t* blocks,
+                std::size_t count) {
+    // NOLINTBEGIN(cppcoreguidelines-avoid-c-arrays): std::array<__m128i> drops its alignment
+    // attribute
+    const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[0]));
+    __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&state[4]));
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);               // CDAB
+    state1 = _mm_shuffle_epi32(state1, 0x1B);         // EFGH
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8); // ABEF
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0);      // CDGH
+    for (; count > 0; --count, blocks += 64) {
+        const __m128i abef = state0;
+        const __m128i cdgh = state1;
+        __m128i words[4];
+        for (std::size_t i = 0; i < 4; ++i) {
+            words[i] = _mm_shuffle_epi8(
+                _mm_loadu_si128(reinterpret_cast<const __m128i*>(blocks + 16 * i)), byte_swap);
+        }
+        for (std::size_t group = 0; group < 16; ++group) {
+            __m128i message = _mm_add_epi32(
+                words[group % 4],
+                _mm_loadu_si128(reinterpret_cast<const __m128i*>(&round_constants[4 * group])));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, message);
+            message = _mm_shuffle_epi32(message, 0x0E);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, message);
+            if (group < 12) {
+                // W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16] for the group 4 ahead.
+                __m128i next = _mm_sha256msg1_epu32(words[group % 4], words[(group + 1) % 4]);
+                next = _mm_add_epi32(
+                    next, _mm_alignr_epi8(words[(group + 3) % 4], words[(group + 2) % 4], 4));
+                words[group % 4] = _mm_sha256msg2_epu32(next, words[(group + 3) % 4]);
+            }
+        }
+        state0 = _mm_add_epi32(state0, abef);
+        state1 = _mm_add_epi32(state1, cdgh);
+    }
+    tmp = _mm_shuffle_epi32(state0, 0x1B);       // FEBA
+    state1 = _mm_shuffle_epi32(state1, 0xB1);    // DCHG
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0); // DCBA
+    state1 = _mm_alignr_epi8(state1, tmp, 8);    // ABEF
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[0]), state0);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(&state[4]), state1);
+    // NOLINTEND(cppcoreguidelines-avoid-c-arrays)
+}
+
+/// CPUID: SHA (leaf 7, EBX bit 29), SSE4.1 (leaf 1, ECX bit 19) and SSSE3 (leaf 1, ECX bit 9).
+bool cpu_has_sha_ni() {
+    unsigned a = 0;
+    unsigned b = 0;
+    unsigned c = 0;
+    unsigned d = 0;
+    if (__get_cpuid(1, &a, &b, &c, &d) == 0 || (c & (1U << 19U)) == 0 || (c & (1U << 9U)) == 0) {
+        return false;
+    }
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0) {
+        return false;
+    }
+    return (b & (1U << 29U)) != 0;
+}
+#else
+bool cpu_has_sha_ni() {
+    return false;
+}
+#endif
+
+/// Whether compress_blocks takes the SHA-NI path: decided once from CPUID; tests turn it off to
+/// check the portable path (detail::sha256_use_cpu_extensions).
+std::atomic<bool>& use_sha_ni() {
+    static std::atomic<bool> use{cpu_has_sha_ni()};
+    return use;
+}
+
+} // namespace
+
+namespace detail {
+bool sha256_use_cpu_extensions(bool use) {
+    const bool available = cpu_has_sha_ni();
+    use_sha_ni().store(use && available);
+    return available;
+}
+} // namespace detail
+
+Sha256::Sha256() : state_(initial_state) {}
+
+void Sha256::compress_blocks(const std::uint8_t* blocks, std::size_t count) {
+#ifdef SFP_SHA256_X86
+    if (use_sha_ni().load(std::memory_order_relaxed)) {
+        compress_sha_ni(state_, blocks, count);
+        return;
+    }
+#endif
+    for (; count > 0; --count, blocks += 64) {
+        compress_portable(state_, blocks);
+    }
 }
 
 void Sha256::update(const void* data, std::size_t size) {
@@ -111,13 +218,14 @@ void Sha256::update(const void* data, std::size_t size) {
         if (block_used_ < block_.size()) {
             return;
         }
-        compress(block_.data());
+        compress_blocks(block_.data(), 1);
         block_used_ = 0;
     }
-    while (size >= block_.size()) {
-        compress(bytes);
-        bytes += block_.size();
-        size -= block_.size();
+    if (size >= block_.size()) {
+        const std::size_t blocks = size / block_.size();
+        compress_blocks(bytes, blocks);
+        bytes += blocks * block_.size();
+        size -= blocks * block_.size();
     }
     if (size > 0) {
         std::memcpy(block_.data(), bytes, size);
@@ -133,7 +241,7 @@ Sha256Digest Sha256::finish() {
     if (block_used_ > 56) {
         std::fill(block_.begin() + static_cast<std::ptrdiff_t>(block_used_), block_.end(),
                   std::uint8_t{0});
-        compress(block_.data());
+        compress_blocks(block_.data(), 1);
         block_used_ = 0;
     }
     std::fill(block_.begin() + static_cast<std::ptrdiff_t>(block_used_), block_.begin() + 56,
@@ -141,7 +249,7 @@ Sha256Digest Sha256::finish() {
     for (std::size_t i = 0; i < 8; ++i) {
         block_[56 + i] = static_cast<std::uint8_t>(bit_length >> (56U - 8U * i));
     }
-    compress(block_.data());
+    compress_blocks(block_.data(), 1);
     Sha256Digest digest{};
     for (std::size_t i = 0; i < state_.size(); ++i) {
         digest[4 * i] = static_cast<std::uint8_t>(state_[i] >> 24U);

@@ -32,7 +32,8 @@ public:
     [[nodiscard]] Sha256Digest finish();
 
 private:
-    void compress(const std::uint8_t* block);
+    /// Runs the compression function over `count` consecutive 64-byte blocks.
+    void compress_blocks(const std::uint8_t* blocks, std::size_t count);
 
     std::array<std::uint32_t, 8> state_;
     std::array<std::uint8_t, 64> block_{};
@@ -56,5 +57,11 @@ struct FileDigest {
 /// when it cannot be opened or read.
 [[nodiscard]] std::optional<FileDigest> sha256_file(const std::string& path,
                                                     Diagnostics& diagnostics);
+
+namespace detail {
+/// Tests only: whether SHA-256 may use the CPU's SHA extensions (on by default when the CPU has
+/// them). Returns whether the CPU has them.
+bool sha256_use_cpu_extensions(bool use);
+} // namespace detail
 
 } // namespace sfp
