@@ -66,21 +66,46 @@ void set_stroke(cairo_t* cr, const Stroke& stroke) {
 
 } // namespace
 
+const Text& CairoCanvas::laid(const std::string& text, const TextStyle& style) {
+    // Pango lays text out for the linear part of the transformation (a translation changes
+    // nothing: pango_cairo_update_context drops it), so that part is in the key with the style.
+    cairo_matrix_t matrix;
+    cairo_get_matrix(cr_, &matrix);
+    std::string key;
+    key.reserve(text.size() + style.family.size() + 96);
+    const auto append = [&key](const auto& value) {
+        key.append(reinterpret_cast<const char*>(&value), sizeof value);
+    };
+    for (const double value : {matrix.xx, matrix.yx, matrix.xy, matrix.yy, style.size,
+                               style.wrap_width, style.line_spacing}) {
+        append(value);
+    }
+    append(static_cast<int>(style.align) | static_cast<int>(style.bold) << 4 |
+           static_cast<int>(style.italic) << 5);
+    key += style.family;
+    key.push_back('\0');
+    key += text;
+    if (const auto found = laid_.find(key); found != laid_.end()) {
+        return found->second;
+    }
+    return laid_.emplace(std::move(key), make_text(cr_, text, style)).first->second;
+}
+
 TextSize CairoCanvas::measure(const std::string& text, const TextStyle& style) {
-    const Text laid = make_text(cr_, text, style);
-    return {laid.width, laid.height};
+    const Text& laid_text = laid(text, style);
+    return {laid_text.width, laid_text.height};
 }
 
 void CairoCanvas::text(const std::string& text, const TextStyle& style, double x, double y,
                        const Rgb& colour, std::string_view /*role*/, double angle) {
-    const Text laid = make_text(cr_, text, style);
     cairo_save(cr_);
     cairo_translate(cr_, x, y);
     if (angle != 0) {
         cairo_rotate(cr_, -angle * M_PI / 180.0);
     }
-    pango_cairo_update_layout(cr_, laid.layout.get());
-    show_text(cr_, laid, 0, 0, colour.r, colour.g, colour.b);
+    const Text& laid_text = laid(text, style);
+    pango_cairo_update_layout(cr_, laid_text.layout.get());
+    show_text(cr_, laid_text, 0, 0, colour.r, colour.g, colour.b);
     cairo_restore(cr_);
 }
 

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace charts {
@@ -111,7 +112,12 @@ public:
 
 private:
     void fill_path(const Fill& fill);
+    /// The text laid out for the current transformation of cr_, from laid_ when the same text
+    /// in the same style was laid out for the same transformation before: a chart measures a
+    /// label (often several times, while placing it) and then draws it.
+    const Text& laid(const std::string& text, const TextStyle& style);
     cairo_t* cr_;
+    std::unordered_map<std::string, Text> laid_;
 };
 
 /// Records items; measures text with Pango on a private recording surface, so sizes equal
