@@ -151,20 +151,69 @@ struct Laid {
 };
 using LaidPtr = std::shared_ptr<const Laid>;
 
-/// Lays out text with one Pango context per direction for the whole render.
+/// What a thread keeps from one render to the next: its Pango contexts (one per direction) and
+/// the texts laid out with them. A batch renders many documents on each thread, and they share
+/// most of their labels, headings and numbers; Pango objects are not thread-safe, so nothing is
+/// shared between threads. The cache is emptied when it reaches `limit` texts (memory stays
+/// bounded however many documents a thread renders) or when the contexts change.
+struct TypesetterState {
+    static constexpr std::size_t limit = 4000;
+    PangoContext* ltr = nullptr;
+    PangoContext* rtl = nullptr;
+    guint serial_ltr = 0;
+    guint serial_rtl = 0;
+    std::string family;
+    std::unordered_map<std::string, LaidPtr> cache;
+
+    TypesetterState() = default;
+    ~TypesetterState() {
+        cache.clear();
+        if (ltr != nullptr) {
+            g_object_unref(ltr);
+            g_object_unref(rtl);
+        }
+    }
+    TypesetterState(const TypesetterState&) = delete;
+    TypesetterState& operator=(const TypesetterState&) = delete;
+    TypesetterState(TypesetterState&&) = delete;
+    TypesetterState& operator=(TypesetterState&&) = delete;
+
+    /// This thread's state, made ready for drawing on `cr` in `font_family`.
+    static TypesetterState& for_render(cairo_t* cr, const std::string& font_family) {
+        thread_local TypesetterState state;
+        if (state.ltr == nullptr) {
+            state.ltr = pango_cairo_create_context(cr);
+            state.rtl = pango_cairo_create_context(cr);
+            pango_context_set_base_dir(state.rtl, PANGO_DIRECTION_RTL);
+        } else {
+            pango_cairo_update_context(cr, state.ltr);
+            pango_cairo_update_context(cr, state.rtl);
+        }
+        // A context whose settings changed (its serial moved) invalidates every laid text.
+        const guint ltr_now = pango_context_get_serial(state.ltr);
+        const guint rtl_now = pango_context_get_serial(state.rtl);
+        if (ltr_now != state.serial_ltr || rtl_now != state.serial_rtl ||
+            font_family != state.family || state.cache.size() >= limit) {
+            state.cache.clear();
+            state.serial_ltr = ltr_now;
+            state.serial_rtl = rtl_now;
+            state.family = font_family;
+        }
+        return state;
+    }
+};
+
+/// Lays out text with this thread's Pango contexts (TypesetterState).
 class Typesetter {
 public:
-    Typesetter(cairo_t* cr, std::string family) : family_(std::move(family)) {
-        ltr_ = pango_cairo_create_context(cr);
-        rtl_ = pango_cairo_create_context(cr);
-        pango_context_set_base_dir(rtl_, PANGO_DIRECTION_RTL);
-    }
-    ~Typesetter() {
-        g_object_unref(ltr_);
-        g_object_unref(rtl_);
-    }
+    Typesetter(cairo_t* cr, const std::string& family)
+        : state_(TypesetterState::for_render(cr, family)), family_(family), ltr_(state_.ltr),
+          rtl_(state_.rtl) {}
+    ~Typesetter() = default;
     Typesetter(const Typesetter&) = delete;
     Typesetter& operator=(const Typesetter&) = delete;
+    Typesetter(Typesetter&&) = delete;
+    Typesetter& operator=(Typesetter&&) = delete;
 
     /// The laid-out text, from the cache when the same text was set in the same style before:
     /// the layout passes set the same texts again, and a laid-out text is never changed.
@@ -181,11 +230,11 @@ public:
         append(static_cast<int>(style.bold) | static_cast<int>(style.justify) << 1 |
                static_cast<int>(style.rtl) << 2);
         key += text;
-        if (const auto found = cache_.find(key); found != cache_.end()) {
+        if (const auto found = state_.cache.find(key); found != state_.cache.end()) {
             return found->second;
         }
         LaidPtr out = set_uncached(text, style);
-        cache_.emplace(std::move(key), out);
+        state_.cache.emplace(std::move(key), out);
         return out;
     }
 
@@ -260,10 +309,10 @@ private:
         return out;
     }
 
+    TypesetterState& state_;
     std::string family_;
     PangoContext* ltr_ = nullptr;
     PangoContext* rtl_ = nullptr;
-    mutable std::unordered_map<std::string, LaidPtr> cache_; ///< see set()
 };
 
 void draw_laid(cairo_t* cr, const Laid& laid, double x, double y, Colour colour) {
@@ -324,14 +373,16 @@ struct HeadingPlace {
     double y = 0;
 };
 
-/// Per-render state shared by the passes: the text setter and one hyphenator per language.
+/// Per-render state shared by the passes: the text setter, the font family and tagging.
 struct RenderContext {
     Typesetter& ts;
     std::string family;
-    std::map<std::string, std::unique_ptr<Hyphenator>> hyphenators;
     bool tags = true;
 
-    const Hyphenator& hyphenator(const std::string& language) {
+    /// The hyphenator of `language`, kept by the thread from one render to the next (loading
+    /// the patterns costs more than hyphenating a brief). Hyphenators are not changed by use.
+    static const Hyphenator& hyphenator(const std::string& language) {
+        thread_local std::map<std::string, std::unique_ptr<Hyphenator>> hyphenators;
         auto& slot = hyphenators[language];
         if (!slot) {
             slot = std::make_unique<Hyphenator>(language);
@@ -1472,7 +1523,7 @@ cairo_status_t render_once(const Document& doc, const std::string& file, const P
         const std::unique_ptr<cairo_t, CairoDeleter> context(cairo_create(pdf));
         cairo_t* cr = context.get();
         Typesetter ts(cr, options.font_family);
-        RenderContext rc{ts, options.font_family, {}, tags};
+        RenderContext rc{ts, options.font_family, tags};
         // Lay out until the contents' page labels are those the headings land on.
         std::vector<std::string> labels;
         std::unique_ptr<Layout> layout;
