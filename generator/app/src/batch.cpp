@@ -794,9 +794,9 @@ void run_units(const detail::PreparedRun& run, const BatchOptions& options,
                std::size_t& done, std::size_t total, const BatchProgress& progress) {
     std::atomic<std::size_t> next{0};
     std::mutex mutex;
-    const auto work = [&] {
+    const auto work = [&](const BatchOptions& unit_options) {
         for (std::size_t i = next++; i < todo.size(); i = next++) {
-            build_unit(run, options, *todo[i], reasons[i]);
+            build_unit(run, unit_options, *todo[i], reasons[i]);
             const std::lock_guard<std::mutex> lock(mutex);
             ++done;
             if (progress) {
@@ -808,12 +808,15 @@ void run_units(const detail::PreparedRun& run, const BatchOptions& options,
         options.jobs != 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
     jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, todo.size()));
     if (jobs <= 1) {
-        work();
+        work(options);
         return;
     }
+    // The units fill the cores: each renders its formats one after the other.
+    BatchOptions per_unit = options;
+    per_unit.build.parallel_formats = false;
     std::vector<std::jthread> workers;
     for (unsigned j = 0; j < jobs; ++j) {
-        workers.emplace_back(work);
+        workers.emplace_back(work, std::cref(per_unit));
     }
 }
 

@@ -19,8 +19,10 @@
 #include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <fmt/format.h>
+#include <thread>
 
 namespace sfp {
 
@@ -282,43 +284,15 @@ std::vector<std::string> planned_outputs(const BuildOptions& options,
     return paths;
 }
 
-ExitCode render_report(const PreparedRun& run, const BuildOptions& options, const ReportJob& job,
-                       std::vector<std::string>& outputs, Diagnostics& diagnostics) {
-    const Catalogue& catalogue = run.definitions.catalogue;
-    const Dataset& data = *job.data;
-    ReportSpec spec = run.spec;
-    spec.constituent = job.constituent;
-    const Evaluation evaluation = evaluate(run.definitions, data, job.targets);
+/// Writes every requested format but the PDF (workbook, results JSON and CSV, figures) and
+/// adds their paths to `outputs`; false when one of them could not be written.
+bool write_other_formats(const Document& document, const BuildOptions& options,
+                         const ReportSpec& spec, const Catalogue& catalogue, const Dataset& data,
+                         const Evaluation& evaluation, const std::string& base,
+                         std::int64_t timestamp, std::vector<std::string>& outputs,
+                         Diagnostics& diagnostics) {
     const Results& results = evaluation.results;
-    const auto errors_before = diagnostics.error_count();
-    Document document =
-        build_document(spec, run.report, job.language, catalogue, data, results,
-                       evaluation.assessment, diagnostics, &evaluation.record_values);
-    if (diagnostics.error_count() > errors_before) {
-        return ExitCode::config;
-    }
-    if (wants(options, OutputFormat::xlsx)) {
-        describe_inputs(run, job, results, document.info);
-    }
-    if (wants(options, OutputFormat::xlsx) && options.xlsx_formulas) {
-        document.audit = std::make_shared<const AuditTable>(
-            audit_table(data, catalogue, run.definitions.reference, run.definitions.options,
-                        results, audited_indicators(document)));
-    }
-    const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec.date));
-    const std::string base = job.base.string();
     bool ok = true;
-    if (wants(options, OutputFormat::pdf)) {
-        const std::string path = base + ".pdf";
-        PdfOptions pdf;
-        pdf.timestamp = timestamp;
-        pdf.creator = fmt::format("sfpgen {}", version);
-        if (render_pdf(document, path, pdf, diagnostics)) {
-            outputs.push_back(path);
-        } else {
-            ok = false;
-        }
-    }
     if (wants(options, OutputFormat::xlsx)) {
         const std::string path = base + ".xlsx";
         XlsxOptions xlsx;
@@ -361,6 +335,77 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
             }
         }
     }
+    return ok;
+}
+
+ExitCode render_report(const PreparedRun& run, const BuildOptions& options, const ReportJob& job,
+                       std::vector<std::string>& outputs, Diagnostics& diagnostics) {
+    const Catalogue& catalogue = run.definitions.catalogue;
+    const Dataset& data = *job.data;
+    ReportSpec spec = run.spec;
+    spec.constituent = job.constituent;
+    const Evaluation evaluation = evaluate(run.definitions, data, job.targets);
+    const Results& results = evaluation.results;
+    const auto errors_before = diagnostics.error_count();
+    Document document =
+        build_document(spec, run.report, job.language, catalogue, data, results,
+                       evaluation.assessment, diagnostics, &evaluation.record_values);
+    if (diagnostics.error_count() > errors_before) {
+        return ExitCode::config;
+    }
+    if (wants(options, OutputFormat::xlsx)) {
+        describe_inputs(run, job, results, document.info);
+    }
+    if (wants(options, OutputFormat::xlsx) && options.xlsx_formulas) {
+        document.audit = std::make_shared<const AuditTable>(
+            audit_table(data, catalogue, run.definitions.reference, run.definitions.options,
+                        results, audited_indicators(document)));
+    }
+    const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec.date));
+    const std::string base = job.base.string();
+    // The PDF renders on a thread of its own while the other formats are written (when asked
+    // and when there are other formats). Its diagnostics and path come first, as in a serial run.
+    const bool pdf_wanted = wants(options, OutputFormat::pdf);
+    bool pdf_ok = true;
+    Diagnostics pdf_diagnostics;
+    std::exception_ptr pdf_failure;
+    const auto write_pdf = [&] {
+        try {
+            PdfOptions pdf;
+            pdf.timestamp = timestamp;
+            pdf.creator = fmt::format("sfpgen {}", version);
+            pdf_ok = render_pdf(document, base + ".pdf", pdf, pdf_diagnostics);
+        } catch (...) {
+            pdf_failure = std::current_exception();
+        }
+    };
+    Diagnostics other_diagnostics;
+    std::vector<std::string> other_outputs;
+    bool others_ok = true;
+    {
+        std::jthread pdf_thread;
+        if (pdf_wanted && options.parallel_formats && options.formats.size() > 1) {
+            pdf_thread = std::jthread(write_pdf);
+        } else if (pdf_wanted) {
+            write_pdf();
+        }
+        others_ok = write_other_formats(document, options, spec, catalogue, data, evaluation, base,
+                                        timestamp, other_outputs, other_diagnostics);
+    }
+    if (pdf_failure) {
+        std::rethrow_exception(pdf_failure);
+    }
+    for (const Diagnostic& item : pdf_diagnostics.items()) {
+        diagnostics.add(item);
+    }
+    if (pdf_wanted && pdf_ok) {
+        outputs.push_back(base + ".pdf");
+    }
+    for (const Diagnostic& item : other_diagnostics.items()) {
+        diagnostics.add(item);
+    }
+    outputs.insert(outputs.end(), other_outputs.begin(), other_outputs.end());
+    const bool ok = pdf_ok && others_ok;
     return ok ? ExitCode::ok : ExitCode::output;
 }
 

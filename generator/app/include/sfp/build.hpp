@@ -43,6 +43,10 @@ struct BuildOptions {
     /// Workbook: constant-memory mode whatever its size (it turns on by itself above
     /// XlsxOptions::constant_memory_cells).
     bool xlsx_streaming = false;
+    /// The PDF is rendered on a thread of its own while the workbook and the other formats are
+    /// written (same bytes either way). A batch with more than one job turns this off: its units
+    /// already keep the cores busy.
+    bool parallel_formats = true;
 };
 
 struct BuildResult {
