@@ -427,3 +427,41 @@ TEST_CASE("workbook: an Arabic report has right-to-left sheets", "[workbook][rtl
     }
     CHECK(english_rtl == 1);
 }
+
+TEST_CASE("workbook: a text beyond Excel's 32,767 characters is cut with a note and a warning",
+          "[workbook]") {
+    // A list of institutions on a very large panel outgrew a cell and failed the whole workbook
+    // (found by report_bench --growth at 8,000 x 15).
+    const TempDir dir("workbook-long");
+    sfp::Document doc;
+    doc.info.title = "Long text";
+    sfp::Table table;
+    table.caption = "Table 1. A long cell";
+    table.sheet_name = "Long";
+    table.header = {"Institutions"};
+    std::string names;
+    while (names.size() < 40000) {
+        names += "Caisse d'épargne, "; // two-byte characters: the cut must not split one
+    }
+    sfp::Cell cell;
+    cell.text = names;
+    table.rows.push_back({cell});
+    doc.blocks.emplace_back(table);
+    sfp::Diagnostics diagnostics;
+    REQUIRE(sfp::write_xlsx(doc, dir.file("long.xlsx"), {1767225600}, diagnostics));
+    REQUIRE_FALSE(diagnostics.has_errors());
+    const auto warning = std::find_if(
+        diagnostics.items().begin(), diagnostics.items().end(), [](const sfp::Diagnostic& item) {
+            return item.message.find("cut to Excel's limit") != std::string::npos;
+        });
+    REQUIRE(warning != diagnostics.items().end());
+    CHECK(warning->message.find(std::to_string(names.size())) != std::string::npos);
+    const std::string sheets = read_parts(dir.file("long.xlsx"), "xl/sharedStrings.xml");
+    const auto note = sheets.find("[... cut: the text exceeds Excel's limit of 32,767 characters");
+    REQUIRE(note != std::string::npos);
+    const auto start = sheets.rfind("Caisse d", note);
+    REQUIRE(start != std::string::npos);
+    // What precedes the note is text of the original, whole characters only.
+    CHECK(sheets.find("épargne, Caisse d") != std::string::npos);
+    CHECK(sheets.find("\xC3<") == std::string::npos); // no half of "é" before markup
+}

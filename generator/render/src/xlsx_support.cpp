@@ -89,6 +89,26 @@ void Book::text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::stri
         }
         return;
     }
+    // Excel holds at most 32,767 characters in a cell (libxlsxwriter refuses more). A longer text
+    // (a list of institutions on a very large panel) is cut at a character boundary with a
+    // note saying so, and a warning names the cell: the workbook is still written.
+    constexpr std::size_t excel_cell_limit = 32767; // characters; bytes are never fewer
+    if (value.size() > excel_cell_limit) {
+        static constexpr std::string_view note = " [... cut: the text exceeds Excel's limit of "
+                                                 "32,767 characters; the PDF has all of it]";
+        std::size_t cut = excel_cell_limit - note.size();
+        while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0U) == 0x80U) {
+            --cut; // not inside a UTF-8 sequence
+        }
+        const std::string shortened = value.substr(0, cut) + std::string(note);
+        diagnostics_.warning(
+            {path_, static_cast<long>(row) + 1, static_cast<long>(col) + 1},
+            fmt::format("a text of {} bytes was cut to Excel's limit of 32,767 characters in "
+                        "sheet '{}'",
+                        value.size(), ws->name != nullptr ? ws->name : "?"));
+        check(worksheet_write_string(ws, row, col, shortened.c_str(), format), "text");
+        return;
+    }
     check(worksheet_write_string(ws, row, col, value.c_str(), format), "text");
 }
 
