@@ -14,12 +14,21 @@
 namespace sfp {
 
 std::string_view trim_blanks(std::string_view text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string_view::npos) {
+    // A loop over the ends rather than find_first_not_of: the loader trims every cell, and
+    // nearly all of them have no blank at either end.
+    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    std::size_t first = 0;
+    std::size_t last = text.size();
+    while (first < last && blank(text[first])) {
+        ++first;
+    }
+    if (first == last) {
         return {};
     }
-    const auto last = text.find_last_not_of(" \t\r\n");
-    return text.substr(first, last - first + 1);
+    while (blank(text[last - 1])) {
+        --last;
+    }
+    return text.substr(first, last - first);
 }
 
 namespace {

@@ -1,14 +1,19 @@
 #include "sfp/dataset.hpp"
 
+#include "dataset_support.hpp"
 #include "sfp/csv.hpp"
 #include "sfp/encoding.hpp"
 #include "sfp/fields.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <fmt/format.h>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace sfp {
 
@@ -38,7 +43,56 @@ const std::string& Dataset::group_value(const std::string& dimension, std::size_
     return dimension == "country_iso3" ? country_iso3.at(index) : region.at(index);
 }
 
+namespace {
+
+/// Exact powers of ten: 10^22 is the largest that a double holds exactly.
+constexpr std::array<double, 23> exact_powers_of_ten{1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/// The common case of data files, "-123456.78": an optional minus, digits, and optionally a
+/// point and more digits, at most 19 digits in all. When the digits as an integer M fit in 53
+/// bits, M and 10^k are exact doubles and IEEE division rounds M / 10^k correctly, so the
+/// result is the one std::from_chars gives (Clinger's fast path). nullopt: not that simple.
+std::optional<double> parse_simple_decimal(std::string_view text) {
+    const bool negative = !text.empty() && text.front() == '-';
+    std::size_t i = negative ? 1 : 0;
+    std::uint64_t mantissa = 0;
+    int digits = 0;
+    int decimals = 0;
+    bool point = false;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c >= '0' && c <= '9') {
+            mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+            ++digits;
+            decimals += point ? 1 : 0;
+        } else if (c == '.' && !point && digits > 0) {
+            point = true;
+        } else {
+            return std::nullopt;
+        }
+        if (digits > 19) {
+            return std::nullopt;
+        }
+    }
+    if (digits == 0 || (point && decimals == 0) || mantissa > (std::uint64_t{1} << 53U)) {
+        return std::nullopt;
+    }
+    const double value =
+        static_cast<double>(mantissa) / exact_powers_of_ten[static_cast<std::size_t>(decimals)];
+    return negative ? -value : value;
+}
+
+} // namespace
+
 std::optional<double> parse_number(std::string_view text, const NumberStyle& style) {
+    // Grouping other than '.' never occurs in a simple decimal, so the style does not change it.
+    if (style.decimal == '.' && style.thousands != '.') {
+        if (const auto simple = parse_simple_decimal(text)) {
+            return simple;
+        }
+    }
     if (!text.empty() && text.front() == '+') {
         text.remove_prefix(1);
         if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
@@ -78,8 +132,6 @@ std::optional<double> parse_number(std::string_view text, const NumberStyle& sty
     return value;
 }
 
-namespace {
-
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) ==
@@ -100,6 +152,8 @@ std::string normalise_id(std::string_view text) {
         !fraction.empty() && fraction.find_first_not_of('0') == std::string::npos;
     return integer ? std::string(digits) : std::string(text);
 }
+
+namespace {
 
 /// Reads a CSV file as a RecordReader.
 class CsvFileReader final : public RecordReader {
@@ -125,14 +179,20 @@ private:
     std::unique_ptr<CsvReader> reader_;
 };
 
+/// The slot of a field the source does not map.
+constexpr std::size_t no_slot = ~std::size_t{0};
+
 struct BoundColumn {
     const ColumnMapping* mapping;
     const FieldInfo* field;
-    std::size_t index; ///< position in the file's records
+    std::size_t index;      ///< position in the file's records
+    bool is_id;             ///< institution_id or loan_id: "201.0" is read as "201"
+    std::size_t whole_slot; ///< slot of the field this one is a fraction of; no_slot if none
 };
 
 /// The values of one record before they enter the dataset: one slot per mapped column, reused
-/// from row to row so that reading a row allocates nothing once the strings have grown.
+/// from row to row so that reading a row allocates nothing once the strings have grown. Fields
+/// are looked up by name once, when the mapping is bound; rows are read by slot.
 class RowValues {
 public:
     /// Slot k holds the values of columns[k].
@@ -153,45 +213,81 @@ public:
         std::fill(dates_.begin(), dates_.end(), std::nullopt);
         fiscal_year.reset();
     }
-    /// The value of a field; an empty value for a field the source does not map.
-    std::string& text(std::string_view field) {
-        const auto slot = slot_of(field);
-        return slot ? texts_[*slot] : (empty_text_.clear(), empty_text_);
+    /// The slot of a mapped field; no_slot when the source does not map it.
+    [[nodiscard]] std::size_t slot_of(std::string_view field) const {
+        const auto found = slots_.find(field);
+        return found == slots_.end() ? no_slot : found->second;
     }
-    std::optional<double>& number(std::string_view field) {
-        const auto slot = slot_of(field);
-        return slot ? numbers_[*slot] : (empty_number_.reset(), empty_number_);
+    /// The value in a slot; an empty value for no_slot.
+    [[nodiscard]] const std::string& text(std::size_t slot) const {
+        return slot == no_slot ? empty_text_ : texts_[slot];
     }
-    std::optional<Date>& date(std::string_view field) {
-        const auto slot = slot_of(field);
-        return slot ? dates_[*slot] : (empty_date_.reset(), empty_date_);
+    [[nodiscard]] const std::optional<double>& number(std::size_t slot) const {
+        return slot == no_slot ? no_number_ : numbers_[slot];
+    }
+    [[nodiscard]] const std::optional<Date>& date(std::size_t slot) const {
+        return slot == no_slot ? no_date_ : dates_[slot];
     }
     std::string& text_at(std::size_t slot) { return texts_[slot]; }
     std::optional<double>& number_at(std::size_t slot) { return numbers_[slot]; }
     std::optional<Date>& date_at(std::size_t slot) { return dates_[slot]; }
-    /// The file column (0-based) of a mapped field; 0 when unmapped.
-    [[nodiscard]] std::size_t column_of(std::string_view field) const {
-        const auto slot = slot_of(field);
-        return slot ? file_columns_[*slot] : 0;
+    /// The file column (0-based) of a slot; 0 for no_slot.
+    [[nodiscard]] std::size_t column_of(std::size_t slot) const {
+        return slot == no_slot ? 0 : file_columns_[slot];
     }
-    [[nodiscard]] bool mapped(std::string_view field) const { return slot_of(field).has_value(); }
 
     std::optional<int> fiscal_year;
 
 private:
-    [[nodiscard]] std::optional<std::size_t> slot_of(std::string_view field) const {
-        const auto found = slots_.find(field);
-        return found == slots_.end() ? std::nullopt : std::optional<std::size_t>{found->second};
-    }
-
     std::map<std::string, std::size_t, std::less<>> slots_;
     std::vector<std::size_t> file_columns_;
     std::vector<std::string> texts_;
     std::vector<std::optional<double>> numbers_;
     std::vector<std::optional<Date>> dates_;
     std::string empty_text_;
-    std::optional<double> empty_number_;
-    std::optional<Date> empty_date_;
+    std::optional<double> no_number_;
+    std::optional<Date> no_date_;
+};
+
+/// The slots of the fields that the row rules name.
+struct NamedSlots {
+    std::size_t key = no_slot; ///< institution_id, or loan_id for loan records
+    std::size_t institution_id = no_slot;
+    std::size_t institution_name = no_slot;
+    std::size_t country = no_slot;
+    std::size_t region = no_slot;
+    std::size_t currency = no_slot;
+    std::size_t period_start = no_slot;
+    std::size_t period_end = no_slot;
+};
+
+/// "A part cannot exceed its whole", for a source that maps both.
+struct PartRule {
+    const char* code;
+    const char* part;
+    const char* whole;
+    std::size_t part_slot;
+    std::size_t whole_slot;
+};
+
+/// A field that is the denominator of ratios; a zero is reported.
+struct Denominator {
+    const char* field;
+    std::size_t slot;
+};
+
+/// Where the value of a slot goes in the dataset, for each row.
+template <typename T> struct ColumnSink {
+    std::vector<T>* column;
+    std::size_t slot;
+};
+
+/// A (key, fiscal year) pair of a source, for duplicate detection.
+struct RecordKeyHash {
+    std::size_t operator()(const std::pair<std::string, int>& key) const {
+        return std::hash<std::string>{}(key.first) ^
+               (std::hash<int>{}(key.second) * std::size_t{0x9E3779B97F4A7C15});
+    }
 };
 
 class SourceLoader {
@@ -202,6 +298,12 @@ public:
         data_.kind = source.record;
         style_.decimal = source.decimal;
         style_.thousands = source.thousands;
+        for (const auto& token : source.missing_tokens) {
+            missing_lengths_ |= length_bit(token.size());
+            std::string lowered(token);
+            std::transform(lowered.begin(), lowered.end(), lowered.begin(), ascii_lower);
+            lowered_tokens_.push_back(std::move(lowered));
+        }
     }
 
     std::optional<Dataset> load() {
@@ -276,8 +378,9 @@ private:
                 continue;
             }
             const FieldInfo* field = find_field(mapping.field);
-            columns_.push_back(
-                {&mapping, field, static_cast<std::size_t>(found - header_.begin())});
+            columns_.push_back({&mapping, field, static_cast<std::size_t>(found - header_.begin()),
+                                mapping.field == "institution_id" || mapping.field == "loan_id",
+                                no_slot});
             switch (field->kind) {
             case FieldKind::amount:
             case FieldKind::count:
@@ -303,8 +406,64 @@ private:
         std::stable_partition(columns_.begin(), columns_.end(),
                               [](const BoundColumn& c) { return c.mapping->fraction_of.empty(); });
         row_.bind(columns_);
+        bind_slots();
         return ok;
     }
+
+    /// Resolves, once per file, every field that the rows are read by to its slot.
+    void bind_slots() {
+        for (auto& column : columns_) {
+            if (!column.mapping->fraction_of.empty()) {
+                column.whole_slot = row_.slot_of(column.mapping->fraction_of);
+            }
+        }
+        const bool loans = source_.record == RecordKind::loan;
+        named_.key = row_.slot_of(loans ? "loan_id" : "institution_id");
+        named_.institution_id = row_.slot_of("institution_id");
+        named_.institution_name = row_.slot_of("institution_name");
+        named_.country = row_.slot_of("country_iso3");
+        named_.region = row_.slot_of("region");
+        named_.currency = row_.slot_of("currency");
+        named_.period_start = row_.slot_of("period_start");
+        named_.period_end = row_.slot_of("period_end");
+        const ColumnMapping* country = source_.mapping("country_iso3");
+        country_code_ = country != nullptr ? country->code : "iso3";
+        // A rule over an unmapped field never fires, so only the rules of mapped pairs are kept.
+        for (const auto& [code, part, whole] : part_rules) {
+            const std::size_t part_slot = row_.slot_of(part);
+            const std::size_t whole_slot = row_.slot_of(whole);
+            if (part_slot != no_slot && whole_slot != no_slot) {
+                rules_.push_back({code, part, whole, part_slot, whole_slot});
+            }
+        }
+        for (const char* field : {"gross_loan_portfolio", "active_borrowers"}) {
+            if (const std::size_t slot = row_.slot_of(field); slot != no_slot) {
+                denominators_.push_back({field, slot});
+            }
+        }
+        // The dataset's maps are not looked up per row: each column is tied to its slot.
+        for (auto& [field, column] : data_.numbers) {
+            number_sinks_.push_back({&column, row_.slot_of(field)});
+        }
+        for (auto& [field, column] : data_.texts) {
+            text_sinks_.push_back({&column, row_.slot_of(field)});
+        }
+        for (auto& [field, column] : data_.dates) {
+            date_sinks_.push_back({&column, row_.slot_of(field)});
+        }
+    }
+
+    /// The part-whole rules, in the order they are checked (a part set aside by one rule is
+    /// missing for the next).
+    static constexpr std::array<std::array<const char*, 3>, 7> part_rules{{
+        {"par30-above-portfolio", "par30_balance", "gross_loan_portfolio"},
+        {"par90-above-par30", "par90_balance", "par30_balance"},
+        {"par90-above-portfolio", "par90_balance", "gross_loan_portfolio"},
+        {"women-above-borrowers", "active_borrowers_women", "active_borrowers"},
+        {"rural-above-borrowers", "active_borrowers_rural", "active_borrowers"},
+        {"officers-above-personnel", "loan_officers", "personnel"},
+        {"funded-above-loan", "funded_amount", "loan_amount"},
+    }};
 
     static bool is_extra_text(const std::string& field) {
         return field != "institution_id" && field != "institution_name" &&
@@ -315,14 +474,27 @@ private:
         if (text.empty()) {
             return true;
         }
-        return std::any_of(source_.missing_tokens.begin(), source_.missing_tokens.end(),
-                           [&](const std::string& token) { return iequals(text, token); });
+        // Most cells are numbers as long as no token: rule them out without comparing.
+        if ((missing_lengths_ & length_bit(text.size())) == 0) {
+            return false;
+        }
+        return std::any_of(
+            lowered_tokens_.begin(), lowered_tokens_.end(), [&](const std::string& token) {
+                return token.size() == text.size() &&
+                       std::equal(text.begin(), text.end(), token.begin(),
+                                  [](char c, char lowered) { return ascii_lower(c) == lowered; });
+            });
+    }
+
+    /// std::tolower in the "C" locale (the program's; iequals uses it), without the call.
+    static char ascii_lower(char c) {
+        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
     }
 
     void issue(std::string code, Severity severity, const CsvRecord& record, std::size_t column,
-               std::string field, std::string_view value, std::string problem) {
+               std::string_view field, std::string_view value, std::string problem) {
         const SourcePos where{reader_.origin(), record.row, static_cast<long>(column) + 1};
-        data_.issues.push_back({std::move(code), severity, where, std::move(field),
+        data_.issues.push_back({std::move(code), severity, where, std::string(field),
                                 std::string(value), std::move(problem)});
     }
 
@@ -334,10 +506,15 @@ private:
                                 "row rejected: " + std::move(problem)});
     }
 
+    /// Bit `size` (sizes of 63 and more share bit 63): a set of text lengths.
+    static std::uint64_t length_bit(std::size_t size) {
+        return std::uint64_t{1} << std::min<std::size_t>(size, 63);
+    }
+
     std::optional<double> parse_value(const CsvRecord& record, const BoundColumn& column,
-                                      std::string_view text, RowValues& row) {
+                                      std::string_view text, const RowValues& row) {
         const auto number = parse_number(text, style_);
-        const std::string field(column.field->name);
+        const std::string_view field = column.field->name;
         if (!number) {
             issue("not-a-number", Severity::warning, record, column.index, field, text,
                   "expected a number; treated as missing");
@@ -360,7 +537,7 @@ private:
                                   column.mapping->fraction_of));
                 return std::nullopt;
             }
-            const auto& whole = row.number(column.mapping->fraction_of);
+            const auto& whole = row.number(column.whole_slot);
             if (!whole) {
                 return std::nullopt; // the whole is missing, so is the part
             }
@@ -391,7 +568,7 @@ private:
             switch (column.field->kind) {
             case FieldKind::text:
                 if (!is_missing(text)) {
-                    if (field == "institution_id" || field == "loan_id") {
+                    if (column.is_id) {
                         row.text_at(slot) = normalise_id(text);
                     } else {
                         row.text_at(slot).assign(text);
@@ -445,15 +622,15 @@ private:
 
     bool finish_record(const CsvRecord& record, RowValues& row) {
         const bool loans = source_.record == RecordKind::loan;
-        const std::string key_field = loans ? "loan_id" : "institution_id";
-        const std::string key = row.text(key_field);
+        const std::string& key = row.text(named_.key);
         if (key.empty()) {
-            reject(record, static_cast<long>(row.column_of(key_field)) + 1, "missing-key",
-                   fmt::format("required field '{}' is missing", key_field));
+            reject(record, static_cast<long>(row.column_of(named_.key)) + 1, "missing-key",
+                   fmt::format("required field '{}' is missing",
+                               loans ? "loan_id" : "institution_id"));
             return false;
         }
         // The period: a fiscal year, a period end, or both (they must agree).
-        std::optional<Date> period_end = row.date("period_end");
+        std::optional<Date> period_end = row.date(named_.period_end);
         int fiscal_year = row.fiscal_year.value_or(0);
         if (!loans) {
             if (!row.fiscal_year && !period_end) {
@@ -466,25 +643,15 @@ private:
                 period_end = Date::end_of_month(fiscal_year, source_.fiscal_year_end);
             }
         }
-        // A reporting period of 6 to 18 months is the institution's fiscal year (a first year, a
-        // change of year end): kept, and the indicator engine annualises its flows. A shorter
-        // period (a quarter, a month) in an institution-year panel would be read as a year, and
-        // annualising it would multiply seasonality: rejected.
+        const std::optional<Date> period_start = row.date(named_.period_start);
         long period_days = 0;
-        if (!loans && period_end && row.date("period_start")) {
-            period_days = period_end->days() - row.date("period_start")->days() + 1;
-            if (period_days < 181 || period_days > 550) {
-                reject(record, static_cast<long>(row.column_of("period_start")) + 1,
-                       "non-annual-period",
-                       fmt::format("the period {} to {} is {} days: institution-year records "
-                                   "cover 6 to 18 months",
-                                   row.date("period_start")->iso(), period_end->iso(),
-                                   period_days));
+        if (!loans && period_end && period_start) {
+            period_days = period_end->days() - period_start->days() + 1;
+            if (!annual_period(record, *period_start, *period_end, period_days)) {
                 return false;
             }
         }
-        const std::pair<std::string, int> record_key{key, fiscal_year};
-        if (!keys_.insert(record_key).second) {
+        if (!keys_.emplace(key, fiscal_year).second) {
             reject(record, 0, "duplicate-key",
                    loans ? fmt::format("duplicate loan '{}': the first one is kept", key)
                          : fmt::format("duplicate record for institution '{}' in {}: the first "
@@ -493,33 +660,20 @@ private:
             return false;
         }
         if (period_days != 0 && (period_days < 360 || period_days > 371)) {
-            const std::size_t column = row.column_of("period_start");
+            const std::size_t column = row.column_of(named_.period_start);
             issue("partial-year", Severity::warning, record, column, "period_start",
                   record.fields.at(column),
                   fmt::format("the period {} to {} is {} days, not a year: its flows are "
                               "annualised (x 12 / {:.0f} months) and flagged",
-                              row.date("period_start")->iso(), period_end->iso(), period_days,
+                              period_start->iso(), period_end->iso(), period_days,
                               std::round(static_cast<double>(period_days) / 30.4375)));
         }
-        std::string country = row.text("country_iso3");
-        std::string region = row.text("region");
-        if (!country.empty() && countries_ != nullptr && *countries_) {
-            const ColumnMapping* mapping = source_.mapping("country_iso3");
-            const std::string code = mapping != nullptr ? mapping->code : "iso3";
-            if (const auto match = (*countries_)(country, code)) {
-                country = match->iso3;
-                if (region.empty()) {
-                    region = match->region;
-                }
-            } else {
-                issue("unknown-country", Severity::warning, record, row.column_of("country_iso3"),
-                      "country_iso3", country,
-                      fmt::format("not a country of the reference table (as {})", code));
-            }
-        }
+        std::string country = row.text(named_.country);
+        std::string region = row.text(named_.region);
+        resolve_country(record, row, country, region);
         if (!loans && region.empty()) {
             const long column =
-                row.mapped("region") ? static_cast<long>(row.column_of("region")) + 1 : 0;
+                named_.region != no_slot ? static_cast<long>(row.column_of(named_.region)) + 1 : 0;
             data_.issues.push_back({"missing-region",
                                     Severity::warning,
                                     {reader_.origin(), record.row, column},
@@ -530,56 +684,94 @@ private:
         }
         check_consistency(record, row);
 
-        data_.institution_id.push_back(loans ? row.text("institution_id") : key);
-        data_.institution_name.push_back(row.text("institution_name"));
+        data_.institution_id.push_back(loans ? row.text(named_.institution_id) : key);
         data_.country_iso3.push_back(std::move(country));
         data_.region.push_back(std::move(region));
-        data_.currency.push_back(row.text("currency").empty() ? source_.currency
-                                                              : row.text("currency"));
         data_.fiscal_year.push_back(fiscal_year);
-        data_.period_start.push_back(row.date("period_start"));
+        data_.period_start.push_back(period_start);
         data_.period_end.push_back(period_end);
-        data_.origin.push_back({reader_.origin(), record.row, 0});
-        for (auto& [field, column] : data_.numbers) {
-            column.push_back(row.number(field));
-        }
-        for (auto& [field, column] : data_.texts) {
-            column.push_back(row.text(field));
-        }
-        for (auto& [field, column] : data_.dates) {
-            column.push_back(row.date(field));
-        }
+        append_values(record, row);
         return true;
+    }
+
+    /// A reporting period of 6 to 18 months is the institution's fiscal year (a first year, a
+    /// change of year end): kept, and the indicator engine annualises its flows. A shorter
+    /// period (a quarter, a month) in an institution-year panel would be read as a year, and
+    /// annualising it would multiply seasonality: rejected.
+    bool annual_period(const CsvRecord& record, const Date& start, const Date& end, long days) {
+        if (days >= 181 && days <= 550) {
+            return true;
+        }
+        reject(record, static_cast<long>(row_.column_of(named_.period_start)) + 1,
+               "non-annual-period",
+               fmt::format("the period {} to {} is {} days: institution-year records cover 6 to "
+                           "18 months",
+                           start.iso(), end.iso(), days));
+        return false;
+    }
+
+    /// The country as the reference table writes it, and its region when the row has none.
+    void resolve_country(const CsvRecord& record, const RowValues& row, std::string& country,
+                         std::string& region) {
+        if (country.empty() || countries_ == nullptr || !*countries_) {
+            return;
+        }
+        // A panel names few countries: each is resolved once per source.
+        auto found = country_cache_.find(country);
+        if (found == country_cache_.end()) {
+            found = country_cache_.emplace(country, (*countries_)(country, country_code_)).first;
+        }
+        if (const auto& match = found->second) {
+            country = match->iso3;
+            if (region.empty()) {
+                region = match->region;
+            }
+        } else {
+            issue("unknown-country", Severity::warning, record, row.column_of(named_.country),
+                  "country_iso3", country,
+                  fmt::format("not a country of the reference table (as {})", country_code_));
+        }
+    }
+
+    /// The rest of an accepted row's values into the dataset's columns.
+    void append_values(const CsvRecord& record, const RowValues& row) {
+        data_.institution_name.push_back(row.text(named_.institution_name));
+        const std::string& currency = row.text(named_.currency);
+        data_.currency.push_back(currency.empty() ? source_.currency : currency);
+        data_.origin.push_back({reader_.origin(), record.row, 0});
+        for (const auto& sink : number_sinks_) {
+            sink.column->push_back(row.number(sink.slot));
+        }
+        for (const auto& sink : text_sinks_) {
+            sink.column->push_back(row.text(sink.slot));
+        }
+        for (const auto& sink : date_sinks_) {
+            sink.column->push_back(row.date(sink.slot));
+        }
     }
 
     /// Cross-field rules: a part cannot exceed its whole.
     void check_consistency(const CsvRecord& record, RowValues& row) {
-        const auto rule = [&](const std::string& code, const std::string& part,
-                              const std::string& whole) {
-            auto& part_value = row.number(part);
-            const auto& whole_value = row.number(whole);
+        for (const PartRule& rule : rules_) {
+            auto& part_value = row.number_at(rule.part_slot);
+            const auto& whole_value = row.number(rule.whole_slot);
             if (part_value && whole_value && *part_value > *whole_value) {
-                const std::size_t column = row.column_of(part);
-                issue(code, Severity::warning, record, column, part,
+                const std::size_t column = row.column_of(rule.part_slot);
+                issue(rule.code, Severity::warning, record, column, rule.part,
                       trim_blanks(record.fields[column]),
                       fmt::format("impossible value: larger than {} ('{}'); treated as missing",
-                                  whole, trim_blanks(record.fields[row.column_of(whole)])));
+                                  rule.whole,
+                                  trim_blanks(record.fields[row.column_of(rule.whole_slot)])));
                 part_value.reset();
             }
-        };
-        rule("par30-above-portfolio", "par30_balance", "gross_loan_portfolio");
-        rule("par90-above-par30", "par90_balance", "par30_balance");
-        rule("par90-above-portfolio", "par90_balance", "gross_loan_portfolio");
-        rule("women-above-borrowers", "active_borrowers_women", "active_borrowers");
-        rule("rural-above-borrowers", "active_borrowers_rural", "active_borrowers");
-        rule("officers-above-personnel", "loan_officers", "personnel");
-        rule("funded-above-loan", "funded_amount", "loan_amount");
+        }
         // Zero denominators: legal values, but every ratio over them will be missing.
-        for (const char* field : {"gross_loan_portfolio", "active_borrowers"}) {
-            const auto& value = row.number(field);
+        for (const Denominator& denominator : denominators_) {
+            const auto& value = row.number(denominator.slot);
             if (value && *value == 0.0) {
-                issue("zero-denominator", Severity::warning, record, row.column_of(field), field,
-                      trim_blanks(record.fields[row.column_of(field)]),
+                const std::size_t column = row.column_of(denominator.slot);
+                issue("zero-denominator", Severity::warning, record, column, denominator.field,
+                      trim_blanks(record.fields[column]),
                       "zero: ratios over this field are missing for this record");
             }
         }
@@ -595,7 +787,17 @@ private:
     std::vector<std::string> header_;
     std::vector<BoundColumn> columns_;
     RowValues row_;
-    std::set<std::pair<std::string, int>> keys_;
+    NamedSlots named_;
+    std::string country_code_ = "iso3"; ///< how the source writes countries
+    std::vector<PartRule> rules_;
+    std::vector<Denominator> denominators_;
+    std::vector<ColumnSink<std::optional<double>>> number_sinks_;
+    std::vector<ColumnSink<std::string>> text_sinks_;
+    std::vector<ColumnSink<std::optional<Date>>> date_sinks_;
+    std::uint64_t missing_lengths_ = 0;       ///< length_bit of each missing token
+    std::vector<std::string> lowered_tokens_; ///< the missing tokens in lower case
+    std::unordered_map<std::string, std::optional<CountryMatch>> country_cache_;
+    std::unordered_set<std::pair<std::string, int>, RecordKeyHash> keys_;
 };
 
 } // namespace
@@ -667,7 +869,11 @@ void filter_records(Dataset& data, const std::vector<bool>& keep) {
         std::size_t out = 0;
         for (std::size_t i = 0; i < column.size(); ++i) {
             if (keep[i]) {
-                column[out++] = std::move(column[i]);
+                // Never move a string onto itself: libstdc++ leaves it empty.
+                if (out != i) {
+                    column[out] = std::move(column[i]);
+                }
+                ++out;
             }
         }
         column.resize(out);
@@ -692,106 +898,170 @@ void filter_records(Dataset& data, const std::vector<bool>& keep) {
     }
 }
 
+/// Each institution's records ordered by fiscal year, then by position; institutions in the
+/// order of their first record. Grouping by hash touches each id once; the maps of strings it
+/// replaces compared ids per record.
+std::vector<std::vector<std::size_t>> records_by_institution(const Dataset& data) {
+    std::unordered_map<std::string_view, std::size_t> group_of;
+    std::vector<std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        const auto [it, inserted] = group_of.emplace(data.institution_id[i], groups.size());
+        if (inserted) {
+            groups.emplace_back();
+        }
+        groups[it->second].push_back(i);
+    }
+    for (auto& rows : groups) {
+        std::stable_sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) {
+            return data.fiscal_year[a] < data.fiscal_year[b];
+        });
+    }
+    return groups;
+}
+
+/// Drops the records whose (institution, year) key was already read: the first one is kept.
+/// The issues follow the order of the dropped records. False if nothing was dropped.
+bool drop_duplicate_keys(Dataset& data, const std::vector<std::vector<std::size_t>>& groups) {
+    std::vector<std::pair<std::size_t, std::size_t>> duplicates; ///< (dropped, kept)
+    for (const auto& rows : groups) {
+        for (std::size_t k = 1, first = 0; k < rows.size(); ++k) {
+            if (data.fiscal_year[rows[k]] != data.fiscal_year[rows[first]]) {
+                first = k;
+            } else {
+                duplicates.emplace_back(rows[k], rows[first]);
+            }
+        }
+    }
+    if (duplicates.empty()) {
+        return false;
+    }
+    std::sort(duplicates.begin(), duplicates.end());
+    std::vector<bool> keep(data.size(), true);
+    for (const auto& [i, first] : duplicates) {
+        keep[i] = false;
+        const SourcePos& kept = data.origin[first];
+        data.issues.push_back(
+            {"duplicate-key", Severity::error, data.origin[i], "institution_id",
+             data.institution_id[i],
+             fmt::format("row rejected: institution '{}' in {} was already read from {}:{}",
+                         data.institution_id[i], data.fiscal_year[i], kept.file, kept.line)});
+    }
+    filter_records(data, keep);
+    return true;
+}
+
+void add_panel_issue(Dataset& data, std::string code, std::size_t row, std::string field,
+                     std::string value, std::string problem) {
+    data.issues.push_back({std::move(code), Severity::warning, data.origin[row], std::move(field),
+                           std::move(value), std::move(problem)});
+}
+
+/// Gaps in an institution's years, and borrower counts carried forward across years.
+void check_years(Dataset& data, const std::string& id, const std::vector<std::size_t>& rows) {
+    const auto* borrowers = data.column("active_borrowers");
+    const auto* portfolio = data.column("gross_loan_portfolio");
+    for (std::size_t k = 1; k < rows.size(); ++k) {
+        const std::size_t previous = rows[k - 1];
+        const std::size_t current = rows[k];
+        const int gap = data.fiscal_year[current] - data.fiscal_year[previous];
+        if (gap > 1) {
+            add_panel_issue(
+                data, "gap-in-panel", current, "fiscal_year",
+                fmt::format("{}", data.fiscal_year[current]),
+                fmt::format("institution '{}' reports {} after {}: {} missing in between; "
+                            "growth and trends do not bridge the gap",
+                            id, data.fiscal_year[current], data.fiscal_year[previous],
+                            gap == 2 ? fmt::format("{}", data.fiscal_year[previous] + 1)
+                                     : fmt::format("{}-{}", data.fiscal_year[previous] + 1,
+                                                   data.fiscal_year[current] - 1)));
+            continue;
+        }
+        // Stale: the same borrower count carried forward while the portfolio moves > 5%.
+        if (borrowers != nullptr && portfolio != nullptr) {
+            const auto& b0 = (*borrowers)[previous];
+            const auto& b1 = (*borrowers)[current];
+            const auto& p0 = (*portfolio)[previous];
+            const auto& p1 = (*portfolio)[current];
+            if (b0 && b1 && p0 && p1 && *b0 == *b1 && *b0 > 0 && *p0 > 0 &&
+                std::fabs(*p1 / *p0 - 1.0) > 0.05) {
+                add_panel_issue(data, "stale-figure", current, "active_borrowers",
+                                fmt::format("{}", *b1),
+                                fmt::format("the same borrower count as in {} while the "
+                                            "portfolio changed by {:.0f}%: probably carried "
+                                            "forward",
+                                            data.fiscal_year[previous], (*p1 / *p0 - 1.0) * 100));
+            }
+        }
+    }
+}
+
+/// Names are not keys: one name used by several institution ids, reported at its first record.
+void check_shared_names(Dataset& data) {
+    struct NameUse {
+        std::size_t first_row;
+        std::vector<std::string_view> other_ids; ///< ids other than the first row's
+    };
+    std::unordered_map<std::string_view, NameUse> uses;
+    for (std::size_t i = 0; i < data.size(); ++i) {
+        const std::string& name = data.institution_name[i];
+        if (name.empty()) {
+            continue;
+        }
+        const auto [it, inserted] = uses.try_emplace(name, NameUse{i, {}});
+        if (!inserted && data.institution_id[i] != data.institution_id[it->second.first_row]) {
+            it->second.other_ids.push_back(data.institution_id[i]);
+        }
+    }
+    struct SharedName {
+        std::string name;
+        std::size_t first_row;
+        std::set<std::string> ids;
+    };
+    std::vector<SharedName> shared;
+    for (const auto& [name, use] : uses) {
+        if (!use.other_ids.empty()) {
+            std::set<std::string> ids(use.other_ids.begin(), use.other_ids.end());
+            ids.insert(data.institution_id[use.first_row]);
+            shared.push_back({std::string(name), use.first_row, std::move(ids)});
+        }
+    }
+    std::sort(shared.begin(), shared.end(),
+              [](const SharedName& a, const SharedName& b) { return a.name < b.name; });
+    for (const auto& [name, first_row, ids] : shared) {
+        add_panel_issue(data, "name-collision", first_row, "institution_name", name,
+                        fmt::format("the name is used by {} institution ids ({}); institutions "
+                                    "are told apart by id",
+                                    ids.size(), fmt::join(ids, ", ")));
+    }
+}
+
+/// Issues in file, row and column order; issues at the same place keep their order.
+void sort_issues(std::vector<QualityIssue>& issues) {
+    std::stable_sort(issues.begin(), issues.end(),
+                     [](const QualityIssue& a, const QualityIssue& b) {
+                         return std::tie(a.where.file, a.where.line, a.where.column) <
+                                std::tie(b.where.file, b.where.line, b.where.column);
+                     });
+}
+
 } // namespace
 
 void validate_panel(Dataset& data) {
     if (data.kind != RecordKind::institution_year) {
         return;
     }
-    const auto add = [&](std::string code, std::size_t row, std::string field, std::string value,
-                         std::string problem) {
-        data.issues.push_back({std::move(code), Severity::warning, data.origin[row],
-                               std::move(field), std::move(value), std::move(problem)});
-    };
-    // Duplicate keys across sources: the first record read is kept.
-    std::map<std::pair<std::string, int>, std::size_t> first;
-    std::vector<bool> keep(data.size(), true);
-    bool dropped = false;
-    for (std::size_t i = 0; i < data.size(); ++i) {
-        const auto [it, inserted] =
-            first.emplace(std::pair{data.institution_id[i], data.fiscal_year[i]}, i);
-        if (!inserted) {
-            keep[i] = false;
-            dropped = true;
-            const SourcePos& kept = data.origin[it->second];
-            data.issues.push_back(
-                {"duplicate-key", Severity::error, data.origin[i], "institution_id",
-                 data.institution_id[i],
-                 fmt::format("row rejected: institution '{}' in {} was already "
-                             "read from {}:{}",
-                             data.institution_id[i], data.fiscal_year[i], kept.file, kept.line)});
-        }
+    auto institutions = records_by_institution(data);
+    if (drop_duplicate_keys(data, institutions)) {
+        institutions = records_by_institution(data); // the records moved
     }
-    if (dropped) {
-        filter_records(data, keep);
+    std::sort(institutions.begin(), institutions.end(), [&](const auto& a, const auto& b) {
+        return data.institution_id[a.front()] < data.institution_id[b.front()];
+    });
+    for (const auto& rows : institutions) {
+        check_years(data, data.institution_id[rows.front()], rows);
     }
-
-    // Per institution, in year order.
-    std::map<std::string, std::vector<std::size_t>> by_institution;
-    for (std::size_t i = 0; i < data.size(); ++i) {
-        by_institution[data.institution_id[i]].push_back(i);
-    }
-    const auto* borrowers = data.column("active_borrowers");
-    const auto* portfolio = data.column("gross_loan_portfolio");
-    for (auto& [id, rows] : by_institution) {
-        std::sort(rows.begin(), rows.end(), [&](std::size_t a, std::size_t b) {
-            return data.fiscal_year[a] < data.fiscal_year[b];
-        });
-        for (std::size_t k = 1; k < rows.size(); ++k) {
-            const std::size_t previous = rows[k - 1];
-            const std::size_t current = rows[k];
-            const int gap = data.fiscal_year[current] - data.fiscal_year[previous];
-            if (gap > 1) {
-                add("gap-in-panel", current, "fiscal_year",
-                    fmt::format("{}", data.fiscal_year[current]),
-                    fmt::format("institution '{}' reports {} after {}: {} missing in between; "
-                                "growth and trends do not bridge the gap",
-                                id, data.fiscal_year[current], data.fiscal_year[previous],
-                                gap == 2 ? fmt::format("{}", data.fiscal_year[previous] + 1)
-                                         : fmt::format("{}-{}", data.fiscal_year[previous] + 1,
-                                                       data.fiscal_year[current] - 1)));
-                continue;
-            }
-            // Stale: the same borrower count carried forward while the portfolio moves > 5%.
-            if (borrowers != nullptr && portfolio != nullptr) {
-                const auto& b0 = (*borrowers)[previous];
-                const auto& b1 = (*borrowers)[current];
-                const auto& p0 = (*portfolio)[previous];
-                const auto& p1 = (*portfolio)[current];
-                if (b0 && b1 && p0 && p1 && *b0 == *b1 && *b0 > 0 && *p0 > 0 &&
-                    std::fabs(*p1 / *p0 - 1.0) > 0.05) {
-                    add("stale-figure", current, "active_borrowers", fmt::format("{}", *b1),
-                        fmt::format("the same borrower count as in {} while the portfolio "
-                                    "changed by {:.0f}%: probably carried forward",
-                                    data.fiscal_year[previous], (*p1 / *p0 - 1.0) * 100));
-                }
-            }
-        }
-    }
-    // Names are not keys: one name used by several institution ids.
-    std::map<std::string, std::set<std::string>> ids_by_name;
-    std::map<std::string, std::size_t> first_row_of_name;
-    for (std::size_t i = 0; i < data.size(); ++i) {
-        const std::string& name = data.institution_name[i];
-        if (name.empty()) {
-            continue;
-        }
-        ids_by_name[name].insert(data.institution_id[i]);
-        first_row_of_name.emplace(name, i);
-    }
-    for (const auto& [name, ids] : ids_by_name) {
-        if (ids.size() > 1) {
-            add("name-collision", first_row_of_name[name], "institution_name", name,
-                fmt::format("the name is used by {} institution ids ({}); institutions are "
-                            "told apart by id",
-                            ids.size(), fmt::join(ids, ", ")));
-        }
-    }
-    std::stable_sort(data.issues.begin(), data.issues.end(),
-                     [](const QualityIssue& a, const QualityIssue& b) {
-                         return std::tie(a.where.file, a.where.line, a.where.column) <
-                                std::tie(b.where.file, b.where.line, b.where.column);
-                     });
+    check_shared_names(data);
+    sort_issues(data.issues);
 }
 
 std::optional<Dataset> load_sources(const ReportSpec& spec, Diagnostics& diagnostics,
