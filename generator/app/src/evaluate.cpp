@@ -3,7 +3,10 @@
 #include "sfp/report_figures.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace sfp {
 
@@ -89,30 +92,33 @@ bool include_template(const ReportTemplate& report, Definitions& definitions,
 
 Evaluation evaluate(const Definitions& definitions, const Dataset& data, const TargetSet* targets) {
     const TargetSet& set = targets != nullptr ? *targets : definitions.targets;
-    Evaluation evaluation;
-    evaluation.results =
-        compute_indicators(data, definitions.catalogue, definitions.reference, definitions.options);
-    evaluation.assessment.set = set;
-    evaluation.assessment.targets =
-        evaluate_targets(set, evaluation.results, definitions.catalogue);
-    std::map<std::string, InstitutionValues> values;
+    // Guard rails and figures read per-record values: computed with the results, from the same
+    // evaluation of the formulas, rather than evaluating the catalogue again for each.
     std::set<std::string> rail_indicators;
     for (const auto& rail : set.guard_rails) {
         rail_indicators.insert(rail.indicator);
     }
-    for (const auto& id : rail_indicators) {
-        values.emplace(id, institution_values(data, definitions.catalogue, definitions.reference,
-                                              definitions.options, id));
-    }
-    evaluation.assessment.guard_rails = evaluate_guard_rails(set, evaluation.results, values);
+    std::vector<std::string> value_ids(rail_indicators.begin(), rail_indicators.end());
     for (const auto& id : definitions.record_indicators) {
-        const auto found = values.find(id);
-        evaluation.record_values.emplace(id, found != values.end()
-                                                 ? found->second
-                                                 : institution_values(data, definitions.catalogue,
-                                                                      definitions.reference,
-                                                                      definitions.options, id));
+        if (rail_indicators.count(id) == 0) {
+            value_ids.push_back(id);
+        }
     }
+    RecordValues values;
+    Evaluation evaluation;
+    evaluation.results = compute_indicators(data, definitions.catalogue, definitions.reference,
+                                            definitions.options, value_ids, values);
+    evaluation.assessment.set = set;
+    evaluation.assessment.targets =
+        evaluate_targets(set, evaluation.results, definitions.catalogue);
+    for (const auto& id : definitions.record_indicators) {
+        evaluation.record_values.emplace(id, values.at(id));
+    }
+    std::map<std::string, InstitutionValues> rail_values;
+    for (const auto& id : rail_indicators) {
+        rail_values.emplace(id, std::move(values.at(id)));
+    }
+    evaluation.assessment.guard_rails = evaluate_guard_rails(set, evaluation.results, rail_values);
     return evaluation;
 }
 

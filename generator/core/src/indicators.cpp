@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <iterator>
 #include <limits>
+#include <numeric>
 #include <set>
 #include <unordered_map>
 
@@ -112,13 +113,31 @@ std::vector<std::size_t> Results::group_scopes(std::size_t grouping) const {
 }
 
 std::vector<std::string> Results::institutions(const IndicatorResult& item) const {
-    std::set<std::string> ids;
+    if (record_rank_.size() != record_institution.size()) {
+        // Results assembled by hand (tests): no ranks.
+        std::set<std::string> ids;
+        for (const std::uint32_t record : item.records) {
+            if (record < record_year.size() && record_year[record] == item.period) {
+                ids.insert(record_institution[record]);
+            }
+        }
+        return {ids.begin(), ids.end()};
+    }
+    std::vector<std::uint32_t> ranks;
+    ranks.reserve(item.records.size());
     for (const std::uint32_t record : item.records) {
         if (record < record_year.size() && record_year[record] == item.period) {
-            ids.insert(record_institution[record]);
+            ranks.push_back(record_rank_[record]);
         }
     }
-    return {ids.begin(), ids.end()};
+    std::sort(ranks.begin(), ranks.end());
+    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+    std::vector<std::string> ids;
+    ids.reserve(ranks.size());
+    for (const std::uint32_t rank : ranks) {
+        ids.push_back(institution_names_[rank]);
+    }
+    return ids;
 }
 
 bool bind_indicators(const ReportSpec& spec, const Catalogue& catalogue, Diagnostics& diagnostics) {
@@ -326,13 +345,22 @@ public:
     }
 
 private:
+    /// Links each record to the first record of the same institution and the year before.
+    /// Keys are numbers (institution number, year), not formatted strings.
     void link_previous() {
         previous_.assign(n_, -1);
-        std::unordered_map<std::string, long> index;
-        index.reserve(n_);
+        std::unordered_map<std::string_view, std::uint64_t> institutions;
+        institutions.reserve(n_);
+        std::vector<std::uint64_t> institution(n_);
+        for (std::size_t r = 0; r < n_; ++r) {
+            institution[r] =
+                institutions.emplace(data_.institution_id[r], institutions.size()).first->second;
+        }
         auto key = [&](std::size_t r, int year) {
-            return fmt::format("{}\x1f{}", data_.institution_id[r], year);
+            return (institution[r] << 32U) | static_cast<std::uint32_t>(year);
         };
+        std::unordered_map<std::uint64_t, long> index;
+        index.reserve(n_);
         for (std::size_t r = 0; r < n_; ++r) {
             index.emplace(key(r, data_.fiscal_year[r]), static_cast<long>(r));
         }
@@ -382,17 +410,28 @@ private:
     /// record; any other issue on the record (or on one of its fields) becomes a flag.
     void quality() {
         row_flags_.assign(n_, 0);
-        std::unordered_map<std::string, std::size_t> rows;
-        rows.reserve(n_);
-        auto key = [](const SourcePos& where) {
-            return fmt::format("{}\x1f{}", where.file, where.line);
-        };
+        if (data_.issues.empty()) {
+            return;
+        }
+        // Records by (file number, line); the first record of a row wins.
+        std::unordered_map<std::string_view, std::uint64_t> files;
+        std::vector<std::unordered_map<long, std::size_t>> rows;
         for (std::size_t r = 0; r < n_; ++r) {
-            rows.emplace(key(data_.origin[r]), r);
+            const SourcePos& where = data_.origin[r];
+            const auto file = files.emplace(where.file, files.size()).first->second;
+            if (file == rows.size()) {
+                rows.emplace_back().reserve(n_);
+            }
+            rows[file].emplace(where.line, r);
         }
         for (const QualityIssue& issue : data_.issues) {
-            const auto found = rows.find(key(issue.where));
-            if (found == rows.end()) {
+            const auto file = files.find(issue.where.file);
+            if (file == files.end()) {
+                continue; // a file-level problem
+            }
+            const auto& lines = rows[file->second];
+            const auto found = lines.find(issue.where.line);
+            if (found == lines.end()) {
                 continue; // a rejected row, or a file-level problem
             }
             const std::size_t r = found->second;
@@ -856,50 +895,32 @@ public:
 
     void run(Statistic statistic, const std::vector<std::uint32_t>& records,
              IndicatorResult& result) {
+        if (prepared_ != statistic) {
+            prepare(statistic);
+        }
         contributing_.clear();
         reasons_.clear();
         values_.clear();
+        const bool order_statistic =
+            statistic == Statistic::median || statistic == Statistic::trimmed_mean;
         double numerator = 0;
         double denominator = 0;
         for (const std::uint32_t r : records) {
-            const Column& value = columns_.value;
-            switch (statistic) {
-            case Statistic::ratio:
-                if (!columns_.numerator.ok(r) || !columns_.denominator.ok(r)) {
-                    reasons_.add(!columns_.numerator.ok(r) ? columns_.numerator.why[r]
-                                                           : columns_.denominator.why[r]);
-                    continue;
-                }
-                numerator += columns_.numerator.v[r];
-                denominator += columns_.denominator.v[r];
-                break;
-            case Statistic::bwm:
-                if (!value.ok(r)) {
-                    reasons_.add(value.why[r]);
-                    continue;
-                }
-                if (!weight_->ok(r)) {
-                    reasons_.add(weight_->why[r]);
-                    continue;
-                }
-                numerator += weight_->v[r] * value.v[r];
-                denominator += weight_->v[r];
-                break;
-            case Statistic::sum:
-            case Statistic::median:
-            case Statistic::trimmed_mean:
-                if (!value.ok(r)) {
-                    reasons_.add(value.why[r]);
-                    continue;
-                }
-                values_.push_back(value.v[r]);
-                numerator += value.v[r];
-                break;
+            const Entry& entry = entries_[r];
+            if (entry.why != 0) {
+                reasons_.add(entry.why);
+                continue;
+            }
+            // Additions in record order, as the results were always computed.
+            numerator += entry.a;
+            denominator += entry.b;
+            if (order_statistic) {
+                values_.push_back(entry.a);
             }
             contributing_.push_back(r);
         }
         result.n = static_cast<long>(contributing_.size());
-        provenance(statistic, result);
+        provenance(result);
         if (records.empty()) {
             set_missing(result, "no-data");
             return;
@@ -949,22 +970,61 @@ public:
     }
 
 private:
-    const Column& column_for(Statistic statistic) const {
-        return statistic == Statistic::ratio ? columns_.numerator : columns_.value;
+    /// What one record brings to a statistic: `why` 0 and the addends, or the reason.
+    struct Entry {
+        double a = 0; ///< value, numerator, or weight * value
+        double b = 0; ///< denominator or weight
+        std::uint32_t flags = 0;
+        std::uint16_t why = 0;
+    };
+
+    /// The entries of every record for a statistic, in one array: a cell reads one place per
+    /// record instead of four to six columns, and a record in several cells is looked at once.
+    void prepare(Statistic statistic) {
+        const std::size_t n = columns_.value.v.size();
+        entries_.resize(n);
+        for (std::size_t r = 0; r < n; ++r) {
+            entries_[r] = entry(statistic, r);
+        }
+        prepared_ = statistic;
     }
 
-    void provenance(Statistic statistic, IndicatorResult& result) {
-        const Column& primary = column_for(statistic);
-        const Column* secondary = statistic == Statistic::ratio ? &columns_.denominator
-                                  : statistic == Statistic::bwm ? weight_
-                                                                : nullptr;
+    [[nodiscard]] Entry entry(Statistic statistic, std::size_t r) const {
+        const Column& value = columns_.value;
+        switch (statistic) {
+        case Statistic::ratio: {
+            const Column& num = columns_.numerator;
+            const Column& den = columns_.denominator;
+            if (!num.ok(r) || !den.ok(r)) {
+                return {0, 0, 0, !num.ok(r) ? num.why[r] : den.why[r]};
+            }
+            return {num.v[r], den.v[r], num.flags[r] | den.flags[r], 0};
+        }
+        case Statistic::bwm:
+            if (!value.ok(r)) {
+                return {0, 0, 0, value.why[r]};
+            }
+            if (!weight_->ok(r)) {
+                return {0, 0, 0, weight_->why[r]};
+            }
+            return {weight_->v[r] * value.v[r], weight_->v[r], value.flags[r] | weight_->flags[r],
+                    0};
+        case Statistic::sum:
+        case Statistic::median:
+        case Statistic::trimmed_mean:
+            if (!value.ok(r)) {
+                return {0, 0, 0, value.why[r]};
+            }
+            return {value.v[r], 0, value.flags[r], 0};
+        }
+        return {};
+    }
+
+    void provenance(IndicatorResult& result) {
         previous_.clear();
         std::array<long, flag_bits> counts{};
         for (const std::uint32_t r : contributing_) {
-            std::uint32_t flags = primary.flags[r];
-            if (secondary != nullptr) {
-                flags |= secondary->flags[r];
-            }
+            std::uint32_t flags = entries_[r].flags;
             if ((flags & flag_previous) != 0U && context_.previous(r) >= 0) {
                 previous_.push_back(static_cast<std::uint32_t>(context_.previous(r)));
             }
@@ -998,6 +1058,8 @@ private:
     const IndicatorColumns& columns_;
     const Column* weight_;
     long min_n_;
+    std::optional<Statistic> prepared_;
+    std::vector<Entry> entries_;
     std::vector<std::uint32_t> contributing_;
     std::vector<std::uint32_t> previous_;
     std::vector<double> values_;
@@ -1008,12 +1070,25 @@ std::vector<std::string> requested(const Catalogue& catalogue, const EngineOptio
     return options.indicators.empty() ? catalogue.ids() : options.indicators;
 }
 
-} // namespace
+/// Sorted distinct institutions and each record's rank among them (for Results::institutions).
+void rank_institutions(Results& results) {
+    const auto& ids = results.record_institution;
+    std::vector<std::uint32_t> order(ids.size());
+    std::iota(order.begin(), order.end(), 0U);
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return ids[a] < ids[b]; });
+    results.institution_names_.clear();
+    results.record_rank_.assign(ids.size(), 0);
+    for (const std::uint32_t r : order) {
+        if (results.institution_names_.empty() || results.institution_names_.back() != ids[r]) {
+            results.institution_names_.push_back(ids[r]);
+        }
+        results.record_rank_[r] = static_cast<std::uint32_t>(results.institution_names_.size() - 1);
+    }
+}
 
-InstitutionValues institution_values(const Dataset& data, const Catalogue& catalogue,
-                                     const ReferenceSeries& reference, const EngineOptions& options,
-                                     std::string_view indicator) {
-    Context context(data, catalogue, reference, options);
+InstitutionValues values_of(Context& context, const Catalogue& catalogue,
+                            std::string_view indicator) {
     IndicatorColumns derived;
     const std::string name(indicator);
     if (catalogue.find(name) == nullptr) {
@@ -1022,7 +1097,7 @@ InstitutionValues institution_values(const Dataset& data, const Catalogue& catal
         if (def != nullptr) {
             derived.value = context.evaluate(def->formula);
         } else {
-            derived.value = Column(data.size());
+            derived.value = Column(context.size());
             std::fill(derived.value.why.begin(), derived.value.why.end(),
                       context.intern("missing-input: " + name));
         }
@@ -1031,7 +1106,7 @@ InstitutionValues institution_values(const Dataset& data, const Catalogue& catal
         catalogue.find(name) != nullptr ? context.indicator(name) : derived;
     InstitutionValues out;
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    const std::size_t n = data.size();
+    const std::size_t n = context.size();
     out.value.assign(n, nan);
     out.reason.assign(n, "");
     out.flags = columns.value.flags;
@@ -1057,10 +1132,9 @@ InstitutionValues institution_values(const Dataset& data, const Catalogue& catal
     return out;
 }
 
-Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
-                           const ReferenceSeries& reference, const EngineOptions& options) {
+Results results_of(Context& context, const Dataset& data, const Catalogue& catalogue,
+                   const EngineOptions& options) {
     Results results;
-    Context context(data, catalogue, reference, options);
     const std::size_t n = data.size();
 
     int first = options.first_year;
@@ -1142,6 +1216,7 @@ Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
     results.record_institution = data.institution_id;
     results.record_year = data.fiscal_year;
     results.record_origin = data.origin;
+    rank_institutions(results);
 
     for (const auto& id : requested(catalogue, options)) {
         const IndicatorDef& def = *catalogue.find(id);
@@ -1173,6 +1248,34 @@ Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
                     results.items.push_back(std::move(result));
                 }
             }
+        }
+    }
+    return results;
+}
+
+} // namespace
+
+InstitutionValues institution_values(const Dataset& data, const Catalogue& catalogue,
+                                     const ReferenceSeries& reference, const EngineOptions& options,
+                                     std::string_view indicator) {
+    Context context(data, catalogue, reference, options);
+    return values_of(context, catalogue, indicator);
+}
+
+Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
+                           const ReferenceSeries& reference, const EngineOptions& options) {
+    Context context(data, catalogue, reference, options);
+    return results_of(context, data, catalogue, options);
+}
+
+Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
+                           const ReferenceSeries& reference, const EngineOptions& options,
+                           const std::vector<std::string>& value_ids, RecordValues& values) {
+    Context context(data, catalogue, reference, options);
+    Results results = results_of(context, data, catalogue, options);
+    for (const auto& id : value_ids) {
+        if (values.find(id) == values.end()) {
+            values.emplace(id, values_of(context, catalogue, id));
         }
     }
     return results;

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sfp {
@@ -107,9 +108,13 @@ struct Results {
 
     // Filled by compute_indicators.
     std::size_t all_ = 0;
-    std::vector<long> reporting_; ///< scope * periods.size() + period index
-    std::map<std::string, std::size_t, std::less<>> index_;  ///< "id|stat|scope|period" -> item
+    std::vector<long> reporting_;                        ///< scope * periods.size() + period index
+    std::unordered_map<std::string, std::size_t> index_; ///< "id|stat|scope|period" -> item
     std::map<std::string, Statistic, std::less<>> headline_; ///< indicator -> headline statistic
+    /// The distinct record_institution values, sorted, and each record's index into them:
+    /// institutions() sorts numbers instead of inserting strings into a set for each result.
+    std::vector<std::string> institution_names_;
+    std::vector<std::uint32_t> record_rank_;
 };
 
 enum class SingleBalance { flag, missing };
@@ -156,6 +161,14 @@ using RecordValues = std::map<std::string, InstitutionValues, std::less<>>;
 [[nodiscard]] Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
                                          const ReferenceSeries& reference,
                                          const EngineOptions& options);
+
+/// compute_indicators, plus the institution_values of `value_ids` (indicators or derived
+/// quantities) from the same evaluation: the formulas are evaluated once for both.
+[[nodiscard]] Results compute_indicators(const Dataset& data, const Catalogue& catalogue,
+                                         const ReferenceSeries& reference,
+                                         const EngineOptions& options,
+                                         const std::vector<std::string>& value_ids,
+                                         RecordValues& values);
 
 /// The options of a report spec ([indicators] show, group_by, years, ...).
 [[nodiscard]] EngineOptions engine_options(const ReportSpec& spec);
