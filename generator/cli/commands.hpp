@@ -55,6 +55,14 @@ struct GenerateArgs {
     std::string seed;
 };
 
+/// What `sfpgen portfolio` reads from its command line.
+struct PortfolioArgs {
+    std::string config_path = "data/sources/generated-loans.toml";
+    std::string output;
+    int year = 0; ///< 0: the year of the latest disbursement
+    int jobs = 2;
+};
+
 /// One command as the usage text and the man page describe it.
 struct CommandText {
     const char* name;
@@ -70,6 +78,7 @@ struct CommandText {
 [[nodiscard]] const CommandText& gallery_text();
 [[nodiscard]] const CommandText& cgap_text();
 [[nodiscard]] const CommandText& generate_text();
+[[nodiscard]] const CommandText& portfolio_text();
 
 [[nodiscard]] boost::program_options::options_description build_options(BuildArgs& args);
 [[nodiscard]] boost::program_options::options_description
@@ -79,6 +88,7 @@ validate_options(ValidateOptions& options);
 [[nodiscard]] boost::program_options::options_description gallery_options(GalleryOptions& options);
 [[nodiscard]] boost::program_options::options_description cgap_options(CgapOptions& options);
 [[nodiscard]] boost::program_options::options_description generate_options(GenerateArgs& args);
+[[nodiscard]] boost::program_options::options_description portfolio_options(PortfolioArgs& args);
 
 int run_build(const std::vector<std::string>& args);
 int run_validate(const std::vector<std::string>& args);
@@ -103,6 +113,11 @@ int run_cgap(const std::vector<std::string>& args);
 /// `sfpgen generate panel|loans|targets [-o FILE] [--institutions N] [--years N] [--loans N]
 /// [--seed S]`: deterministic synthetic data (sfp/generate.hpp), written atomically.
 int run_generate(const std::vector<std::string>& args);
+
+/// `sfpgen portfolio [CONFIG] [-o FILE] [--year N] [--jobs N]`: PAR30/PAR90, disbursements and
+/// outreach per institution from the config's loan source, in one streaming pass (sfp/loans.hpp),
+/// written as a CSV with institution-year field names.
+int run_portfolio(const std::vector<std::string>& args);
 
 /// `sfpgen help --man [FILE]` (`args`: "--man" [FILE]): the manual page sfpgen.1 in roff, on
 /// stdout or written to FILE

@@ -15,8 +15,8 @@
 namespace sfp::cli {
 
 std::vector<const CommandText*> command_texts() {
-    return {&build_text(),   &validate_text(), &ingest_text(),  &list_text(),
-            &gallery_text(), &cgap_text(),     &generate_text()};
+    return {&build_text(),   &validate_text(), &ingest_text(),   &list_text(),
+            &gallery_text(), &cgap_text(),     &generate_text(), &portfolio_text()};
 }
 
 } // namespace sfp::cli
@@ -37,10 +37,10 @@ using Runner = std::function<int(const std::vector<std::string>&)>;
 
 const std::map<std::string, Runner>& runners() {
     static const std::map<std::string, Runner> map{
-        {"build", sfp::cli::run_build},      {"validate", sfp::cli::run_validate},
-        {"ingest", sfp::cli::run_ingest},    {"list", sfp::cli::run_list},
-        {"gallery", sfp::cli::run_gallery},  {"cgap", sfp::cli::run_cgap},
-        {"generate", sfp::cli::run_generate}};
+        {"build", sfp::cli::run_build},       {"validate", sfp::cli::run_validate},
+        {"ingest", sfp::cli::run_ingest},     {"list", sfp::cli::run_list},
+        {"gallery", sfp::cli::run_gallery},   {"cgap", sfp::cli::run_cgap},
+        {"generate", sfp::cli::run_generate}, {"portfolio", sfp::cli::run_portfolio}};
     return map;
 }
 

@@ -107,6 +107,10 @@ void write_commands(std::ostream& out) {
         GenerateArgs args;
         write_command(out, generate_text(), generate_options(args));
     }
+    {
+        PortfolioArgs args;
+        write_command(out, portfolio_text(), portfolio_options(args));
+    }
     out << ".SS \"Options of every command\"\n";
     CommonOptions common;
     write_options(out, common_options(common));

@@ -140,6 +140,12 @@ const std::vector<FieldInfo>& canonical_fields() {
         {"disbursed_date", K::date, S::loan, false, "date the loan was disbursed"},
         {"term_months", K::number, S::loan, true, "term in months"},
         {"lender_count", K::count, S::loan, true, "number of lenders"},
+        {"outstanding_balance", K::amount, S::loan, true,
+         "balance still owed on the loan at the file's date (portfolio at risk)"},
+        {"days_overdue", K::count, S::loan, true,
+         "days the oldest unpaid instalment is late at the file's date (0: on time)"},
+        {"rural", K::text, S::loan, false,
+         "rural borrower flag: 1/0, yes/no or true/false (any case)"},
     };
     return fields;
 }
