@@ -10,9 +10,11 @@
 //   against the time spent building, pages per brief, processor time and the peak resident
 //   memory of each mode (each mode runs in a child process so that its peak is its own). Every
 //   run must build every brief, and jobs 1 and jobs 2 must write the same bytes; otherwise the
-//   exit code is 1.
+//   exit code is 1. Prints human-readable lines, then one "BENCH batch_<N> <metric> <value>
+//   <unit>" line per figure (docs/benchmarks.md).
 //   Measure the `bench` preset (Release); see docs/performance.md, "Batches".
 
+#include "figures.hpp"
 #include "panel.hpp"
 #include "sfp/batch.hpp"
 #include "sfp/diagnostics.hpp"
@@ -29,9 +31,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 #ifndef SFPGEN_SOURCE_DIR
@@ -48,6 +47,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Mode {
     std::string label;
+    std::string metric; ///< the prefix of its BENCH metrics
     int briefs = 0;
     unsigned jobs = 1;
     [[nodiscard]] fs::path output(const Workload& work) const {
@@ -152,74 +152,94 @@ std::array<double, 3> spread_of(const Runs& runs, double RunTimes::*field) {
     return {values[1], values[0], values[2]};
 }
 
-/// "2-3 pages per brief": the page counts of the briefs of the last run.
-std::string pages_per_brief(const fs::path& output) {
-    std::size_t fewest = SIZE_MAX;
-    std::size_t most = 0;
+/// What a mode's three runs measured (it crosses a pipe from the child: plain values only).
+struct ModeFigures {
+    double total = 0; ///< median
+    double best = 0;
+    double worst = 0;
+    double setup = 0;     ///< before the first brief (median of the runs)
+    double building = 0;  ///< from the first brief to the last (median)
+    double per_brief = 0; ///< a brief's own time in a worker (median of the runs' sums / briefs)
+    std::size_t fewest_pages = 0;
+    std::size_t most_pages = 0;
+};
+
+using Measured = sfp::bench::ChildResult<ModeFigures>;
+
+/// The fewest and most pages of the briefs of the last run.
+void count_brief_pages(const fs::path& output, ModeFigures& figures) {
+    figures.fewest_pages = SIZE_MAX;
     for (const auto& entry : fs::directory_iterator(output)) {
         if (entry.path().extension() == ".pdf") {
             const std::size_t pages = sfp::bench::count_pages(entry.path());
-            fewest = std::min(fewest, pages);
-            most = std::max(most, pages);
+            figures.fewest_pages = std::min(figures.fewest_pages, pages);
+            figures.most_pages = std::max(figures.most_pages, pages);
         }
     }
-    return fewest == most ? fmt::format("{} pages", most)
-                          : fmt::format("{}-{} pages", fewest, most);
 }
 
-/// Three runs of one mode (in the calling process); prints its figures; false on failure.
-bool run_mode(const Workload& work, const Mode& mode) {
+/// Three runs of one mode (in the calling process); nullopt on failure.
+std::optional<ModeFigures> time_mode(const Workload& work, const Mode& mode) {
     const std::string spec = for_spec(mode.briefs);
     Runs runs;
     for (auto& run : runs) {
         const auto times = run_once(work, mode, spec);
         if (!times) {
-            return false;
+            return std::nullopt;
         }
         run = *times;
     }
-    const auto [total, best, worst] = spread_of(runs, &RunTimes::total);
-    const double setup = spread_of(runs, &RunTimes::first_start)[0];
-    const double building = spread_of(runs, &RunTimes::last_end)[0] - setup;
-    const double per_brief = spread_of(runs, &RunTimes::unit_seconds)[0] / mode.briefs;
-    fmt::print("{:<8} {:>4} briefs: median {:.2f} s (best {:.2f}, worst {:.2f}), {:.1f} briefs/s; "
-               "before the first brief {:.2f} s, building {:.2f} s ({:.1f} briefs/s, {:.0f} ms "
-               "per brief in a worker), {}",
-               mode.label, mode.briefs, total, best, worst,
-               static_cast<double>(mode.briefs) / total, setup, building,
-               static_cast<double>(mode.briefs) / building, per_brief * 1000.0,
-               pages_per_brief(mode.output(work)));
-    std::fflush(stdout); // the child leaves by _exit, which does not flush
-    return true;
+    ModeFigures figures;
+    const auto total = spread_of(runs, &RunTimes::total);
+    figures.total = total[0];
+    figures.best = total[1];
+    figures.worst = total[2];
+    figures.setup = spread_of(runs, &RunTimes::first_start)[0];
+    figures.building = spread_of(runs, &RunTimes::last_end)[0] - figures.setup;
+    figures.per_brief = spread_of(runs, &RunTimes::unit_seconds)[0] / mode.briefs;
+    count_brief_pages(mode.output(work), figures);
+    return figures;
 }
 
-/// Runs `mode` in a child process; prints its peak RSS after its figures. False on failure.
-bool run_in_child(const Workload& work, const Mode& mode) {
-    std::fflush(stdout);
-    const pid_t child = ::fork();
-    if (child < 0) {
-        std::perror("fork");
-        return false;
+/// Runs `mode` in a child process so that its peak RSS is its own; nullopt on failure.
+std::optional<Measured> measure(const Workload& work, const Mode& mode) {
+    auto measured = sfp::bench::run_in_child<ModeFigures>([&] { return time_mode(work, mode); });
+    if (!measured) {
+        fmt::print("{}: failed\n", mode.label);
     }
-    if (child == 0) {
-        ::_exit(run_mode(work, mode) ? 0 : 1);
-    }
-    int status = 0;
-    rusage usage{};
-    if (::wait4(child, &status, 0, &usage) != child || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
-        fmt::print("\n{}: failed\n", mode.label);
-        return false;
-    }
+    return measured;
+}
+
+void print_mode(const Mode& mode, const Measured& measured) {
+    const ModeFigures& f = measured.value;
+    const std::string pages = f.fewest_pages == f.most_pages
+                                  ? fmt::format("{} pages", f.most_pages)
+                                  : fmt::format("{}-{} pages", f.fewest_pages, f.most_pages);
     // Processor time says what wall time cannot on a shared machine: whether jobs 2 does the
     // same work as jobs 1 (the three runs, per run).
-    const auto seconds = [](const timeval& t) {
-        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-    };
-    fmt::print(", CPU {:.2f} s per run, peak RSS {:.1f} MiB\n",
-               (seconds(usage.ru_utime) + seconds(usage.ru_stime)) / 3.0,
-               static_cast<double>(usage.ru_maxrss) / 1024.0);
-    return true;
+    fmt::print("{:<8} {:>4} briefs: median {:.2f} s (best {:.2f}, worst {:.2f}), {:.1f} briefs/s; "
+               "before the first brief {:.2f} s, building {:.2f} s ({:.1f} briefs/s, {:.0f} ms "
+               "per brief in a worker), {}, CPU {:.2f} s per run, peak RSS {:.1f} MiB\n",
+               mode.label, mode.briefs, f.total, f.best, f.worst,
+               static_cast<double>(mode.briefs) / f.total, f.setup, f.building,
+               static_cast<double>(mode.briefs) / f.building, f.per_brief * 1000.0, pages,
+               measured.cpu_seconds / 3.0, measured.peak_rss_mib);
+}
+
+void print_mode_figures(const std::string& bench, const Mode& mode, const Measured& measured) {
+    using sfp::bench::print_figure;
+    const ModeFigures& f = measured.value;
+    const std::string& m = mode.metric;
+    const auto briefs = static_cast<double>(mode.briefs);
+    print_figure(bench, m + "_seconds", f.total, "s");
+    print_figure(bench, m + "_best_seconds", f.best, "s");
+    print_figure(bench, m + "_briefs_per_s", briefs / f.total, "briefs/s");
+    print_figure(bench, m + "_setup_seconds", f.setup, "s");
+    print_figure(bench, m + "_building_briefs_per_s", briefs / f.building, "briefs/s");
+    print_figure(bench, m + "_worker_ms_per_brief", f.per_brief * 1000.0, "ms");
+    print_figure(bench, m + "_cpu_seconds", measured.cpu_seconds / 3.0, "s");
+    print_figure(bench, m + "_max_pages", static_cast<double>(f.most_pages), "pages");
+    print_figure(bench, m + "_peak_rss", measured.peak_rss_mib, "MiB");
 }
 
 /// Whether two output folders hold the same briefs with the same bytes (the manifests differ:
@@ -297,16 +317,30 @@ int main(int argc, char** argv) {
                institutions, years, work.rows, static_cast<double>(work.csv_bytes) / 1048576.0,
                seconds_since(start));
 
-    const std::vector<Mode> modes{
-        {"1 brief", 1, 1}, {"jobs 1", args->briefs, 1}, {"jobs 2", args->briefs, 2}};
-    bool ok = true;
+    const std::vector<Mode> modes{{"1 brief", "one_brief", 1, 1},
+                                  {"jobs 1", "jobs1", args->briefs, 1},
+                                  {"jobs 2", "jobs2", args->briefs, 2}};
+    std::vector<Measured> measured;
     for (const auto& mode : modes) {
-        ok = run_in_child(work, mode) && ok;
+        if (auto figures = measure(work, mode)) {
+            print_mode(mode, *figures);
+            measured.push_back(*figures);
+        }
     }
+    bool ok = measured.size() == modes.size();
     if (ok) {
         ok = same_briefs(modes[1].output(work), modes[2].output(work),
                          2 * static_cast<std::size_t>(args->briefs));
         fmt::print("jobs 1 and jobs 2 wrote {} bytes\n", ok ? "the same" : "different");
+    }
+    if (ok) {
+        const std::string bench = fmt::format("batch_{}", args->briefs);
+        sfp::bench::print_figure(bench, "briefs", args->briefs, "briefs");
+        for (std::size_t i = 0; i < modes.size(); ++i) {
+            print_mode_figures(bench, modes[i], measured[i]);
+        }
+        sfp::bench::print_figure(bench, "jobs2_speedup",
+                                 measured[1].value.total / measured[2].value.total, "x");
     }
     if (args->keep) {
         fmt::print("kept {}\n", work.dir.string());

@@ -1,11 +1,14 @@
 // csv_bench: throughput of the streaming CSV reader on a generated institution-year panel.
 //
-// Usage: csv_bench [FILE]
-//   Writes a deterministic CSV of at least 100 MiB (15 columns, quoted names with commas, quoted
-//   notes with embedded CRLF line breaks, NA values, CRLF record ends) to FILE, or to a temporary
-//   file that is removed afterwards, then times reading it. Measure an optimised build (the
-//   `bench` preset); see docs/performance.md.
+// Usage: csv_bench [--smoke] [--mib N] [FILE]
+//   Writes a deterministic CSV of at least N MiB (default 100; --smoke: 2) (15 columns, quoted
+//   names with commas, quoted notes with embedded CRLF line breaks, NA values, CRLF record ends)
+//   to FILE, or to a temporary file that is removed afterwards, then times reading it (best of 3).
+//   Prints human-readable lines, then one "BENCH csv <metric> <value> <unit>" line per figure
+//   (docs/benchmarks.md). Measure an optimised build (the `bench` preset); see
+//   docs/performance.md.
 
+#include "figures.hpp"
 #include "sfp/csv.hpp"
 
 #include <algorithm>
@@ -13,9 +16,11 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -26,7 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::uint64_t target_bytes = 100ULL * 1024 * 1024;
 constexpr int repetitions = 3;
 
 /// Random choices from a fixed seed: std::mt19937_64 is specified exactly by the standard, and
@@ -111,8 +115,15 @@ void put_record(std::string& out, std::uint64_t id, Dice& dice) {
     out += "\r\n";
 }
 
-/// Writes the panel to `path`; returns its size in bytes.
-std::uint64_t generate(const fs::path& path) {
+constexpr std::size_t columns = 15;
+
+struct Generated {
+    std::uint64_t bytes = 0;
+    std::uint64_t records = 0; ///< without the header
+};
+
+/// Writes a panel of at least `target_bytes` to `path`.
+Generated generate(const fs::path& path, std::uint64_t target_bytes) {
     std::FILE* file = std::fopen(path.c_str(), "wb");
     if (file == nullptr) {
         throw std::runtime_error("cannot create " + path.string());
@@ -122,8 +133,9 @@ std::uint64_t generate(const fs::path& path) {
                         "currency,notes\r\n";
     Dice dice;
     std::uint64_t written = 0;
-    for (std::uint64_t id = 1; written < target_bytes; ++id) {
-        put_record(chunk, id, dice);
+    std::uint64_t id = 0;
+    while (written < target_bytes) {
+        put_record(chunk, ++id, dice);
         if (chunk.size() >= (1U << 20)) {
             written += std::fwrite(chunk.data(), 1, chunk.size(), file);
             chunk.clear();
@@ -133,7 +145,7 @@ std::uint64_t generate(const fs::path& path) {
     if (std::fclose(file) != 0) {
         throw std::runtime_error("cannot write " + path.string());
     }
-    return written;
+    return {written, id};
 }
 
 /// "1234567" -> "1,234,567".
@@ -151,6 +163,7 @@ struct Pass {
     std::uint64_t records = 0;
     std::uint64_t field_bytes = 0;
     std::size_t diagnostics = 0;
+    std::uint64_t wrong_width = 0; ///< records without the 15 fields written
 };
 
 /// Best (shortest) of `repetitions` runs of `run`.
@@ -180,6 +193,9 @@ Pass read_csv(const fs::path& path, sfp::CsvOptions options) {
     sfp::CsvRecord record;
     while (reader->next(record, diagnostics)) {
         ++pass.records;
+        if (record.fields.size() != columns) {
+            ++pass.wrong_width;
+        }
         for (const auto& field : record.fields) {
             pass.field_bytes += field.size();
         }
@@ -215,14 +231,71 @@ double cpu_mb_per_s(std::uint64_t bytes, const Pass& pass) {
     return static_cast<double>(bytes) / 1e6 / pass.cpu_seconds;
 }
 
+struct Arguments {
+    std::uint64_t mib = 100;
+    std::string file; ///< empty: a temporary file
+};
+
+/// Reads [--smoke] [--mib N] [FILE]; prints what was expected and returns nullopt on error.
+std::optional<Arguments> parse_arguments(int argc, char** argv) {
+    Arguments args;
+    std::optional<std::uint64_t> mib;
+    bool smoke = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--smoke") {
+            smoke = true;
+        } else if (arg == "--mib") {
+            const std::string value = i + 1 < argc ? argv[++i] : "";
+            char* end = nullptr;
+            const auto number = std::strtoull(value.c_str(), &end, 10);
+            if (value.empty() || *end != '\0' || number == 0 || number > 100000) {
+                fmt::print(stderr,
+                           "csv_bench: --mib: expected a size in MiB from 1 to 100000, "
+                           "found '{}'\n",
+                           value);
+                return std::nullopt;
+            }
+            mib = number;
+        } else if (arg.rfind("--", 0) == 0 || !args.file.empty()) {
+            fmt::print(stderr,
+                       "csv_bench: unexpected argument '{}'\n"
+                       "usage: csv_bench [--smoke] [--mib N] [FILE]\n",
+                       arg);
+            return std::nullopt;
+        } else {
+            args.file = arg;
+        }
+    }
+    args.mib = mib.value_or(smoke ? 2 : 100);
+    return args;
+}
+
+void print_figures(std::uint64_t bytes, const Pass& utf8, const Pass& cp850, const Pass& raw) {
+    using sfp::bench::print_figure;
+    print_figure("csv", "file_size", static_cast<double>(bytes) / 1e6, "MB");
+    print_figure("csv", "records", static_cast<double>(utf8.records), "records");
+    print_figure("csv", "read_mb_per_s", mb_per_s(bytes, utf8), "MB/s");
+    print_figure("csv", "read_cpu_mb_per_s", cpu_mb_per_s(bytes, utf8), "MB/s");
+    print_figure("csv", "cp850_mb_per_s", mb_per_s(bytes, cp850), "MB/s");
+    print_figure("csv", "cp850_cpu_mb_per_s", cpu_mb_per_s(bytes, cp850), "MB/s");
+    print_figure("csv", "fread_mb_per_s", mb_per_s(bytes, raw), "MB/s");
+    print_figure("csv", "peak_rss", sfp::bench::own_peak_rss_mib(), "MiB");
+}
+
 } // namespace
 
 int main(int argc, char** argv) try {
-    const bool temporary = argc < 2;
+    const auto args = parse_arguments(argc, argv);
+    if (!args) {
+        return 2;
+    }
+    const bool temporary = args->file.empty();
     const fs::path path =
         temporary ? fs::temp_directory_path() / fmt::format("sfpgen-csv-bench-{}.csv", ::getpid())
-                  : fs::path(argv[1]);
-    const auto bytes = generate(path);
+                  : fs::path(args->file);
+    const auto generated = generate(path, args->mib * 1024 * 1024);
+    const auto bytes = generated.bytes;
 
     const auto raw = best_of([&] { return read_raw(path); });
     // (a) the reader as the loader uses it by default: split, unquote, validate UTF-8.
@@ -243,6 +316,19 @@ int main(int argc, char** argv) try {
                "diagnostics\n",
                repetitions, grouped(utf8.field_bytes), grouped(cp850.field_bytes), utf8.diagnostics,
                cp850.diagnostics);
+    // The figures count only if the reader read what was written (the header is a record too).
+    for (const Pass* pass : {&utf8, &cp850}) {
+        if (pass->records != generated.records + 1 || pass->wrong_width != 0 ||
+            pass->diagnostics != 0) {
+            fmt::print(stderr,
+                       "csv_bench: error: wrote {} records of {} fields, read {} ({} of another "
+                       "width, {} diagnostics)\n",
+                       generated.records + 1, columns, pass->records, pass->wrong_width,
+                       pass->diagnostics);
+            return 1;
+        }
+    }
+    print_figures(bytes, utf8, cp850, raw);
     return 0;
 } catch (const std::exception& error) {
     fmt::print(stderr, "csv_bench: error: {}\n", error.what());

@@ -1,13 +1,16 @@
 // indicator_bench: the full indicator catalogue over a generated panel of institution-years.
 //
-// Usage: indicator_bench [INSTITUTIONS [YEARS]]   (default 2,000 x 15)
+// Usage: indicator_bench [--smoke] [INSTITUTIONS [YEARS]]   (default 2,000 x 15; --smoke 20 x 3)
 //   Builds a deterministic in-memory Dataset with every field the catalogue uses (regions,
 //   countries, legal forms, ages, a quarter of the institutions in local currency, 2% missing
 //   values, gaps), loads data/indicators/catalogue.toml and the reference tables, then times
 //   compute_indicators for: region x year; region, legal_form and the four peer groups x year.
-//   Prints rows, results and the median of 5 runs of each. Measure the `bench` preset
-//   (Release); see docs/performance.md.
+//   Prints rows, results and the median of 5 runs of each, then one
+//   "BENCH indicator <metric> <value> <unit>" line per figure (docs/benchmarks.md). Measure the
+//   `bench` preset (Release); see docs/performance.md.
 
+#include "figures.hpp"
+#include "panel.hpp"
 #include "sfp/catalogue.hpp"
 #include "sfp/dataset.hpp"
 #include "sfp/fields.hpp"
@@ -19,12 +22,12 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
-
-#include "panel.hpp"
 
 #ifndef SFPGEN_SOURCE_DIR
 #error "SFPGEN_SOURCE_DIR must point at the repository"
@@ -130,11 +133,50 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+struct PanelSize {
+    int institutions = 2000;
+    int years = 15;
+};
+
+/// A whole number in [low, high], or nullopt.
+std::optional<int> parse_int(const std::string& text, int low, int high) {
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value < low || value > high) {
+        return std::nullopt;
+    }
+    return static_cast<int>(value);
+}
+
+/// Reads [--smoke] [INSTITUTIONS [YEARS]]; prints what was expected and returns nullopt on error.
+std::optional<PanelSize> parse_arguments(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    PanelSize size;
+    if (!args.empty() && args.front() == "--smoke") {
+        size = {20, 3};
+        args.erase(args.begin());
+    }
+    const auto institutions = args.empty() ? size.institutions : parse_int(args[0], 1, 1000000);
+    const auto years = args.size() < 2 ? size.years : parse_int(args[1], 1, 30);
+    if (!institutions || !years || args.size() > 2) {
+        fmt::print(stderr,
+                   "indicator_bench: expected [--smoke] [INSTITUTIONS (1-1000000) [YEARS "
+                   "(1-30)]], found '{}'\n",
+                   fmt::join(args, " "));
+        return std::nullopt;
+    }
+    return PanelSize{*institutions, *years};
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
-    const int institutions = argc > 1 ? std::atoi(argv[1]) : 2000;
-    const int years = argc > 2 ? std::atoi(argv[2]) : 15;
+    const auto size = parse_arguments(argc, argv);
+    if (!size) {
+        return 2;
+    }
+    const int institutions = size->institutions;
+    const int years = size->years;
     const std::string root = SFPGEN_SOURCE_DIR;
     sfp::Diagnostics diagnostics;
     const auto catalogue =
@@ -159,13 +201,26 @@ int main(int argc, char** argv) {
                institutions, years, data.size(), data.numbers.size(), seconds_since(start));
     fmt::print("catalogue: {} indicators\n", catalogue->indicators.size());
 
-    const std::vector<std::pair<std::string, std::vector<std::string>>> runs{
-        {"region x year", {"region"}},
+    struct Run {
+        std::string label;
+        std::string metric; ///< the prefix of its BENCH metrics
+        std::vector<std::string> groupings;
+    };
+    const std::vector<Run> runs{
+        {"region x year", "region", {"region"}},
         {"region, legal form, 4 peer groups x year",
+         "all_groupings",
          {"region", "legal_form", "peer:age", "peer:scale", "peer:intermediation",
           "peer:target_market"}},
     };
-    for (const auto& [label, groupings] : runs) {
+    struct Measured {
+        std::string metric;
+        double median = 0;
+        double best = 0;
+        std::size_t results = 0;
+    };
+    std::vector<Measured> measured; // for the BENCH lines after the human-readable ones
+    for (const auto& [label, metric, groupings] : runs) {
         sfp::EngineOptions options;
         options.groupings = groupings;
         std::vector<double> times;
@@ -180,6 +235,17 @@ int main(int argc, char** argv) {
         fmt::print("{}: {} results, median {:.3f} s (best {:.3f} s) over 5 runs; {:.0f} "
                    "results/s\n",
                    label, results, times[2], times[0], static_cast<double>(results) / times[2]);
+        measured.push_back({metric, times[2], times[0], results});
     }
+    using sfp::bench::print_figure;
+    print_figure("indicator", "records", static_cast<double>(data.size()), "records");
+    for (const auto& [metric, median, best, results] : measured) {
+        const auto count = static_cast<double>(results);
+        print_figure("indicator", metric + "_seconds", median, "s");
+        print_figure("indicator", metric + "_best_seconds", best, "s");
+        print_figure("indicator", metric + "_results", count, "results");
+        print_figure("indicator", metric + "_results_per_s", count / median, "results/s");
+    }
+    print_figure("indicator", "peak_rss", sfp::bench::own_peak_rss_mib(), "MiB");
     return 0;
 }

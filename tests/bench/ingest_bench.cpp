@@ -1,11 +1,14 @@
 // Ingest benchmark: times Store::ingest of a generated institution-year panel into a fresh
 // database, then a resubmission with revisions, the same file again, and load_current.
 //
-//   ingest_bench [--institutions N] [--years N] [--fields N] [--database PATH]
+//   ingest_bench [--smoke] [--institutions N] [--years N] [--fields N] [--database PATH]
 //
-// Defaults: 2,000 institutions x 15 years x 20 numeric fields, a database in the system
-// temporary folder (removed afterwards). The data is generated deterministically.
+// Defaults: 2,000 institutions x 15 years x 20 numeric fields (--smoke: 50 x 3), a database in
+// the system temporary folder (removed afterwards). The data is generated deterministically.
+// Prints human-readable lines, then one "BENCH ingest <metric> <value> <unit>" line per figure
+// (docs/benchmarks.md).
 
+#include "figures.hpp"
 #include "sfp/sha256.hpp"
 #include "sfp/store.hpp"
 
@@ -58,8 +61,9 @@ private:
 };
 
 struct Options {
-    long institutions = 2000;
-    long years = 15;
+    long institutions = 0; ///< 0: the default (2,000; --smoke: 50)
+    long years = 0;        ///< 0: the default (15; --smoke: 3)
+    bool smoke = false;
     std::size_t fields = bench_fields.size();
     std::string database;
 };
@@ -155,6 +159,10 @@ bool parse_options(int argc, char** argv, Options& options) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     for (std::size_t index = 0; index < args.size(); ++index) {
         const std::string& name = args[index];
+        if (name == "--smoke") {
+            options.smoke = true;
+            continue;
+        }
         if (index + 1 >= args.size()) {
             std::cerr << "ingest_bench: error: " << name << " needs a value\n";
             return false;
@@ -178,10 +186,16 @@ bool parse_options(int argc, char** argv, Options& options) {
             options.fields = static_cast<std::size_t>(number);
         } else {
             std::cerr << "ingest_bench: error: unknown option or value '" << name << "'\n"
-                      << "usage: ingest_bench [--institutions N] [--years N] [--fields 1..20] "
-                         "[--database PATH]\n";
+                      << "usage: ingest_bench [--smoke] [--institutions N] [--years N] "
+                         "[--fields 1..20] [--database PATH]\n";
             return false;
         }
+    }
+    if (options.institutions == 0) {
+        options.institutions = options.smoke ? 50 : 2000;
+    }
+    if (options.years == 0) {
+        options.years = options.smoke ? 3 : 15;
     }
     return true;
 }
@@ -248,35 +262,58 @@ int main(int argc, char** argv) {
     const Timer second_timer;
     const auto second = store->ingest(revised, info, diagnostics);
     const double second_seconds = second_timer.wall();
+    const double second_cpu = second_timer.cpu();
     if (second.outcome != sfp::IngestResult::Outcome::stored) {
         return print_failure(diagnostics);
     }
     std::cout << fmt::format("ingest_bench: resubmission: {} revised, {} unchanged, {:.2f} s, "
                              "{} rows/s (processor {:.2f} s)\n",
                              grouped(second.figures_revised), grouped(second.figures_unchanged),
-                             second_seconds, per_second(rows, second_seconds), second_timer.cpu());
+                             second_seconds, per_second(rows, second_seconds), second_cpu);
 
     const Timer third_timer;
     const auto third = store->ingest(revised, info, diagnostics);
-    std::cout << fmt::format(
-        "ingest_bench: same file again: {}, {:.3f} s\n",
-        third.outcome == sfp::IngestResult::Outcome::unchanged ? "unchanged" : "NOT unchanged",
-        third_timer.wall());
+    const double third_seconds = third_timer.wall();
+    const bool unchanged = third.outcome == sfp::IngestResult::Outcome::unchanged;
+    std::cout << fmt::format("ingest_bench: same file again: {}, {:.3f} s\n",
+                             unchanged ? "unchanged" : "NOT unchanged", third_seconds);
 
     const Timer load_timer;
     const auto current = store->load_current(diagnostics);
     if (!current) {
         return print_failure(diagnostics);
     }
+    const double load_seconds = load_timer.wall();
+    const double load_cpu = load_timer.cpu();
+    const auto records = static_cast<long>(current->size());
     std::cout << fmt::format("ingest_bench: load_current: {} records, {:.2f} s (processor {:.2f} "
                              "s)\n",
-                             grouped(static_cast<long>(current->size())), load_timer.wall(),
-                             load_timer.cpu());
+                             grouped(records), load_seconds, load_cpu);
+    const auto database_bytes = fs::file_size(options.database);
     std::cout << fmt::format("ingest_bench: database {} ({} bytes)\n", options.database,
-                             grouped(static_cast<long>(fs::file_size(options.database))));
+                             grouped(static_cast<long>(database_bytes)));
+    std::cout.flush(); // the figures below go through stdio
+    using sfp::bench::print_figure;
+    const auto per_s = [](long count, double seconds) {
+        return static_cast<double>(count) / seconds;
+    };
+    print_figure("ingest", "rows", static_cast<double>(rows), "rows");
+    print_figure("ingest", "figures", static_cast<double>(figures), "figures");
+    print_figure("ingest", "first_seconds", first_seconds, "s");
+    print_figure("ingest", "first_cpu_seconds", first_cpu, "s");
+    print_figure("ingest", "rows_per_s", per_s(rows, first_seconds), "rows/s");
+    print_figure("ingest", "figures_per_s", per_s(figures, first_seconds), "figures/s");
+    print_figure("ingest", "resubmission_seconds", second_seconds, "s");
+    print_figure("ingest", "resubmission_cpu_seconds", second_cpu, "s");
+    print_figure("ingest", "resubmission_rows_per_s", per_s(rows, second_seconds), "rows/s");
+    print_figure("ingest", "same_file_seconds", third_seconds, "s");
+    print_figure("ingest", "load_current_seconds", load_seconds, "s");
+    print_figure("ingest", "load_current_records_per_s", per_s(records, load_seconds), "records/s");
+    print_figure("ingest", "database_size", static_cast<double>(database_bytes) / 1048576.0, "MiB");
+    print_figure("ingest", "peak_rss", sfp::bench::own_peak_rss_mib(), "MiB");
     store.reset();
     if (temporary) {
         fs::remove(options.database, ignored);
     }
-    return third.outcome == sfp::IngestResult::Outcome::unchanged ? 0 : 1;
+    return unchanged ? 0 : 1;
 }

@@ -1,28 +1,34 @@
 // report_bench: the whole Governing Body report (sfp::build_report) on a generated panel.
 //
-// Usage: report_bench [--smoke] [--keep] [INSTITUTIONS [YEARS]]
-//   (default 2,000 x 15; --smoke: 20 x 3; --keep leaves the temporary folder)
+// Usage: report_bench [--smoke] [--keep] [--runs R] [--growth] [INSTITUTIONS [YEARS]]
+//   Default: 2,000 x 15, R = 3; --smoke: 20 x 3 and R = 1; --keep leaves the temporary folder.
 //   Writes a CSV with the columns of data/sample/institution_years.csv into a temporary folder,
 //   with a copy of templates/gb-progress/report.toml that reads it (panel.hpp). Then times
-//   build_report for PDF only, XLSX only and PDF+XLSX: the median of 3 runs, the pages, pages
+//   build_report for PDF only, XLSX only and PDF+XLSX: the median of R runs, the pages, pages
 //   per second and the peak resident memory of each mode (each mode runs in a child process so
-//   that its peak is its own). Measure the `bench` preset
+//   that its peak is its own).
+//   --growth: how the cost grows with the data: PDF and PDF+XLSX on INSTITUTIONS (default 500;
+//   --smoke: 10), 4x and 16x as many institutions, YEARS years each; seconds, peak RSS and their
+//   ratio to the 1x panel.
+//   Prints human-readable lines, then one "BENCH report <metric> <value> <unit>" line per figure
+//   ("BENCH report_growth ..." with --growth; docs/benchmarks.md). Measure the `bench` preset
 //   (Release); see docs/performance.md.
 
+#include "figures.hpp"
 #include "panel.hpp"
 #include "sfp/build.hpp"
 #include "sfp/diagnostics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <optional>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <vector>
 
 #ifndef SFPGEN_SOURCE_DIR
@@ -33,114 +39,336 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using sfp::bench::ChildResult;
 using sfp::bench::count_pages;
+using sfp::bench::print_figure;
 using sfp::bench::seconds_since;
 using sfp::bench::Workload;
 
-/// Runs one mode three times (in the calling process) and prints its figures; false on failure.
-bool run_mode(const Workload& work, const std::string& label,
-              const std::vector<sfp::OutputFormat>& formats) {
-    const fs::path out = work.dir / ("out-" + label);
-    std::vector<double> times;
-    for (int run = 0; run < 3; ++run) {
-        fs::remove_all(out);
-        sfp::BuildOptions options;
-        options.config_path = work.config.string();
-        options.output_dir = out.string();
-        options.formats = formats;
-        options.source_date_epoch = 1767225600;
-        sfp::Diagnostics diagnostics;
-        const auto start = std::chrono::steady_clock::now();
-        const auto result = sfp::build_report(options, diagnostics);
-        times.push_back(seconds_since(start));
-        if (result.code != sfp::ExitCode::ok) {
-            for (const auto& d : diagnostics.items()) {
-                std::fprintf(stderr, "%s\n", sfp::to_string(d).c_str());
-            }
-            return false;
+/// One way of building the report: which files it writes.
+struct Mode {
+    std::string label;  ///< "pdf+xlsx"
+    std::string metric; ///< the prefix of its BENCH metrics: "pdf_xlsx"
+    std::vector<sfp::OutputFormat> formats;
+    [[nodiscard]] bool writes(sfp::OutputFormat format) const {
+        return std::find(formats.begin(), formats.end(), format) != formats.end();
+    }
+};
+
+/// What a mode's runs measured (it crosses a pipe from the child: plain values only).
+struct ModeFigures {
+    double median = 0;
+    double best = 0;
+    double worst = 0;
+    std::size_t pages = 0;
+    std::uintmax_t pdf_bytes = 0;
+    std::uintmax_t xlsx_bytes = 0;
+};
+
+using Measured = ChildResult<ModeFigures>;
+
+bool build_once(const Workload& work, const Mode& mode, const fs::path& out) {
+    fs::remove_all(out);
+    sfp::BuildOptions options;
+    options.config_path = work.config.string();
+    options.output_dir = out.string();
+    options.formats = mode.formats;
+    options.source_date_epoch = 1767225600;
+    sfp::Diagnostics diagnostics;
+    const auto result = sfp::build_report(options, diagnostics);
+    if (result.code != sfp::ExitCode::ok) {
+        for (const auto& d : diagnostics.items()) {
+            std::fprintf(stderr, "%s\n", sfp::to_string(d).c_str());
         }
+        return false;
     }
-    std::sort(times.begin(), times.end());
-    const double median = times[1];
-    const fs::path pdf = out / "gb-progress-sample.pdf";
-    const fs::path xlsx = out / "gb-progress-sample.xlsx";
-    std::string sizes;
-    if (fs::exists(pdf)) {
-        const std::size_t pages = count_pages(pdf);
-        sizes += fmt::format(", {} pages ({:.1f} pages/s), PDF {:.1f} KiB", pages,
-                             static_cast<double>(pages) / median,
-                             static_cast<double>(fs::file_size(pdf)) / 1024.0);
-    }
-    if (fs::exists(xlsx)) {
-        sizes +=
-            fmt::format(", XLSX {:.1f} KiB", static_cast<double>(fs::file_size(xlsx)) / 1024.0);
-    }
-    fmt::print("{:<9} median {:.3f} s (best {:.3f}, worst {:.3f}) over 3 runs{}", label, median,
-               times[0], times[2], sizes);
-    std::fflush(stdout);
     return true;
 }
 
-} // namespace
+/// Builds the report `runs` times (in the calling process); nullopt, after saying why, when a
+/// run fails or does not write the files of its mode.
+std::optional<ModeFigures> time_mode(const Workload& work, const Mode& mode, int runs) {
+    const fs::path out = work.dir / ("out-" + mode.metric);
+    std::vector<double> times;
+    for (int run = 0; run < runs; ++run) {
+        const auto start = std::chrono::steady_clock::now();
+        if (!build_once(work, mode, out)) {
+            return std::nullopt;
+        }
+        times.push_back(seconds_since(start));
+    }
+    std::sort(times.begin(), times.end());
+    ModeFigures figures;
+    figures.median = times[times.size() / 2];
+    figures.best = times.front();
+    figures.worst = times.back();
+    const fs::path pdf = out / "gb-progress-sample.pdf";
+    const fs::path xlsx = out / "gb-progress-sample.xlsx";
+    if (mode.writes(sfp::OutputFormat::pdf) != fs::exists(pdf) ||
+        mode.writes(sfp::OutputFormat::xlsx) != fs::exists(xlsx)) {
+        std::fprintf(stderr, "report_bench: %s: not the files of the mode in %s\n",
+                     mode.label.c_str(), out.c_str());
+        return std::nullopt;
+    }
+    if (fs::exists(pdf)) {
+        figures.pages = count_pages(pdf);
+        figures.pdf_bytes = fs::file_size(pdf);
+    }
+    if (fs::exists(xlsx)) {
+        figures.xlsx_bytes = fs::file_size(xlsx);
+    }
+    return figures;
+}
 
-int main(int argc, char** argv) {
-    std::vector<std::string> args(argv + 1, argv + argc);
-    bool smoke = false;
-    bool keep = false; // --keep: leave the generated CSV, config and outputs for inspection
-    while (!args.empty() && (args.front() == "--smoke" || args.front() == "--keep")) {
-        (args.front() == "--smoke" ? smoke : keep) = true;
-        args.erase(args.begin());
+/// Runs a mode in a child process, so that the peak RSS is the mode's own.
+std::optional<Measured> measure(const Workload& work, const Mode& mode, int runs) {
+    auto measured =
+        sfp::bench::run_in_child<ModeFigures>([&] { return time_mode(work, mode, runs); });
+    if (!measured) {
+        fmt::print("{}: failed\n", mode.label);
     }
-    const int institutions = !args.empty() ? std::atoi(args[0].c_str()) : smoke ? 20 : 2000;
-    const int years = args.size() > 1 ? std::atoi(args[1].c_str()) : smoke ? 3 : 15;
-    if (institutions <= 0 || years <= 0 || years > 30) {
-        std::fprintf(stderr,
-                     "usage: report_bench [--smoke] [--keep] [INSTITUTIONS [YEARS (1-30)]]\n");
-        return 2;
+    return measured;
+}
+
+double kib(std::uintmax_t bytes) {
+    return static_cast<double>(bytes) / 1024.0;
+}
+
+void print_mode(const Mode& mode, const Measured& measured, int runs) {
+    const ModeFigures& f = measured.value;
+    std::string sizes;
+    if (f.pdf_bytes > 0) {
+        sizes += fmt::format(", {} pages ({:.1f} pages/s), PDF {:.1f} KiB", f.pages,
+                             static_cast<double>(f.pages) / f.median, kib(f.pdf_bytes));
     }
-    const std::string root = SFPGEN_SOURCE_DIR;
-    auto start = std::chrono::steady_clock::now();
-    const Workload work = sfp::bench::prepare_panel(
-        {root, "gb-progress", "sfpgen-report-bench", institutions, years});
+    if (f.xlsx_bytes > 0) {
+        sizes += fmt::format(", XLSX {:.1f} KiB", kib(f.xlsx_bytes));
+    }
+    fmt::print("{:<9} median {:.3f} s (best {:.3f}, worst {:.3f}) over {} run(s){}, peak RSS "
+               "{:.1f} MiB\n",
+               mode.label, f.median, f.best, f.worst, runs, sizes, measured.peak_rss_mib);
+}
+
+void print_mode_figures(const Mode& mode, const Measured& measured, int runs) {
+    const ModeFigures& f = measured.value;
+    const std::string& m = mode.metric;
+    print_figure("report", m + "_seconds", f.median, "s");
+    print_figure("report", m + "_best_seconds", f.best, "s");
+    print_figure("report", m + "_cpu_seconds", measured.cpu_seconds / runs, "s");
+    if (f.pdf_bytes > 0) {
+        print_figure("report", m + "_pages", static_cast<double>(f.pages), "pages");
+        print_figure("report", m + "_pages_per_s", static_cast<double>(f.pages) / f.median,
+                     "pages/s");
+        print_figure("report", m + "_pdf_size", kib(f.pdf_bytes), "KiB");
+    }
+    if (f.xlsx_bytes > 0) {
+        print_figure("report", m + "_xlsx_size", kib(f.xlsx_bytes), "KiB");
+    }
+    print_figure("report", m + "_peak_rss", measured.peak_rss_mib, "MiB");
+}
+
+/// Writes the panel into a temporary folder named `folder` and the process id.
+Workload make_panel(const std::string& folder, int institutions, int years) {
+    const auto start = std::chrono::steady_clock::now();
+    Workload work =
+        sfp::bench::prepare_panel({SFPGEN_SOURCE_DIR, "gb-progress", folder, institutions, years});
     if (work.config.empty()) {
         std::fprintf(stderr, "report_bench: no USD row in the sample CSV to copy\n");
-        return 1;
+        return work;
     }
     fmt::print("panel: {} institutions x {} years = {} rows, CSV {:.1f} MiB, written in {:.2f} s\n",
                institutions, years, work.rows, static_cast<double>(work.csv_bytes) / 1048576.0,
                seconds_since(start));
+    return work;
+}
 
-    const std::vector<std::pair<std::string, std::vector<sfp::OutputFormat>>> modes{
-        {"pdf", {sfp::OutputFormat::pdf}},
-        {"xlsx", {sfp::OutputFormat::xlsx}},
-        {"pdf+xlsx", {sfp::OutputFormat::pdf, sfp::OutputFormat::xlsx}},
-    };
-    bool ok = true;
-    for (const auto& [label, formats] : modes) {
-        // A child per mode: its peak RSS (wait4's rusage) is that mode's alone.
-        std::fflush(stdout);
-        const pid_t child = ::fork();
-        if (child < 0) {
-            std::perror("fork");
-            return 1;
-        }
-        if (child == 0) {
-            ::_exit(run_mode(work, label, formats) ? 0 : 1);
-        }
-        int status = 0;
-        rusage usage{};
-        if (::wait4(child, &status, 0, &usage) != child || !WIFEXITED(status) ||
-            WEXITSTATUS(status) != 0) {
-            fmt::print("\n{}: failed\n", label);
-            ok = false;
-            continue;
-        }
-        fmt::print(", peak RSS {:.1f} MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
-    }
+void finish(const Workload& work, bool keep) {
     if (keep) {
         fmt::print("kept {}\n", work.dir.string());
     } else {
         fs::remove_all(work.dir);
     }
+}
+
+struct Arguments {
+    bool smoke = false;
+    bool keep = false;
+    bool growth = false;
+    int runs = 0; ///< 0: the default (3; --smoke: 1)
+    int institutions = 0;
+    int years = 0;
+};
+
+/// A whole number in [low, high], or nullopt.
+std::optional<int> parse_int(const std::string& text, int low, int high) {
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value < low || value > high) {
+        return std::nullopt;
+    }
+    return static_cast<int>(value);
+}
+
+constexpr const char* usage = "usage: report_bench [--smoke] [--keep] [--runs R (1-99)] "
+                              "[--growth] [INSTITUTIONS [YEARS (1-30)]]\n";
+
+/// Reads the arguments; prints what was expected and what was seen and returns nullopt on error.
+std::optional<Arguments> parse_arguments(int argc, char** argv) {
+    Arguments args;
+    std::vector<std::string> positional;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--smoke" || arg == "--keep" || arg == "--growth") {
+            (arg == "--smoke" ? args.smoke : arg == "--keep" ? args.keep : args.growth) = true;
+        } else if (arg == "--runs") {
+            const std::string value = i + 1 < argc ? argv[++i] : "";
+            const auto runs = parse_int(value, 1, 99);
+            if (!runs) {
+                std::fprintf(stderr, "report_bench: --runs: expected 1 to 99, found '%s'\n%s",
+                             value.c_str(), usage);
+                return std::nullopt;
+            }
+            args.runs = *runs;
+        } else {
+            positional.push_back(arg);
+        }
+    }
+    const std::optional<int> institutions =
+        positional.empty()
+            ? std::optional<int>(args.growth ? (args.smoke ? 10 : 500) : (args.smoke ? 20 : 2000))
+            : parse_int(positional[0], 1, 1000000);
+    const std::optional<int> years = positional.size() < 2 ? std::optional<int>(args.smoke ? 3 : 15)
+                                                           : parse_int(positional[1], 1, 30);
+    if (!institutions || !years || positional.size() > 2) {
+        std::fprintf(stderr, "report_bench: unexpected arguments '%s'\n%s",
+                     fmt::format("{}", fmt::join(positional, " ")).c_str(), usage);
+        return std::nullopt;
+    }
+    args.institutions = *institutions;
+    args.years = *years;
+    if (args.runs == 0) {
+        args.runs = args.smoke ? 1 : 3;
+    }
+    return args;
+}
+
+const Mode pdf_mode{"pdf", "pdf", {sfp::OutputFormat::pdf}};
+const Mode xlsx_mode{"xlsx", "xlsx", {sfp::OutputFormat::xlsx}};
+const Mode both_mode{"pdf+xlsx", "pdf_xlsx", {sfp::OutputFormat::pdf, sfp::OutputFormat::xlsx}};
+
+/// PDF only, XLSX only and PDF+XLSX on one panel.
+int run_modes(const Arguments& args) {
+    const Workload work = make_panel("sfpgen-report-bench", args.institutions, args.years);
+    if (work.config.empty()) {
+        return 1;
+    }
+    std::vector<std::pair<const Mode*, Measured>> done;
+    bool ok = true;
+    for (const Mode* mode : {&pdf_mode, &xlsx_mode, &both_mode}) {
+        const auto measured = measure(work, *mode, args.runs);
+        if (!measured) {
+            ok = false;
+            continue;
+        }
+        print_mode(*mode, *measured, args.runs);
+        done.emplace_back(mode, *measured);
+    }
+    print_figure("report", "rows", static_cast<double>(work.rows), "rows");
+    for (const auto& [mode, measured] : done) {
+        print_mode_figures(*mode, measured, args.runs);
+    }
+    finish(work, args.keep);
     return ok ? 0 : 1;
+}
+
+/// One panel size of the growth run and what each growth mode measured on it.
+struct GrowthStep {
+    int institutions = 0;
+    std::size_t rows = 0;
+    std::array<Measured, 2> modes{}; ///< pdf, pdf+xlsx
+};
+
+void print_growth(const std::vector<GrowthStep>& steps, int years) {
+    const std::array<const Mode*, 2> modes{&pdf_mode, &both_mode};
+    fmt::print("\n{:>14} {:>9} {:<9} {:>9} {:>7} {:>11} {:>7}\n", "panel", "rows", "mode", "median",
+               "ratio", "peak RSS", "ratio");
+    for (const GrowthStep& step : steps) {
+        for (std::size_t m = 0; m < modes.size(); ++m) {
+            const Measured& base = steps.front().modes[m];
+            const Measured& here = step.modes[m];
+            fmt::print("{:>9} x {:>2} {:>9} {:<9} {:>7.3f} s {:>6.2f}x {:>7.1f} MiB {:>6.2f}x\n",
+                       step.institutions, years, step.rows, modes[m]->label, here.value.median,
+                       here.value.median / base.value.median, here.peak_rss_mib,
+                       here.peak_rss_mib / base.peak_rss_mib);
+        }
+    }
+    for (const GrowthStep& step : steps) {
+        const std::string size = fmt::format("{}x{}", step.institutions, years);
+        print_figure("report_growth", "rows_" + size, static_cast<double>(step.rows), "rows");
+        for (std::size_t m = 0; m < modes.size(); ++m) {
+            const Measured& base = steps.front().modes[m];
+            const Measured& here = step.modes[m];
+            const std::string& metric = modes[m]->metric;
+            print_figure("report_growth", metric + "_seconds_" + size, here.value.median, "s");
+            print_figure("report_growth", metric + "_seconds_ratio_" + size,
+                         here.value.median / base.value.median, "x");
+            print_figure("report_growth", metric + "_peak_rss_" + size, here.peak_rss_mib, "MiB");
+            print_figure("report_growth", metric + "_peak_rss_ratio_" + size,
+                         here.peak_rss_mib / base.peak_rss_mib, "x");
+        }
+    }
+}
+
+/// Measures both growth modes on one panel size; nullopt when the panel or a mode fails.
+std::optional<GrowthStep> measure_step(const Arguments& args, int institutions) {
+    GrowthStep step;
+    step.institutions = institutions;
+    // A folder per size, so that --keep keeps them all.
+    const Workload work =
+        make_panel(fmt::format("sfpgen-report-bench-{}x{}", institutions, args.years), institutions,
+                   args.years);
+    if (work.config.empty()) {
+        return std::nullopt;
+    }
+    step.rows = work.rows;
+    bool ok = true;
+    for (std::size_t m = 0; m < step.modes.size() && ok; ++m) {
+        const Mode& mode = m == 0 ? pdf_mode : both_mode;
+        const auto measured = measure(work, mode, args.runs);
+        if (measured) {
+            print_mode(mode, *measured, args.runs);
+            step.modes[m] = *measured;
+        }
+        ok = measured.has_value();
+    }
+    finish(work, args.keep);
+    return ok ? std::optional<GrowthStep>(step) : std::nullopt;
+}
+
+/// PDF and PDF+XLSX on 1x, 4x and 16x the institutions: how time and memory grow. A failing
+/// size ends the run (exit 1) after the figures of the sizes before it.
+int run_growth(const Arguments& args) {
+    std::vector<GrowthStep> steps;
+    for (const int factor : {1, 4, 16}) {
+        auto step = measure_step(args, args.institutions * factor);
+        if (!step) {
+            if (!steps.empty()) {
+                print_growth(steps, args.years);
+            }
+            return 1;
+        }
+        steps.push_back(*step);
+    }
+    print_growth(steps, args.years);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const auto args = parse_arguments(argc, argv);
+    if (!args) {
+        return 2;
+    }
+    return args->growth ? run_growth(*args) : run_modes(*args);
 }

@@ -15,9 +15,11 @@
 // as at full size, the table mode is written in memory and the data mode (500 x 23 Data cells)
 // goes through the writer's constant-memory path.
 // Each mode runs in its own child process (fork + wait4), so its peak RSS is its own. Every run
-// must give the same bytes (fixed timestamp), else the benchmark fails. Measure the `bench`
+// must give the same bytes (fixed timestamp), else the benchmark fails. After the table, one
+// "BENCH xlsx <metric> <value> <unit>" line per figure (docs/benchmarks.md). Measure the `bench`
 // preset (Release); see docs/performance.md, "Workbooks".
 
+#include "figures.hpp"
 #include "sfp/audit.hpp"
 #include "sfp/catalogue.hpp"
 #include "sfp/diagnostics.hpp"
@@ -756,6 +758,24 @@ void print_row(Mode mode, const Outcome& outcome) {
     std::fflush(stdout);
 }
 
+/// The BENCH lines of one mode (after the human-readable table).
+void print_mode_figures(Mode mode, const Outcome& outcome) {
+    using sfp::bench::print_figure;
+    const Figures& f = outcome.figures;
+    const std::string m = mode_name(mode);
+    print_figure("xlsx", m + "_cells", static_cast<double>(f.cells), "cells");
+    if (f.formulas > 0) {
+        print_figure("xlsx", m + "_formulas", static_cast<double>(f.formulas), "formulas");
+    }
+    print_figure("xlsx", m + "_seconds", f.wall_median, "s");
+    print_figure("xlsx", m + "_best_seconds", f.wall_best, "s");
+    print_figure("xlsx", m + "_cpu_seconds", f.cpu_median, "s");
+    print_figure("xlsx", m + "_file_size", static_cast<double>(f.bytes) / 1048576.0, "MiB");
+    print_figure("xlsx", m + "_peak_rss", outcome.peak_mib, "MiB");
+    print_figure("xlsx", m + "_writer_rss", std::max(0.0, outcome.peak_mib - f.resident_before),
+                 "MiB");
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -784,6 +804,7 @@ int main(int argc, char** argv) {
     std::optional<double> baseline_wall;
     std::optional<double> baseline_cpu;
     std::optional<Outcome> table;
+    std::vector<std::pair<Mode, Outcome>> outcomes;
     for (const Mode mode : settings->modes) {
         const auto outcome = run_in_child(mode, *settings, dir);
         if (!outcome) {
@@ -791,6 +812,7 @@ int main(int argc, char** argv) {
             continue;
         }
         print_row(mode, *outcome);
+        outcomes.emplace_back(mode, *outcome);
         if (mode == Mode::baseline) {
             baseline_wall = outcome->figures.wall_median;
             baseline_cpu = outcome->figures.cpu_median;
@@ -805,6 +827,15 @@ int main(int argc, char** argv) {
     }
     fmt::print("(writer RSS: peak RSS minus the resident memory once the input Document is built; "
                "input: seconds to build it, not timed)\n");
+    for (const auto& [mode, outcome] : outcomes) {
+        print_mode_figures(mode, outcome);
+    }
+    if (table && baseline_wall && baseline_cpu) {
+        sfp::bench::print_figure("xlsx", "table_vs_baseline_wall",
+                                 table->figures.wall_median / *baseline_wall, "x");
+        sfp::bench::print_figure("xlsx", "table_vs_baseline_cpu",
+                                 table->figures.cpu_median / *baseline_cpu, "x");
+    }
     if (settings->keep) {
         fmt::print("kept {}\n", dir.string());
     } else {
