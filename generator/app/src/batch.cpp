@@ -807,13 +807,15 @@ void run_units(const detail::PreparedRun& run, const BatchOptions& options,
     unsigned jobs =
         options.jobs != 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
     jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, todo.size()));
+    // Only a run of one report renders its PDF on a thread of its own. In a batch the units
+    // fill the cores, and a PDF thread per unit would also start each brief with a new Pango
+    // font map (it is per thread) and lose what the worker thread keeps between renders.
+    BatchOptions per_unit = options;
+    per_unit.build.parallel_formats = options.build.parallel_formats && todo.size() == 1;
     if (jobs <= 1) {
-        work(options);
+        work(per_unit);
         return;
     }
-    // The units fill the cores: each renders its formats one after the other.
-    BatchOptions per_unit = options;
-    per_unit.build.parallel_formats = false;
     std::vector<std::jthread> workers;
     for (unsigned j = 0; j < jobs; ++j) {
         workers.emplace_back(work, std::cref(per_unit));

@@ -44,8 +44,8 @@ struct BuildOptions {
     /// XlsxOptions::constant_memory_cells).
     bool xlsx_streaming = false;
     /// The PDF is rendered on a thread of its own while the workbook and the other formats are
-    /// written (same bytes either way). A batch with more than one job turns this off: its units
-    /// already keep the cores busy.
+    /// written (same bytes either way). Batches of more than one report turn this off: their
+    /// units keep the cores busy, and each thread keeps its fonts and laid-out text.
     bool parallel_formats = true;
 };
 
