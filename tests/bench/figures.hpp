@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <optional>
 #include <string>
@@ -32,9 +33,26 @@ namespace sfp::bench {
     return fmt::format("{:.{}f}", value, decimals);
 }
 
-/// Prints one figure as "BENCH <bench> <metric> <value> <unit>" (metric and unit without spaces).
+/// A whole number in [low, high] written as `text` (a command-line argument), or nullopt.
+[[nodiscard]] inline std::optional<int> parse_int(const std::string& text, int low, int high) {
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || value < low || value > high) {
+        return std::nullopt;
+    }
+    return static_cast<int>(value);
+}
+
+/// Prints one figure as "BENCH <bench> <metric> <value> <unit>" (metric and unit without spaces);
+/// a value that is not finite is reported as not measured, with no BENCH line.
 inline void print_figure(std::string_view bench, std::string_view metric, double value,
                          std::string_view unit) {
+    if (!std::isfinite(value)) {
+        // A rate over a time too short for the clock (a smoke run's CPU time of 0): there is no
+        // figure to report, and "inf" in the table would read as one.
+        fmt::print("{} {}: not measured (the run was too short to time)\n", bench, metric);
+        return;
+    }
     fmt::print("BENCH {} {} {} {}\n", bench, metric, figure_text(value), unit);
 }
 

@@ -36,6 +36,8 @@
 namespace {
 
 using sfp::bench::Dice; // the panel generator's dice (panel.hpp): same draws, same panel
+using sfp::bench::parse_int;
+using sfp::bench::seconds_since;
 
 struct Country {
     const char* iso3;
@@ -129,24 +131,10 @@ sfp::Dataset generate(int institutions, int years) {
     return data;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 struct PanelSize {
     int institutions = 2000;
     int years = 15;
 };
-
-/// A whole number in [low, high], or nullopt.
-std::optional<int> parse_int(const std::string& text, int low, int high) {
-    char* end = nullptr;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || value < low || value > high) {
-        return std::nullopt;
-    }
-    return static_cast<int>(value);
-}
 
 /// Reads [--smoke] [INSTITUTIONS [YEARS]]; prints what was expected and returns nullopt on error.
 std::optional<PanelSize> parse_arguments(int argc, char** argv) {

@@ -41,6 +41,7 @@ namespace {
 
 using sfp::bench::ChildResult;
 using sfp::bench::count_pages;
+using sfp::bench::parse_int;
 using sfp::bench::print_figure;
 using sfp::bench::seconds_since;
 using sfp::bench::Workload;
@@ -198,16 +199,6 @@ struct Arguments {
     int institutions = 0;
     int years = 0;
 };
-
-/// A whole number in [low, high], or nullopt.
-std::optional<int> parse_int(const std::string& text, int low, int high) {
-    char* end = nullptr;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || value < low || value > high) {
-        return std::nullopt;
-    }
-    return static_cast<int>(value);
-}
 
 constexpr const char* usage = "usage: report_bench [--smoke] [--keep] [--runs R (1-99)] "
                               "[--growth] [INSTITUTIONS [YEARS (1-30)]]\n";

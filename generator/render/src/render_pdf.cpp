@@ -207,8 +207,7 @@ struct TypesetterState {
 class Typesetter {
 public:
     Typesetter(cairo_t* cr, const std::string& family)
-        : state_(TypesetterState::for_render(cr, family)), family_(family), ltr_(state_.ltr),
-          rtl_(state_.rtl) {}
+        : state_(TypesetterState::for_render(cr, family)) {}
     ~Typesetter() = default;
     Typesetter(const Typesetter&) = delete;
     Typesetter& operator=(const Typesetter&) = delete;
@@ -254,10 +253,10 @@ private:
 
     [[nodiscard]] LaidPtr set_once(const std::string& text, const Style& style, double wrap) const {
         auto out = std::make_shared<Laid>();
-        out->layout.reset(pango_layout_new(style.rtl ? rtl_ : ltr_));
+        out->layout.reset(pango_layout_new(style.rtl ? state_.rtl : state_.ltr));
         PangoLayout* layout = out->layout.get();
         PangoFontDescription* font = pango_font_description_new();
-        pango_font_description_set_family(font, family_.c_str());
+        pango_font_description_set_family(font, state_.family.c_str());
         pango_font_description_set_absolute_size(font, style.size * PANGO_SCALE);
         pango_font_description_set_weight(font,
                                           style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
@@ -309,10 +308,7 @@ private:
         return out;
     }
 
-    TypesetterState& state_;
-    std::string family_;
-    PangoContext* ltr_ = nullptr;
-    PangoContext* rtl_ = nullptr;
+    TypesetterState& state_; ///< this thread's contexts, font family and laid-out texts
 };
 
 void draw_laid(cairo_t* cr, const Laid& laid, double x, double y, Colour colour) {
