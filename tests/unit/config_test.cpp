@@ -700,3 +700,87 @@ TEST_CASE("diagnostics: the collection counts errors, not warnings", "[config][d
     CHECK(diagnostics.items()[1].hint == "h");
     CHECK(diagnostics.items()[2].where.file == "b");
 }
+
+// ---------------------------------------------------------------------------------------------
+// [limits] and the size of the configuration file
+
+TEST_CASE("config: [limits] sets the CSV limits of every source", "[config][limits]") {
+    const TempDir dir;
+    auto lines = minimal_config();
+    lines.insert(lines.end(), {"", "[limits]", "max_field_bytes = 2048", "max_fields = 50",
+                               "max_record_bytes = 10000"});
+    sfp::Diagnostics diagnostics;
+    const auto spec = parse_lines(dir, lines, diagnostics);
+    INFO(all_text(diagnostics));
+    REQUIRE(spec.has_value());
+    REQUIRE(spec->sources.size() == 1);
+    CHECK(spec->sources[0].limits.max_field_bytes == 2048);
+    CHECK(spec->sources[0].limits.max_fields == 50);
+    CHECK(spec->sources[0].limits.max_record_bytes == 10000);
+}
+
+TEST_CASE("config: without [limits] the sources keep the default limits", "[config][limits]") {
+    const TempDir dir;
+    sfp::Diagnostics diagnostics;
+    const auto spec = parse_lines(dir, minimal_config(), diagnostics);
+    REQUIRE(spec.has_value());
+    CHECK(spec->sources[0].limits.max_field_bytes == sfp::CsvLimits{}.max_field_bytes);
+    CHECK(spec->sources[0].limits.max_fields == sfp::CsvLimits{}.max_fields);
+    CHECK(spec->sources[0].limits.max_record_bytes == sfp::CsvLimits{}.max_record_bytes);
+}
+
+TEST_CASE("config: bad [limits] values are errors at their position", "[config][limits]") {
+    const TempDir dir;
+    auto lines = minimal_config();
+    lines.insert(lines.end(), {"[limits]",                  // 21
+                               "max_fields = 0",            // 22
+                               "max_field_bytes = \"1MB\"", // 23
+                               "max_field_byte = 5"});      // 24
+    sfp::Diagnostics diagnostics;
+    const auto spec = parse_lines(dir, lines, diagnostics);
+    CHECK_FALSE(spec.has_value());
+    const auto errors = errors_of(diagnostics);
+    INFO(all_text(diagnostics));
+    REQUIRE(errors.size() == 3);
+    const auto has = [&](long line, long column, const std::string& text) {
+        return std::any_of(errors.begin(), errors.end(), [&](const sfp::Diagnostic& d) {
+            return d.where.line == line && d.where.column == column &&
+                   d.message.find(text) != std::string::npos;
+        });
+    };
+    CHECK(has(22, 14, "'max_fields' in [limits]: expected a whole number of at least 1, found 0"));
+    CHECK(has(23, 19, "'max_field_bytes' in [limits]: expected an integer, found a string"));
+    CHECK(has(24, 1, "unknown key 'max_field_byte' in [limits]"));
+}
+
+TEST_CASE("config: a configuration file over 16 MiB is refused without being read whole",
+          "[config][limits]") {
+    const TempDir dir;
+    // A valid start, then 1 GiB of NUL bytes (a sparse file): the parser would reject the
+    // NULs, but only after reading them all.
+    const std::string path = dir.write("big.toml", "[report]\nname = \"x\"\n");
+    fs::resize_file(path, std::uint64_t{1} << 30);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::parse_config(path, diagnostics).has_value());
+    const auto errors = errors_of(diagnostics);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].message.find("configuration file larger than the limit of 16777216 bytes") ==
+          0);
+    CHECK(errors[0].where.line == 3); // the NULs follow line 2
+    CHECK(errors[0].where.column > 1);
+}
+
+TEST_CASE("config: nan, inf and 1e400 are not parameter values", "[config][limits]") {
+    for (const char* value : {"nan", "inf", "-inf", "1e400"}) {
+        INFO(value);
+        const TempDir dir;
+        auto lines = minimal_config();
+        lines.insert(lines.end(),
+                     {"[parameters]", std::string("market_rate = ") + value}); // line 22
+        sfp::Diagnostics diagnostics;
+        CHECK_FALSE(parse_lines(dir, lines, diagnostics).has_value());
+        const auto errors = errors_of(diagnostics);
+        REQUIRE(errors.size() == 1);
+        CHECK(errors[0].where.line == 22);
+    }
+}

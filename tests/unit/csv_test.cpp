@@ -605,3 +605,146 @@ TEST_CASE("parse_number: a plus sign followed by a minus sign is not a number", 
     CHECK_FALSE(sfp::parse_number("+-3").has_value());
     CHECK_FALSE(sfp::parse_number("+-0.5").has_value());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Input limits (CsvOptions::limits, [limits] in the configuration)
+
+namespace {
+
+sfp::CsvOptions with_limits(std::size_t field_bytes, std::size_t fields, std::size_t record_bytes,
+                            std::size_t buffer_size = std::size_t{64} * 1024) {
+    sfp::CsvOptions options;
+    options.limits = {field_bytes, fields, record_bytes};
+    options.buffer_size = buffer_size;
+    return options;
+}
+
+/// The only error of `result`, which must have exactly one.
+const sfp::Diagnostic& only_error(const ReadResult& result) {
+    REQUIRE(result.diagnostics.error_count() == 1);
+    return *std::find_if(
+        result.diagnostics.items().begin(), result.diagnostics.items().end(),
+        [](const sfp::Diagnostic& d) { return d.severity == sfp::Severity::error; });
+}
+
+} // namespace
+
+TEST_CASE("csv limits: the defaults are 1 MiB per field, 1000 fields, 4 MiB per record",
+          "[csv][limits]") {
+    const sfp::CsvOptions options;
+    CHECK(options.limits.max_field_bytes == 1048576);
+    CHECK(options.limits.max_fields == 1000);
+    CHECK(options.limits.max_record_bytes == 4194304);
+}
+
+TEST_CASE("csv limits: a field of exactly the limit is read, one byte more stops the file",
+          "[csv][limits]") {
+    for (const std::size_t buffer : {std::size_t{4}, std::size_t{7}, std::size_t{64 * 1024}}) {
+        INFO("buffer " << buffer);
+        const std::string at_limit(10, 'x');
+        const auto ok = read_text("a,b\n1," + at_limit + "\n", with_limits(10, 100, 1000, buffer));
+        CHECK(ok.diagnostics.items().empty());
+        REQUIRE(ok.records.size() == 2);
+        CHECK(ok.records[1].fields == Fields{"1", at_limit});
+
+        // Row 2's second field has 11 bytes; row 3 must not be read.
+        const auto over =
+            read_text("a,b\n1," + at_limit + "y\n2,z\n", with_limits(10, 100, 1000, buffer));
+        REQUIRE(over.records.size() == 1);
+        const auto& error = only_error(over);
+        CHECK(error.where.line == 2);
+        CHECK(error.where.column == 2);
+        CHECK(error.code == "input-limit");
+        CHECK(error.message.find("field longer than the limit of 10 bytes "
+                                 "(limits.max_field_bytes): expected at most 10 bytes") == 0);
+    }
+}
+
+TEST_CASE("csv limits: a quoted field over the limit stops the file without an unterminated-quote "
+          "error",
+          "[csv][limits]") {
+    // The quote never closes: without the limit the whole file would become one field.
+    const auto result =
+        read_text("a\n\"" + std::string(5000, 'q') + "\n1\n2\n", with_limits(100, 10, 1000, 64));
+    REQUIRE(result.records.size() == 1);
+    const auto& error = only_error(result);
+    CHECK(error.where.line == 2);
+    CHECK(error.where.column == 1);
+    CHECK(error.message.find("limits.max_field_bytes") != std::string::npos);
+}
+
+TEST_CASE("csv limits: a record with more fields than max_fields is refused at the first extra "
+          "field",
+          "[csv][limits]") {
+    const auto ok = read_text("a,b,c\n1,2,3\n", with_limits(100, 3, 1000));
+    CHECK(ok.diagnostics.items().empty());
+    CHECK(ok.records.size() == 2);
+
+    const auto over = read_text("a,b,c\n1,2,3,4\n5,6,7\n", with_limits(100, 3, 1000));
+    REQUIRE(over.records.size() == 1);
+    const auto& error = only_error(over);
+    CHECK(error.where.line == 2);
+    CHECK(error.where.column == 4);
+    CHECK(error.message.find("record with more fields than the limit of 3 (limits.max_fields)") ==
+          0);
+}
+
+TEST_CASE("csv limits: a record whose fields add up to more than max_record_bytes is refused",
+          "[csv][limits]") {
+    // Fields of 4 bytes each: 3 of them make 12 bytes, within 12; a fourth goes over.
+    const auto ok = read_text("aaaa,bbbb,cccc\n", with_limits(4, 10, 12));
+    CHECK(ok.diagnostics.items().empty());
+    const auto over = read_text("aaaa,bbbb,cccc\naaaa,bbbb,cccc,d\n", with_limits(4, 10, 12));
+    REQUIRE(over.records.size() == 1);
+    const auto& error = only_error(over);
+    CHECK(error.where.line == 2);
+    CHECK(error.where.column == 4);
+    CHECK(error.message.find(
+              "record longer than the limit of 12 bytes (limits.max_record_bytes)") == 0);
+}
+
+TEST_CASE("csv limits: after a limit, next() keeps returning false", "[csv][limits]") {
+    const TempDir dir;
+    sfp::Diagnostics diagnostics;
+    const auto reader = sfp::CsvReader::open(dir.write("data.csv", "abcdef\nx\ny\n"),
+                                             with_limits(3, 10, 100), diagnostics);
+    REQUIRE(reader != nullptr);
+    sfp::CsvRecord record;
+    CHECK_FALSE(reader->next(record, diagnostics));
+    CHECK(record.fields.empty());
+    CHECK_FALSE(reader->next(record, diagnostics));
+    CHECK(diagnostics.error_count() == 1);
+}
+
+TEST_CASE("csv limits: a 64 MiB line stops after about max_field_bytes, not at its end",
+          "[csv][limits]") {
+    // A sparse file of NUL bytes (one field, no line break): reading it whole would take
+    // 64 MiB and far longer than reading 1 MiB.
+    const TempDir dir;
+    const std::string path = dir.write("big.csv", "");
+    fs::resize_file(path, std::uint64_t{64} << 20);
+    sfp::Diagnostics diagnostics;
+    const auto reader = sfp::CsvReader::open(path, {}, diagnostics);
+    REQUIRE(reader != nullptr);
+    sfp::CsvRecord record;
+    CHECK_FALSE(reader->next(record, diagnostics));
+    REQUIRE(diagnostics.error_count() == 1);
+    const auto& message = diagnostics.items().front().message;
+    INFO(message);
+    // "found at least N": N is the limit plus less than one buffer (64 KiB).
+    const auto at = message.rfind(' ');
+    const auto found = std::stoul(message.substr(at + 1));
+    CHECK(found > 1048576);
+    CHECK(found <= 1048576 + 65536);
+}
+
+TEST_CASE("csv: a UTF-16 byte order mark is refused at 1:1", "[csv][limits]") {
+    for (const std::string& mark : {std::string("\xFF\xFE"), std::string("\xFE\xFF")}) {
+        const auto result = read_text(mark + std::string("a\0,\0b\0\n\0", 8));
+        CHECK(result.records.empty());
+        const auto& error = only_error(result);
+        CHECK(error.where.line == 1);
+        CHECK(error.where.column == 1);
+        CHECK(error.message.find("UTF-16 byte order mark: expected a utf-8 file") == 0);
+    }
+}

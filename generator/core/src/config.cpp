@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fmt/format.h>
 
@@ -176,6 +177,14 @@ void parse_parameters(const toml::table& table, const std::string& path, ReportS
                       Diagnostics& diagnostics) {
     for (const auto& [key, node] : table) {
         if (const auto value = node.value<double>(); value && node.is_number()) {
+            if (!std::isfinite(*value)) {
+                // nan, inf or an overflow such as 1e400 would turn every result into nan.
+                diagnostics.error(detail::position(path, node),
+                                  fmt::format("'{}' in [parameters]: expected a finite number, "
+                                              "found {}",
+                                              key.str(), *value));
+                continue;
+            }
             spec.parameters[std::string(key.str())] = *value;
         } else {
             diagnostics.error(detail::position(path, node),
@@ -574,6 +583,31 @@ void parse_batch(TomlReader& reader, BatchSpec& batch, Diagnostics& diagnostics)
     }
 }
 
+/// `[limits]`: bounds on the records of the data files (docs/config.md, "Limits"). Each is a
+/// whole number from 1 up; unset ones keep CsvLimits' defaults.
+CsvLimits parse_limits(TomlReader& reader, Diagnostics& diagnostics) {
+    reader.reject_unknown_keys({"max_field_bytes", "max_fields", "max_record_bytes"});
+    CsvLimits limits;
+    const auto bound = [&](std::string_view key, std::size_t& into) {
+        const auto value = reader.integer(key, false);
+        if (!value) {
+            return;
+        }
+        if (*value < 1) {
+            diagnostics.error(reader.where(key),
+                              fmt::format("'{}' in [limits]: expected a whole number of at least "
+                                          "1, found {}",
+                                          key, *value));
+            return;
+        }
+        into = static_cast<std::size_t>(*value);
+    };
+    bound("max_field_bytes", limits.max_field_bytes);
+    bound("max_fields", limits.max_fields);
+    bound("max_record_bytes", limits.max_record_bytes);
+    return limits;
+}
+
 } // namespace
 
 std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& diagnostics) {
@@ -589,8 +623,8 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
     // [[target]], [[guard_rail]] are read by load_targets; both check their own keys.
     root.reject_unknown_keys({"report", "cover", "text", "indicators", "source", "chart",
                               "database", "reference", "data", "parameters", "grouping",
-                              "indicator", "derived", "peer_group", "target", "guard_rail",
-                              "batch"});
+                              "indicator", "derived", "peer_group", "target", "guard_rail", "batch",
+                              "limits"});
 
     // Tables that sources depend on come first.
     if (const toml::table* database = root.table("database", false)) {
@@ -652,6 +686,13 @@ std::optional<ReportSpec> parse_config(const std::string& path, Diagnostics& dia
     }
     each_table_in_array(root, "source", "[[source]]", diagnostics,
                         [&](TomlReader& reader) { parse_source(reader, spec, diagnostics); });
+    if (const toml::table* limits = root.table("limits", false)) {
+        TomlReader reader(*limits, path, "[limits]", diagnostics);
+        const CsvLimits bounds = parse_limits(reader, diagnostics);
+        for (auto& source : spec.sources) {
+            source.limits = bounds;
+        }
+    }
     if (spec.sources.empty() && root.raw().get("source") == nullptr) {
         diagnostics.error(root.where(), "the configuration declares no [[source]]");
     }

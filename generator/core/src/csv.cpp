@@ -197,6 +197,12 @@ inline void CsvReader::append(std::string& field, std::size_t from, std::size_t 
     field.append(buffer_.data() + from, to - from);
 }
 
+bool CsvReader::starts_with_utf16_mark() {
+    return fill() && end_ - pos_ >= 2 &&
+           (std::memcmp(&buffer_[pos_], "\xFF\xFE", 2) == 0 ||
+            std::memcmp(&buffer_[pos_], "\xFE\xFF", 2) == 0);
+}
+
 void CsvReader::skip_byte_order_mark() {
     // The first read fills the buffer (at least 4 bytes) unless the file is shorter, so a
     // byte order mark is either whole in the buffer or not there.
@@ -206,10 +212,25 @@ void CsvReader::skip_byte_order_mark() {
 }
 
 bool CsvReader::next(CsvRecord& record, Diagnostics& diagnostics) {
+    if (stopped_) {
+        record.fields.clear();
+        return false;
+    }
     if (at_start_) {
         at_start_ = false;
         if (options_.encoding == Encoding::utf8) {
             skip_byte_order_mark();
+        }
+        if (starts_with_utf16_mark()) {
+            diagnostics.error({path_, 1, 1},
+                              fmt::format("UTF-16 byte order mark: expected a {} file, found "
+                                          "UTF-16 text",
+                                          encoding_name(options_.encoding)),
+                              "save the file as UTF-8 (CSV UTF-8 in Excel's Save As)",
+                              "invalid-encoding");
+            stopped_ = true; // every other byte would be a NUL in the fields
+            record.fields.clear();
+            return false;
         }
     }
     if (!fill()) {
@@ -227,6 +248,11 @@ bool CsvReader::next(CsvRecord& record, Diagnostics& diagnostics) {
     // allocation per field once the first record is read.
     std::size_t count = 0;
     bool warned = false; // one "text after a closing quote" warning per record
+    record_bytes_ = 0;
+    // Locals: writes through `field` (chars may alias anything) would make GCC reload members.
+    const std::size_t max_field = options_.limits.max_field_bytes;
+    const std::size_t max_fields = options_.limits.max_fields;
+    std::size_t record_room = options_.limits.max_record_bytes; // bytes left for this record
     for (;;) {
         if (count == record.fields.size()) {
             record.fields.emplace_back();
@@ -238,6 +264,15 @@ bool CsvReader::next(CsvRecord& record, Diagnostics& diagnostics) {
         const auto column = static_cast<long>(count);
         field_non_ascii_ = false;
         const FieldEnd end = read_field(field, column, warned, record, diagnostics);
+        const std::size_t size = field.size();
+        if (limit_hit_ || size > max_field || size > record_room ||
+            (end == FieldEnd::delimiter && count == max_fields)) {
+            report_limit(record, column, field, diagnostics);
+            record.fields.clear();
+            return false;
+        }
+        record_room -= size;
+        record_bytes_ += size; // for the checks at buffer refills
         if (field_non_ascii_) {
             decode(field, record.row, column, diagnostics); // ASCII is the same in every encoding
         }
@@ -256,7 +291,11 @@ inline CsvReader::FieldEnd CsvReader::read_field(std::string& field, long column
     }
     if (buffer_[pos_] == '"') {
         ++pos_;
-        if (!read_quoted(field)) {
+        const bool closed = read_quoted(field);
+        if (limit_hit_) {
+            return FieldEnd::file;
+        }
+        if (!closed) {
             diagnostics.error({path_, record.row, column},
                               "unterminated quoted field: expected a closing '\"' before the "
                               "end of the file",
@@ -296,6 +335,10 @@ bool CsvReader::read_quoted(std::string& field) {
         append(field, pos_, stop);
         pos_ = stop;
         if (stop == end_) {
+            if (over_limit(field)) {
+                limit_hit_ = true;
+                return true;
+            }
             continue;
         }
         ++pos_; // the quote
@@ -322,6 +365,10 @@ inline CsvReader::FieldEnd CsvReader::read_unquoted(std::string& field) {
         append(field, pos_, stop);
         pos_ = stop;
         if (stop == end_) {
+            if (over_limit(field)) {
+                limit_hit_ = true; // stop here: the rest of the field is never read
+                return FieldEnd::file;
+            }
             continue;
         }
         const char c = buffer_[stop];
@@ -335,6 +382,45 @@ inline CsvReader::FieldEnd CsvReader::read_unquoted(std::string& field) {
         }
         return FieldEnd::record;
     }
+}
+
+/// Whether `field` (the one being read) takes it or its record over a limit. Called at each
+/// buffer refill and at the field's end, so a field is never more than one buffer over.
+inline bool CsvReader::over_limit(const std::string& field) const {
+    const CsvLimits& limits = options_.limits;
+    // record_bytes_ <= max_record_bytes here (else reading has stopped): no overflow.
+    return field.size() > limits.max_field_bytes ||
+           field.size() > limits.max_record_bytes - record_bytes_;
+}
+
+/// Reports which limit the record went over and stops reading the file: what follows a
+/// runaway field is not worth parsing (and may be gigabytes).
+void CsvReader::report_limit(const CsvRecord& record, long column, const std::string& field,
+                             Diagnostics& diagnostics) {
+    const CsvLimits& limits = options_.limits;
+    std::string message;
+    if (field.size() > limits.max_field_bytes) {
+        message = fmt::format("field longer than the limit of {} bytes (limits.max_field_bytes): "
+                              "expected at most {} bytes, found at least {}",
+                              limits.max_field_bytes, limits.max_field_bytes, field.size());
+    } else if (field.size() > limits.max_record_bytes - record_bytes_) {
+        message = fmt::format("record longer than the limit of {} bytes "
+                              "(limits.max_record_bytes): expected at most {} bytes of fields, "
+                              "found at least {}",
+                              limits.max_record_bytes, limits.max_record_bytes,
+                              record_bytes_ + field.size());
+    } else {
+        message = fmt::format("record with more fields than the limit of {} (limits.max_fields): "
+                              "expected at most {} fields, found a delimiter after field {}",
+                              limits.max_fields, limits.max_fields, column);
+        ++column; // the first field over the limit
+    }
+    diagnostics.error({path_, record.row, column}, std::move(message),
+                      "the rest of the file is not read; if the file is genuine, raise the "
+                      "limit in the configuration's [limits] table (docs/config.md)",
+                      "input-limit");
+    stopped_ = true;
+    limit_hit_ = false;
 }
 
 void CsvReader::decode(std::string& field, long row, long column, Diagnostics& diagnostics) const {

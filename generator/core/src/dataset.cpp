@@ -162,10 +162,30 @@ public:
 
     bool read_header(std::vector<std::string>& names, Diagnostics& diagnostics) override {
         CsvRecord header;
+        const auto errors_before = diagnostics.error_count();
         if (!reader_->next(header, diagnostics)) {
-            diagnostics.error({reader_->path(), 1, 0},
-                              "empty data file: expected a header row with column names");
+            if (diagnostics.error_count() > errors_before) {
+                return false; // unreadable, or over a limit: already reported
+            }
+            diagnostics.error({reader_->path(), 1, 1},
+                              "empty data file: expected a header row with column names, found "
+                              "the end of the file");
             return false;
+        }
+        if (diagnostics.error_count() > errors_before) {
+            // Undecodable bytes in the column names: the file is not in its declared encoding
+            // (or not text), which is the data's fault, not the mapping's.
+            return false;
+        }
+        for (std::size_t i = 0; i < header.fields.size(); ++i) {
+            if (header.fields[i].find('\0') != std::string::npos) {
+                diagnostics.error({reader_->path(), 1, static_cast<long>(i) + 1},
+                                  "NUL byte in the header: expected column names in text, "
+                                  "found a NUL byte",
+                                  "is the file UTF-16 or binary? Save it as CSV UTF-8",
+                                  "invalid-encoding");
+                return false;
+            }
         }
         names = std::move(header.fields);
         return true;
@@ -330,6 +350,14 @@ public:
             } else {
                 ++stats_.rows_rejected;
             }
+        }
+        if (row_problems.has_errors()) {
+            // next() stopped on a read error or a record over a limit: the file was not read
+            // to its end, so what was loaded is not the source.
+            for (const auto& problem : row_problems.items()) {
+                diagnostics_.add(problem);
+            }
+            return std::nullopt;
         }
         data_.stats.push_back(stats_);
         if (source_.strict) {
@@ -812,6 +840,7 @@ std::optional<Dataset> load_source(const SourceSpec& source, Diagnostics& diagno
     Diagnostics open_problems;
     CsvOptions options;
     options.delimiter = source.delimiter;
+    options.limits = source.limits;
     options.encoding =
         parse_encoding(source.encoding).value_or(Encoding::utf8); // checked by config
     auto csv = CsvReader::open(source.path, options, open_problems);
@@ -826,7 +855,15 @@ std::optional<Dataset> load_source(const SourceSpec& source, Diagnostics& diagno
         return std::nullopt;
     }
     CsvFileReader reader(std::move(csv));
-    return load_records(source, reader, diagnostics, countries);
+    auto data = load_records(source, reader, diagnostics, countries);
+    if (data && !data->stats.empty() && data->stats.back().rows_read == 0) {
+        // Only a header (or blank lines after it): an export that went wrong, not an empty
+        // year; loading it would make every figure of the source silently missing.
+        diagnostics.error({source.path, 2, 1}, "no records: expected rows of data after the "
+                                               "header, found the end of the file");
+        return std::nullopt;
+    }
+    return data;
 }
 
 void append(Dataset& into, Dataset&& from) {

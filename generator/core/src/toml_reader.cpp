@@ -1,8 +1,11 @@
 #include "toml_reader.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <string_view>
+#include <vector>
 
 namespace sfp::detail {
 
@@ -37,15 +40,54 @@ SourcePos position(const std::string& file, const toml::node& node) {
     return {file, static_cast<long>(source.begin.line), static_cast<long>(source.begin.column)};
 }
 
+namespace {
+
+/// A configuration file is small (the largest shipped one is a few kB): a bigger one is a
+/// mistake (a data file given as the configuration) or hostile, and is not read whole.
+constexpr std::size_t max_config_bytes = std::size_t{16} << 20;
+
+/// Reads `in` whole, or up to just past max_config_bytes (then the caller reports it).
+std::string read_bounded(std::ifstream& in) {
+    std::string text;
+    std::vector<char> chunk(std::size_t{64} * 1024);
+    while (text.size() <= max_config_bytes && in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    }
+    return text;
+}
+
+/// The line and column of byte `offset` of `text`.
+SourcePos position_of(const std::string& file, std::string_view text, std::size_t offset) {
+    const std::string_view before = text.substr(0, offset);
+    const auto line_start = before.rfind('\n');
+    const auto lines = std::count(before.begin(), before.end(), '\n');
+    const std::size_t column =
+        line_start == std::string_view::npos ? offset + 1 : offset - line_start;
+    return {file, static_cast<long>(lines) + 1, static_cast<long>(column)};
+}
+
+} // namespace
+
 std::optional<toml::table> parse_toml_file(const std::string& path, Diagnostics& diagnostics) {
-    std::ifstream probe(path);
-    if (!probe) {
+    std::error_code ignored;
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe || std::filesystem::is_directory(path, ignored)) {
         diagnostics.error({path, 0, 0}, "cannot open configuration file: no such file or not "
                                         "readable");
         return std::nullopt;
     }
+    const std::string text = read_bounded(probe);
+    if (text.size() > max_config_bytes) {
+        diagnostics.error(position_of(path, text, max_config_bytes),
+                          fmt::format("configuration file larger than the limit of {} bytes: "
+                                      "expected a TOML configuration, found a bigger file",
+                                      max_config_bytes),
+                          "is it a data file? Data files are named by 'path' in [[source]]");
+        return std::nullopt;
+    }
     try {
-        return toml::parse_file(path);
+        return toml::parse(std::string_view(text), path);
     } catch (const toml::parse_error& error) {
         const auto& begin = error.source().begin;
         diagnostics.error({path, static_cast<long>(begin.line), static_cast<long>(begin.column)},

@@ -2,6 +2,7 @@
 /// The report configuration (report.toml) parsed into a typed spec that remembers where each
 /// value came from. Parsing checks types and keys; binding against the data happens in load.
 
+#include "sfp/csv.hpp"
 #include "sfp/date.hpp"
 #include "sfp/diagnostics.hpp"
 #include "sfp/fields.hpp"
@@ -46,6 +47,7 @@ struct SourceSpec {
     std::string query;    ///< sqlite: a SELECT with :named parameters
     std::vector<std::pair<std::string, std::string>> params; ///< sqlite: parameter values
     std::vector<ColumnMapping> columns;
+    CsvLimits limits; ///< [limits] of the configuration: bounds on the file's records
     SourcePos where;
     /// The mapping of `field`, or nullptr.
     [[nodiscard]] const ColumnMapping* mapping(std::string_view field) const;

@@ -27,12 +27,24 @@ struct CsvRecord {
 /// `text` without blanks (space, TAB, CR, LF) at either end: how cells are compared.
 [[nodiscard]] std::string_view trim_blanks(std::string_view text);
 
+/// Bounds on one record, so that a hostile or broken file (a 1 GB line, a field of hundreds of
+/// MB) cannot exhaust memory: `[limits]` in the configuration (docs/config.md). Exceeding one
+/// is an error at the record's row and the field's column, and the file is not read further.
+struct CsvLimits {
+    std::size_t max_field_bytes = std::size_t{1} << 20;  ///< bytes of one field, as read
+    std::size_t max_fields = 1000;                       ///< fields of one record
+    std::size_t max_record_bytes = std::size_t{4} << 20; ///< bytes of one record's fields
+};
+
 struct CsvOptions {
     char delimiter = ',';               ///< an ASCII byte other than '"', CR and LF
     Encoding encoding = Encoding::utf8; ///< every field is decoded from it to UTF-8
     /// Bytes read from the file at a time (memory use is this plus one record). Values below
     /// 4 are raised to 4; tests use tiny buffers to put record ends on buffer boundaries.
     std::size_t buffer_size = std::size_t{64} * 1024;
+    /// A field may exceed max_field_bytes (and a record max_record_bytes) by up to one buffer
+    /// before it is noticed: the checks run when the buffer is refilled and at a field's end.
+    CsvLimits limits = {};
 };
 
 /// Reads records one at a time from a file; memory use is one record plus a fixed buffer.
@@ -53,7 +65,9 @@ public:
 
     /// Reads the next record into `record`. Returns false at end of file. A malformed record
     /// (an unterminated quote, text after a closing quote, an undecodable byte) is reported and
-    /// still returned as read, so the caller decides whether to use it.
+    /// still returned as read, so the caller decides whether to use it. A record over one of
+    /// `CsvOptions::limits` is an error (code "input-limit"); next() then returns false, now
+    /// and on every later call, without reading the rest of the file.
     bool next(CsvRecord& record, Diagnostics& diagnostics);
 
     /// The file name given to open() or from_stream().
@@ -76,11 +90,15 @@ private:
     void load_block(std::size_t block);
     void append(std::string& field, std::size_t from, std::size_t to);
     void skip_byte_order_mark();
+    bool starts_with_utf16_mark();
     FieldEnd read_field(std::string& field, long column, bool& warned, CsvRecord& record,
                         Diagnostics& diagnostics);
     bool read_quoted(std::string& field);
     FieldEnd read_unquoted(std::string& field);
     void decode(std::string& field, long row, long column, Diagnostics& diagnostics) const;
+    [[nodiscard]] bool over_limit(const std::string& field) const;
+    void report_limit(const CsvRecord& record, long column, const std::string& field,
+                      Diagnostics& diagnostics);
 
     std::string path_;
     std::FILE* file_;
@@ -99,8 +117,11 @@ private:
     long line_ = 1;
     long row_ = 0;
     bool at_start_ = true;
-    bool read_failed_ = false; ///< a read failed: treat the rest of the file as absent
-    int read_errno_ = 0;       ///< errno of the failed read until next() reports it
+    bool read_failed_ = false;     ///< a read failed: treat the rest of the file as absent
+    bool stopped_ = false;         ///< a record went over a limit: the file is not read further
+    bool limit_hit_ = false;       ///< the field being read went over a limit (read_field stopped)
+    std::size_t record_bytes_ = 0; ///< bytes of the current record's finished fields
+    int read_errno_ = 0;           ///< errno of the failed read until next() reports it
 };
 
 } // namespace sfp
