@@ -1,7 +1,8 @@
-// csv_fuzz_replay: runs a fuzz target on every file of a corpus folder, without libFuzzer, so
-// that any compiler (g++ in the dev and asan presets) replays the corpus under ctest.
+// <name>_fuzz_replay (csv, config, formula, template): runs a fuzz target on every file of a corpus
+// folder, without libFuzzer, so that any compiler (g++ in the dev and asan presets) replays the
+// corpus under ctest.
 //
-// Usage: csv_fuzz_replay FOLDER...   (exit 0 when every input passes; a failing input aborts)
+// Usage: <name>_fuzz_replay FOLDER...   (exit 0 when every input passes; a failing input aborts)
 
 #include <algorithm>
 #include <cstddef>
@@ -18,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
 int main(int argc, char** argv) {
     namespace fs = std::filesystem;
+    const std::string program = fs::path(argv[0]).filename().string();
     if (argc < 2) {
         fmt::print(stderr, "usage: {} FOLDER...\n", argv[0]);
         return 2;
@@ -31,13 +33,13 @@ int main(int argc, char** argv) {
             }
         }
         if (error) {
-            fmt::print(stderr, "csv_fuzz_replay: cannot read folder {}: {}\n", argv[i],
+            fmt::print(stderr, "{}: cannot read folder {}: {}\n", program, argv[i],
                        error.message());
             return 2;
         }
     }
     if (inputs.empty()) {
-        fmt::print(stderr, "csv_fuzz_replay: no inputs found\n");
+        fmt::print(stderr, "{}: no inputs found\n", program);
         return 2;
     }
     std::sort(inputs.begin(), inputs.end()); // a stable order for reproducible logs
@@ -48,6 +50,6 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "replay {} ({} bytes)\n", path.filename().string(), bytes.size());
         LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
     }
-    fmt::print("csv_fuzz_replay: {} inputs passed\n", inputs.size());
+    fmt::print("{}: {} inputs passed\n", program, inputs.size());
     return 0;
 }

@@ -92,6 +92,12 @@ constexpr std::array<Function, 6> functions{{{"avg", Op::avg, 1},
                                              {"abs", Op::abs, 1},
                                              {"if", Op::if_, 3}}};
 
+/// The deepest nesting a formula may have: levels of parentheses, calls and signs while parsing,
+/// and operations inside one another in the tree. Parsing, binding, printing and evaluation all
+/// recurse over the tree, so without a limit "((((...))))" or "1+1+...+1" 100,000 long would
+/// overflow the stack; real formulas nest fewer than 20 deep.
+constexpr int max_depth = 256;
+
 /// A recursive-descent parser; the first error stops it.
 class Parser {
 public:
@@ -126,10 +132,20 @@ public:
 private:
     int add(Node node) {
         long start = node.offset;
+        int depth = 1;
         for (const int arg : node.args) {
             start = std::min(start, start_of(arg));
+            depth = std::max(depth, depth_of(arg) + 1);
+        }
+        if (depth - 1 > max_depth) { // a leaf is depth 1, so depth - 1 operations enclose it
+            fail(start,
+                 fmt::format("too deeply nested: more than {} operations inside one another",
+                             max_depth),
+                 "split the formula into [[derived]] quantities");
+            return -1;
         }
         starts_.push_back(start);
+        depths_.push_back(depth);
         expression_.nodes.push_back(std::move(node));
         return static_cast<int>(expression_.nodes.size() - 1);
     }
@@ -142,6 +158,7 @@ private:
         Node marker;
         marker.offset = offset;
         starts_.push_back(offset);
+        depths_.push_back(1);
         expression_.nodes.push_back(marker);
         diagnostics_.error(expression_.position(static_cast<int>(expression_.nodes.size() - 1)),
                            "formula: " + std::move(message), std::move(hint));
@@ -158,6 +175,11 @@ private:
             return "end of formula";
         }
         std::size_t end = pos_ + 1;
+        // A whole UTF-8 sequence ("é", not its first byte, which is not valid UTF-8 alone).
+        while (end < text_.size() && static_cast<unsigned char>(text_[pos_]) >= 0xC0 &&
+               (static_cast<unsigned char>(text_[end]) & 0xC0) == 0x80) {
+            ++end;
+        }
         if (is_name_char(text_[pos_]) || is_upper(text_[pos_])) {
             while (end < text_.size() && (is_name_char(text_[end]) || is_upper(text_[end]))) {
                 ++end;
@@ -187,6 +209,10 @@ private:
 
     [[nodiscard]] long start_of(int index) const {
         return index < 0 ? 0 : starts_.at(static_cast<std::size_t>(index));
+    }
+
+    [[nodiscard]] int depth_of(int index) const {
+        return index < 0 ? 0 : depths_.at(static_cast<std::size_t>(index));
     }
 
     int comparison() {
@@ -253,8 +279,24 @@ private:
         return failed_ ? -1 : left;
     }
 
+    /// Every level of parentheses, call arguments and signs passes here once.
     int unary() {
         skip_blanks();
+        if (nesting_ > max_depth) {
+            fail(static_cast<long>(pos_),
+                 fmt::format("too deeply nested: more than {} levels of parentheses, calls or "
+                             "signs",
+                             max_depth),
+                 "split the formula into [[derived]] quantities");
+            return -1;
+        }
+        ++nesting_;
+        const int result = signed_value();
+        --nesting_;
+        return result;
+    }
+
+    int signed_value() {
         const auto offset = static_cast<long>(pos_);
         if (accept("-")) {
             const int operand = unary();
@@ -434,6 +476,8 @@ private:
     std::string_view text_;
     std::size_t pos_ = 0;
     std::vector<long> starts_; ///< where each node's text starts
+    std::vector<int> depths_;  ///< each node's depth in the tree (a leaf is 1)
+    int nesting_ = 0;          ///< levels of unary() being parsed
     bool failed_ = false;
     Expression expression_;
     Diagnostics& diagnostics_;
@@ -658,9 +702,11 @@ std::string to_string(const Expression& expression, int index) {
     auto child = [&](int arg, bool right) {
         const Node& c = expression.at(arg);
         const std::string text = to_string(expression, arg);
-        const bool wrap =
-            precedence(c.op) < precedence(n.op) ||
-            (right && precedence(c.op) == precedence(n.op) && (n.op == Op::sub || n.op == Op::div));
+        // A comparison inside a comparison keeps its parentheses: "a < b < c" does not parse.
+        const bool wrap = precedence(c.op) < precedence(n.op) ||
+                          (right && precedence(c.op) == precedence(n.op) &&
+                           (n.op == Op::sub || n.op == Op::div)) ||
+                          (is_comparison(c.op) && is_comparison(n.op));
         return wrap ? "(" + text + ")" : text;
     };
     switch (n.op) {
