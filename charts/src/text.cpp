@@ -8,7 +8,13 @@ struct FontDeleter {
 };
 } // namespace
 
+std::mutex& layout_mutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+
 Text make_text(cairo_t* cr, const std::string& text, const TextStyle& style) {
+    const std::lock_guard<std::mutex> lock(layout_mutex());
     Text out;
     out.layout.reset(pango_cairo_create_layout(cr));
     const std::unique_ptr<PangoFontDescription, FontDeleter> font(pango_font_description_new());

@@ -1,6 +1,7 @@
 #include "sfp/render_pdf.hpp"
 
 #include "charts/draw.hpp"
+#include "charts/text.hpp"
 #include "sfp/hyphenate.hpp"
 #include "sfp/output.hpp"
 
@@ -11,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <pango/pangocairo.h>
 #include <set>
@@ -252,6 +254,7 @@ private:
     }
 
     [[nodiscard]] LaidPtr set_once(const std::string& text, const Style& style, double wrap) const {
+        const std::lock_guard<std::mutex> lock(charts::layout_mutex()); // see layout_mutex
         auto out = std::make_shared<Laid>();
         out->layout.reset(pango_layout_new(style.rtl ? state_.rtl : state_.ltr));
         PangoLayout* layout = out->layout.get();
@@ -1494,12 +1497,36 @@ struct CairoDeleter {
     void operator()(cairo_surface_t* surface) const { cairo_surface_destroy(surface); }
 };
 
-/// Renders once to `file`; returns the first error status, or success.
-cairo_status_t render_once(const Document& doc, const std::string& file, const PdfOptions& options,
+/// Cairo's write callback. Cairo's own file output loses the error of its last buffered
+/// write (a full disk gave a truncated PDF and exit 0), so every write is checked here. The
+/// error is kept for after the render and not returned to cairo: cairo 1.16 aborts on an
+/// assertion in some of its write-error paths (seen on a full tmpfs).
+cairo_status_t write_checked(void* closure, const unsigned char* data, unsigned int length) {
+    static_cast<CheckedOutput*>(closure)->write(data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOptions& options,
+                           bool tags);
+
+/// Renders once to `path`; returns the first error status, or success, and in `os_error` the
+/// operating system's reason for a write error.
+cairo_status_t render_once(const Document& doc, const std::string& path, const PdfOptions& options,
+                           bool tags, std::string& os_error) {
+    CheckedOutput file(path);
+    cairo_status_t status = render_once(doc, file, options, tags);
+    if (!file.close() && status == CAIRO_STATUS_SUCCESS) {
+        status = CAIRO_STATUS_WRITE_ERROR;
+    }
+    os_error = file.error();
+    return status;
+}
+
+cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOptions& options,
                            bool tags) {
     const Geometry g = geometry_for(doc.info.page_size);
     std::unique_ptr<cairo_surface_t, CairoDeleter> surface(
-        cairo_pdf_surface_create(file.c_str(), g.width, g.height));
+        cairo_pdf_surface_create_for_stream(write_checked, &file, g.width, g.height));
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
         return cairo_surface_status(surface.get());
     }
@@ -1611,22 +1638,65 @@ cairo_status_t render_once(const Document& doc, const std::string& file, const P
     return status;
 }
 
+struct GObjectDeleter {
+    void operator()(gpointer object) const { g_object_unref(object); }
+};
+
+/// Checks that `family` gives real glyphs. With no font installed, or FONTCONFIG_FILE naming a
+/// configuration without fonts, Pango draws every character as a hex box and the PDF would
+/// look written: that is an error. Another family standing in for a missing one is a warning.
+bool check_font(const std::string& family, const std::string& path, Diagnostics& diagnostics) {
+    const std::lock_guard<std::mutex> lock(charts::layout_mutex());
+    std::unique_ptr<PangoContext, GObjectDeleter> context(
+        pango_font_map_create_context(pango_cairo_font_map_get_default()));
+    std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> wanted(
+        pango_font_description_new(), &pango_font_description_free);
+    pango_font_description_set_family(wanted.get(), family.c_str());
+    pango_font_description_set_size(wanted.get(), 10 * PANGO_SCALE);
+    const std::unique_ptr<PangoFont, GObjectDeleter> font(
+        pango_context_load_font(context.get(), wanted.get()));
+    if (!font || !pango_font_has_char(font.get(), 'a') || !pango_font_has_char(font.get(), '0')) {
+        diagnostics.error({path, 0, 0},
+                          fmt::format("cannot write PDF: no font to draw text with (fontconfig "
+                                      "has no font for '{}')",
+                                      family),
+                          "install fonts-dejavu-core, or check FONTCONFIG_FILE");
+        return false;
+    }
+    const std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> got(
+        pango_font_describe(font.get()), &pango_font_description_free);
+    const char* got_family = pango_font_description_get_family(got.get());
+    if (got_family != nullptr && g_ascii_strcasecmp(got_family, family.c_str()) != 0) {
+        diagnostics.warning({path, 0, 0},
+                            fmt::format("font '{}' is not installed: the PDF uses '{}' instead",
+                                        family, got_family),
+                            "install fonts-dejavu-core for the documented look");
+    }
+    return true;
+}
+
 } // namespace
 
 bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
                 Diagnostics& diagnostics) {
+    if (!check_font(options.font_family, path, diagnostics)) {
+        return false;
+    }
     PendingFile pending(path);
     if (!pending.created(diagnostics)) {
         return false;
     }
-    cairo_status_t status = render_once(doc, pending.temp_path(), options, true);
+    std::string os_error;
+    cairo_status_t status = render_once(doc, pending.temp_path(), options, true, os_error);
     if (status == CAIRO_STATUS_TAG_ERROR) {
         // A tag combination cairo refuses: write the document without structure tags.
-        status = render_once(doc, pending.temp_path(), options, false);
+        status = render_once(doc, pending.temp_path(), options, false, os_error);
     }
     if (status != CAIRO_STATUS_SUCCESS) {
         diagnostics.error({path, 0, 0},
-                          fmt::format("cannot write PDF: {}", cairo_status_to_string(status)));
+                          fmt::format("cannot write PDF: {}", os_error.empty()
+                                                                  ? cairo_status_to_string(status)
+                                                                  : os_error));
         return false;
     }
     return pending.commit(diagnostics);

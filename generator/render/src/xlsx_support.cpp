@@ -3,10 +3,20 @@
 #include "sfp/output.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
 #include <clocale>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <fmt/format.h>
+#include <fstream>
+#include <iterator>
 #include <locale.h>
+#include <optional>
+#include <string_view>
+#include <zlib.h>
 
 namespace sfp::xlsx {
 
@@ -15,6 +25,100 @@ std::size_t text_width(std::string_view text) {
         return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     }));
 }
+
+namespace {
+
+/// A little-endian unsigned integer of `size` bytes at `at`, 0 when out of range.
+std::uint32_t little_endian(std::string_view bytes, std::size_t at, std::size_t size) {
+    std::uint32_t value = 0;
+    for (std::size_t i = size; i > 0 && at + size <= bytes.size(); --i) {
+        value = value << 8U | std::uint32_t{static_cast<unsigned char>(bytes[at + i - 1])};
+    }
+    return value;
+}
+
+/// A zip member's bytes, inflated when deflated (method 8); nullopt when damaged.
+std::optional<std::string> unzip_member(std::string_view data, unsigned method, std::size_t size) {
+    if (method == 0) {
+        return data.size() == size ? std::optional<std::string>(data) : std::nullopt;
+    }
+    std::string out(size, '\0');
+    z_stream stream{};
+    if (method != 8 || inflateInit2(&stream, -MAX_WBITS) != Z_OK) {
+        return std::nullopt;
+    }
+    // zlib's API is not const-correct: it only reads next_in.
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    stream.avail_in = static_cast<uInt>(data.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    const int status = inflate(&stream, Z_FINISH);
+    inflateEnd(&stream);
+    return status == Z_STREAM_END && stream.avail_out == 0 ? std::optional<std::string>(out)
+                                                           : std::nullopt;
+}
+
+/// Whether an XML part ends with the end of its root element.
+bool xml_is_whole(std::string_view xml) {
+    while (!xml.empty() && std::isspace(static_cast<unsigned char>(xml.back())) != 0) {
+        xml.remove_suffix(1);
+    }
+    std::size_t root = xml.find('<');
+    while (root != std::string_view::npos && root + 1 < xml.size() &&
+           (xml[root + 1] == '?' || xml[root + 1] == '!')) {
+        root = xml.find('<', root + 1);
+    }
+    if (root == std::string_view::npos) {
+        return false;
+    }
+    const std::size_t name_end = xml.find_first_of(" \t\r\n/>", root + 1);
+    const std::string closing = fmt::format("</{}>", xml.substr(root + 1, name_end - root - 1));
+    const bool self_closed = xml.ends_with("/>") && xml.find('<', root + 1) == std::string::npos;
+    return self_closed || xml.ends_with(closing);
+}
+
+/// Whether the zip at `path` is whole: its end record last, and every XML part inside ending
+/// with its root element. libxlsxwriter 1.1.4 writes each part to a temporary file and the
+/// zip without checking every write: a full disk or a file size limit gave a valid-looking
+/// workbook with truncated sheets (or a cut zip), and success.
+bool workbook_is_whole(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string zip((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string_view bytes(zip);
+    constexpr std::size_t end_size = 22; // the end record, without a comment
+    if (!in.is_open() || bytes.size() < end_size) {
+        return false;
+    }
+    const std::size_t end = bytes.size() - end_size;
+    const std::uint32_t directory = little_endian(bytes, end + 16, 4);
+    if (little_endian(bytes, end, 4) != 0x06054b50U || little_endian(bytes, end + 20, 2) != 0 ||
+        directory + little_endian(bytes, end + 12, 4) != end) {
+        return false;
+    }
+    std::size_t at = directory;
+    for (std::uint32_t n = little_endian(bytes, end + 10, 2); n > 0; --n) {
+        const std::size_t name_size = little_endian(bytes, at + 28, 2);
+        const std::string_view name = bytes.substr(std::min(at + 46, end), name_size);
+        const std::size_t local = little_endian(bytes, at + 42, 4);
+        const std::size_t data =
+            local + 30 + little_endian(bytes, local + 26, 2) + little_endian(bytes, local + 28, 2);
+        if (little_endian(bytes, at, 4) != 0x02014b50U || data > end) {
+            return false;
+        }
+        if (name.ends_with(".xml") || name.ends_with(".rels")) {
+            const auto part =
+                unzip_member(bytes.substr(data, little_endian(bytes, at + 20, 4)),
+                             little_endian(bytes, at + 10, 2), little_endian(bytes, at + 24, 4));
+            if (!part || !xml_is_whole(*part)) {
+                return false;
+            }
+        }
+        at += 46 + name_size + little_endian(bytes, at + 30, 2) + little_endian(bytes, at + 32, 2);
+    }
+    return true;
+}
+
+} // namespace
 
 CNumericLocale::CNumericLocale() {
     locale_t c = newlocale(LC_NUMERIC_MASK, "C", static_cast<locale_t>(nullptr));
@@ -147,11 +251,26 @@ bool write_workbook(const std::string& path, bool constant_memory, const Propert
                        "custom property");
         }
     }
+    // libxlsxwriter 1.1.4 does not check the writes of its own temporary files (the sheets'
+    // XML, in the temporary folder) nor every write of the zip: a full disk or a file size
+    // limit gave a valid zip holding truncated sheets, and success. errno is the only trace.
+    errno = 0;
     fill(book);
     const lxw_error closed = workbook_close(workbook);
-    if (closed != LXW_NO_ERROR) {
+    const int saved_errno = errno;
+    const bool write_failed = saved_errno == ENOSPC || saved_errno == EFBIG ||
+                              saved_errno == EDQUOT || saved_errno == EIO;
+    if (closed != LXW_NO_ERROR || write_failed || !workbook_is_whole(pending.temp_path())) {
+        const std::string what = closed != LXW_NO_ERROR ? lxw_strerror(closed)
+                                 : write_failed         ? std::string("a write failed")
+                                                : std::string("a part of it was cut short (is "
+                                                              "the disk or the temporary folder "
+                                                              "full?)");
         diagnostics.error({path, 0, 0},
-                          fmt::format("cannot write workbook: {}", lxw_strerror(closed)));
+                          fmt::format("cannot write workbook: {}{}", what,
+                                      saved_errno != 0
+                                          ? fmt::format(": {}", std::strerror(saved_errno))
+                                          : std::string{}));
         return false;
     }
     return book.ok() && pending.commit(diagnostics);

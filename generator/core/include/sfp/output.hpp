@@ -4,7 +4,11 @@
 
 #include "sfp/diagnostics.hpp"
 
+#include <cstddef>
+#include <cstdio>
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace sfp {
 
@@ -36,9 +40,43 @@ private:
     bool committed_ = false;
 };
 
+/// A file written in pieces (by a library's write callback) where every write and the final
+/// close are checked and the first OS error is kept. Libraries that write through stdio
+/// themselves can lose the error of a buffered write (a full disk, a file size limit) and
+/// leave a truncated file that looks written.
+class CheckedOutput {
+public:
+    explicit CheckedOutput(const std::string& path);
+    ~CheckedOutput();
+    CheckedOutput(const CheckedOutput&) = delete;
+    CheckedOutput& operator=(const CheckedOutput&) = delete;
+    CheckedOutput(CheckedOutput&&) = delete;
+    CheckedOutput& operator=(CheckedOutput&&) = delete;
+
+    /// Appends `size` bytes; false (and nothing more is written) after any error.
+    bool write(const void* data, std::size_t size);
+    /// Closes the file; false if it or any earlier write failed.
+    bool close();
+    /// The first error as strerror text; empty while all went well.
+    [[nodiscard]] const std::string& error() const { return error_; }
+
+private:
+    std::FILE* file_ = nullptr;
+    std::string error_;
+};
+
 /// Writes `content` to `path` atomically. Records a diagnostic and returns false on failure.
 bool write_file_atomically(const std::string& path, const std::string& content,
                            Diagnostics& diagnostics);
+
+/// Receives an output file's text piece by piece.
+using TextWriter = std::function<void(std::string_view)>;
+
+/// Writes to `path` atomically what `produce` hands to its writer, piece by piece, so that a
+/// large file is never held whole in memory. Records a diagnostic and returns false on failure.
+bool write_file_streamed(const std::string& path,
+                         const std::function<void(const TextWriter&)>& produce,
+                         Diagnostics& diagnostics);
 
 /// Creates `dir` (and parents) and checks that it is writable.
 bool prepare_output_dir(const std::string& dir, Diagnostics& diagnostics);
