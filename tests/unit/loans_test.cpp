@@ -231,6 +231,75 @@ TEST_CASE("loans: PAR, disbursements and outreach per institution", "[loans]") {
     }
 }
 
+/// `loan_line` with a blank around every value: trimming gives the same loan, but only the
+/// general row path trims (the fast path takes values written plainly).
+std::string padded_line(std::size_t n, const Loan& loan) {
+    std::string line = loan_line(n, loan);
+    line.pop_back(); // the LF
+    std::string out;
+    for (const char c : line) {
+        out += c == ',' ? std::string(" ,\t") : std::string(1, c);
+    }
+    return " " + out + " \n";
+}
+
+TEST_CASE("loans: plain and blank-padded rows give the same figures (fast and general path)",
+          "[loans]") {
+    auto loans = some_loans(600);
+    std::uint64_t state = 99;
+    const auto next = [&](std::uint64_t below) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (state >> 33) % below;
+    };
+    for (auto& loan : loans) {
+        if (next(3) == 0) { // ids longer than a hash slot holds
+            loan.institution = "MICROFINANCE-INSTITUTION-" + loan.institution;
+        }
+        // Ten years (more than the four kept inline per institution), leap days included.
+        const int year = next(4) == 0 ? 2024 : 2015 + static_cast<int>(next(10));
+        const bool leap = year % 4 == 0;
+        loan.date = next(8) == 0 && leap
+                        ? fmt::format("{}-02-29", year)
+                        : fmt::format("{}-{:02}-{:02}", year, 1 + next(12), 1 + next(28));
+    }
+    std::string plain = std::string(header) + "\n";
+    std::string padded = std::string(header) + "\n";
+    for (std::size_t i = 0; i < loans.size(); ++i) {
+        plain += loan_line(i + 1, loans[i]);
+        padded += padded_line(i + 1, loans[i]);
+    }
+    write(temp().path / "plainrows.csv", plain);
+    write(temp().path / "paddedrows.csv", padded);
+    const auto fast = run(config_for("plainrows"));
+    const auto general = run(config_for("paddedrows"));
+    CHECK(fast.issues.empty());
+    CHECK(general.issues.empty());
+    check_against(fast, loans);
+    check_against(general, loans);
+    CHECK(sfp::portfolio_to_csv(fast, 2016) == sfp::portfolio_to_csv(general, 2016));
+
+    // Loans and amounts per institution and year, counted here.
+    std::map<std::pair<std::string, int>, std::pair<long, long>> per_year;
+    for (const auto& loan : loans) {
+        auto& entry = per_year[{loan.institution, std::stoi(loan.date.substr(0, 4))}];
+        ++entry.first;
+        entry.second += loan.amount_cents;
+    }
+    for (const auto* result : {&fast, &general}) {
+        std::size_t years = 0;
+        for (const auto& inst : result->institutions) {
+            for (const auto& year : inst.disbursed) {
+                INFO(inst.institution_id << " " << year.year);
+                const auto& expected = per_year.at({inst.institution_id, year.year});
+                CHECK(year.loans == expected.first);
+                CHECK(year.value.cents == expected.second);
+                ++years;
+            }
+        }
+        CHECK(years == per_year.size());
+    }
+}
+
 TEST_CASE("loans: quoted fields, CRLF, a byte order mark and missing tokens", "[loans]") {
     std::string csv = "\xEF\xBB\xBF" + std::string(header) + "\r\n";
     csv +=
@@ -360,6 +429,38 @@ TEST_CASE("loans: rows of chunk 1 keep their file row numbers", "[loans]") {
     CHECK(result.threads_used == 2);
     REQUIRE(result.issues.size() == 1);
     CHECK(result.issues[0].where.line == 1802);
+}
+
+TEST_CASE("loans: a record longer than [limits] max_record_bytes stops the file", "[loans]") {
+    const auto loans = some_loans(50);
+    std::string csv = std::string(header) + "\n";
+    for (std::size_t i = 0; i < loans.size(); ++i) {
+        Loan loan = loans[i];
+        if (i == 30) {
+            loan.sector = std::string(5000, 'x'); // row 32 of the file
+        }
+        csv += loan_line(i + 1, loan);
+    }
+    write(temp().path / "long.csv", csv);
+    const auto config = config_for("long", "[limits]\nmax_record_bytes = 4096\n");
+    sfp::Diagnostics diagnostics;
+    const auto spec = sfp::parse_config(config.string(), diagnostics);
+    INFO(messages(diagnostics));
+    REQUIRE(spec.has_value());
+    REQUIRE(spec->sources.at(0).limits.max_record_bytes == 4096);
+    sfp::LoanOptions options;
+    options.block_size = 256; // the record must outgrow the buffer several times
+    const auto result = sfp::aggregate_loans(spec->sources[0], options, diagnostics);
+    CHECK_FALSE(result.has_value());
+    REQUIRE(diagnostics.has_errors());
+    const auto& error = diagnostics.items().back();
+    INFO(messages(diagnostics));
+    CHECK(error.where.line == 32);
+    CHECK(error.where.column == 1);
+    CHECK(error.message.find("limit of 4096 bytes (limits.max_record_bytes)") != std::string::npos);
+    // The same file with the default limit (4 MiB) is read whole.
+    const auto whole = run(config_for("long"), options);
+    CHECK(whole.stats.rows_read == 50);
 }
 
 TEST_CASE("loans: a mapped column missing from the header is a config error", "[loans]") {

@@ -309,8 +309,12 @@ bool write_other_formats(const Document& document, const BuildOptions& options,
     }
     if (wants(options, OutputFormat::json)) {
         const std::string path = base + ".results.json";
-        if (write_file_atomically(
-                path, results_to_json(spec, catalogue, data, results, evaluation.assessment),
+        if (write_file_streamed(
+                path,
+                [&](const TextWriter& write) {
+                    write_results_json(write, spec, catalogue, data, results,
+                                       evaluation.assessment);
+                },
                 diagnostics)) {
             outputs.push_back(path);
         } else {
@@ -319,8 +323,12 @@ bool write_other_formats(const Document& document, const BuildOptions& options,
     }
     if (wants(options, OutputFormat::csv)) {
         const std::string path = base + ".results.csv";
-        if (write_file_atomically(path, results_to_csv(catalogue, results, evaluation.assessment),
-                                  diagnostics)) {
+        if (write_file_streamed(
+                path,
+                [&](const TextWriter& write) {
+                    write_results_csv(write, catalogue, results, evaluation.assessment);
+                },
+                diagnostics)) {
             outputs.push_back(path);
         } else {
             ok = false;

@@ -18,7 +18,10 @@
 #include <system_error>
 #include <thread>
 #include <unistd.h>
-#include <unordered_map>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace sfp {
 
@@ -97,6 +100,10 @@ struct Binding {
     std::size_t header_size = 0;
     std::array<long, slot_count> column{};      ///< 0-based file column; -1: not mapped
     std::vector<std::uint16_t> slots_of_column; ///< bit k: the column feeds slot k
+    /// The lowest slot a column feeds (slot_count: none), and the other slots of columns that
+    /// feed several, as (slot, lowest slot): the fast line split stores one slot per field.
+    std::vector<std::uint8_t> first_slot_of_column;
+    std::vector<std::pair<std::size_t, std::size_t>> slot_copies;
     char delimiter = ',';
     NumberStyle style;
     DateFormat date_format = DateFormat::iso;
@@ -105,6 +112,10 @@ struct Binding {
     std::string country_code = "iso3"; ///< how countries are written: iso3, iso2 or name
     std::vector<std::string> missing_tokens;
     std::array<bool, 256> token_start{}; ///< a missing token can start with this byte
+    /// Bytes that a value read on the fast path cannot start or end with (trimmed).
+    std::array<bool, 256> blank{};
+    /// Numbers as "1234.56" and dates as ISO: rows can take RowAggregator's fast path.
+    bool fast_rows = false;
 
     [[nodiscard]] bool mapped(Slot slot) const { return column[slot] >= 0; }
     [[nodiscard]] bool is_missing(std::string_view text) const {
@@ -170,6 +181,20 @@ std::optional<Binding> bind_columns(const SourceSpec& source, const std::string&
             binding.country_code = mapping->code;
         }
     }
+    binding.first_slot_of_column.assign(header.size(), slot_count);
+    for (std::size_t index = 0; index < header.size(); ++index) {
+        const unsigned bits = binding.slots_of_column[index];
+        if (bits == 0) {
+            continue;
+        }
+        const auto first = static_cast<std::size_t>(__builtin_ctz(bits));
+        binding.first_slot_of_column[index] = static_cast<std::uint8_t>(first);
+        for (std::size_t slot = first + 1; slot < slot_count; ++slot) {
+            if ((bits >> slot & 1U) != 0) {
+                binding.slot_copies.emplace_back(slot, first);
+            }
+        }
+    }
     if (!binding.mapped(s_institution)) {
         diagnostics.error(source.where,
                           fmt::format("source '{}' maps no institution_id: loan portfolios are "
@@ -191,6 +216,11 @@ std::optional<Binding> bind_columns(const SourceSpec& source, const std::string&
             binding.token_start[static_cast<unsigned char>(std::toupper(c))] = true;
         }
     }
+    for (const char blank : {' ', '\t', '\r', '\n'}) { // as trim_blanks
+        binding.blank[static_cast<unsigned char>(blank)] = true;
+    }
+    binding.fast_rows = binding.style.decimal == '.' && binding.style.thousands == 0 &&
+                        binding.date_format == DateFormat::iso && binding.header_size >= 2;
     return binding;
 }
 
@@ -326,6 +356,29 @@ bool is_ascii(std::string_view text) {
                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+/// Equality of short texts (ids, codes) without a call to memcmp.
+bool same_text(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    std::size_t i = 0;
+    for (; i + 8 <= a.size(); i += 8) {
+        std::uint64_t x = 0;
+        std::uint64_t y = 0;
+        std::memcpy(&x, a.data() + i, 8);
+        std::memcpy(&y, b.data() + i, 8);
+        if (x != y) {
+            return false;
+        }
+    }
+    for (; i < a.size(); ++i) {
+        if (a[i] != b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
 // ---- per-chunk accumulators --------------------------------------------------------------------
 
 /// The loans of one institution in one currency.
@@ -333,9 +386,34 @@ struct CurrencyPart {
     std::string currency;
     long first_row = 0;
     LoanTotals totals;
-    std::vector<DisbursedYear> disbursed;
+    /// The first years while reading, inline: no pointer to follow per row.
+    std::array<DisbursedYear, 4> recent{};
+    std::size_t recent_n = 0;
+    std::vector<DisbursedYear> disbursed; ///< while reading, the years after `recent`
 
+    /// The year's entry while reading (`recent` first).
     DisbursedYear& year(int fiscal_year) {
+        for (std::size_t i = 0; i < recent_n; ++i) {
+            if (recent[i].year == fiscal_year) {
+                return recent[i];
+            }
+        }
+        if (recent_n < recent.size() && disbursed.empty()) {
+            recent[recent_n] = {fiscal_year, 0, {}, 0};
+            return recent[recent_n++];
+        }
+        return settled_year(fiscal_year);
+    }
+
+    /// After reading: all years in `disbursed`, in order of first appearance.
+    void settle() {
+        disbursed.insert(disbursed.begin(), recent.begin(),
+                         recent.begin() + static_cast<std::ptrdiff_t>(recent_n));
+        recent_n = 0;
+    }
+
+    /// The year's entry in `disbursed` (a settled part).
+    DisbursedYear& settled_year(int fiscal_year) {
         if (!disbursed.empty() && disbursed.back().year == fiscal_year) {
             return disbursed.back();
         }
@@ -349,42 +427,157 @@ struct CurrencyPart {
     }
 };
 
+/// What a row touches is kept together: the id, then the first currency's part inline (one
+/// dependent load less per row than a vector of parts), then the countries.
 struct InstitutionAcc {
     std::string id;
+    bool has_first = false;
+    CurrencyPart first;               ///< the first currency's loans
+    std::vector<CurrencyPart> others; ///< other currencies, in order of first appearance
     long first_row = 0;
     std::string country; ///< the first country written
     long country_row = 0;
     std::string other_country; ///< the first different one
     long other_country_row = 0;
-    std::vector<CurrencyPart> parts; ///< in order of first appearance
 
     CurrencyPart& part(std::string_view currency, long row) {
-        if (parts.size() == 1 && parts[0].currency == currency) {
-            return parts[0];
+        if (has_first && same_text(first.currency, currency)) {
+            return first;
         }
-        for (auto& entry : parts) {
+        if (!has_first) {
+            has_first = true;
+            first.currency = currency;
+            first.first_row = row;
+            return first;
+        }
+        for (auto& entry : others) {
             if (entry.currency == currency) {
                 return entry;
             }
         }
-        parts.push_back({std::string(currency), row, {}, {}});
-        parts.back().disbursed.reserve(4); // a few years: no reallocation while reading
-        return parts.back();
+        CurrencyPart& added = others.emplace_back();
+        added.currency = currency;
+        added.first_row = row;
+        return added;
+    }
+
+    /// All parts in order of first appearance (for merging).
+    std::vector<CurrencyPart> take_parts() {
+        std::vector<CurrencyPart> parts;
+        if (has_first) {
+            parts.push_back(std::move(first));
+        }
+        for (auto& entry : others) {
+            parts.push_back(std::move(entry));
+        }
+        for (auto& part : parts) {
+            part.settle();
+        }
+        return parts;
     }
 };
 
-struct StringHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-        return std::hash<std::string_view>{}(text);
+/// A hash of an institution id, read a word at a time (ids are short: "MFI-01800").
+std::uint64_t id_hash(std::string_view id) {
+    constexpr std::uint64_t mix = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t hash = id.size() * mix;
+    std::size_t i = 0;
+    for (; i + 8 <= id.size(); i += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, id.data() + i, 8);
+        hash = (hash ^ word) * mix;
+        hash ^= hash >> 29;
     }
+    if (i < id.size()) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, id.data() + i, id.size() - i);
+        hash = (hash ^ word) * mix;
+        hash ^= hash >> 29;
+    }
+    return hash;
+}
+
+/// Institution ids to their index: open addressing, at most half full. A slot keeps the hash
+/// and, for ids of up to 16 bytes, the id itself: a lookup does not touch the institution
+/// (a cache miss that the row's other work can then hide, see ChunkResult::prefetch).
+class InstitutionIndex {
+public:
+    static constexpr std::uint32_t none = ~std::uint32_t{0};
+
+    /// The index of `id`, or `none`.
+    template <typename Ids>
+    [[nodiscard]] std::uint32_t find(std::string_view id, std::uint64_t hash,
+                                     const Ids& ids) const {
+        if (slots_.empty()) {
+            return none;
+        }
+        for (std::size_t at = hash & mask_;; at = (at + 1) & mask_) {
+            const Entry& entry = slots_[at];
+            if (entry.index == none) {
+                return none;
+            }
+            if (entry.hash == hash) {
+                const bool inline_id = entry.size <= sizeof(entry.bytes);
+                if (inline_id ? same_text({entry.bytes.data(), entry.size}, id)
+                              : same_text(ids[entry.index].id, id)) {
+                    return entry.index;
+                }
+            }
+        }
+    }
+
+    void insert(std::string_view id, std::uint64_t hash, std::uint32_t index) {
+        if ((count_ + 1) * 2 > slots_.size()) {
+            grow();
+        }
+        Entry entry;
+        entry.hash = hash;
+        entry.index = index;
+        entry.size = static_cast<std::uint32_t>(std::min<std::size_t>(id.size(), ~0U));
+        if (id.size() <= entry.bytes.size()) {
+            std::memcpy(entry.bytes.data(), id.data(), id.size());
+        }
+        place(entry);
+        ++count_;
+    }
+
+private:
+    struct Entry {
+        std::uint64_t hash = 0;
+        std::uint32_t index = none;
+        std::uint32_t size = 0;       ///< of the id
+        std::array<char, 16> bytes{}; ///< the id, when it fits
+    };
+
+    void place(Entry entry) {
+        std::size_t at = entry.hash & mask_;
+        while (slots_[at].index != none) {
+            at = (at + 1) & mask_;
+        }
+        slots_[at] = entry;
+    }
+
+    void grow() {
+        std::vector<Entry> old = std::move(slots_);
+        slots_.assign(std::max<std::size_t>(64, old.size() * 2), Entry{});
+        mask_ = slots_.size() - 1;
+        for (const Entry& entry : old) {
+            if (entry.index != none) {
+                place(entry);
+            }
+        }
+    }
+
+    std::vector<Entry> slots_;
+    std::size_t mask_ = 0;
+    std::size_t count_ = 0;
 };
 
 /// What one thread learns from its part of the file. Row numbers are local to the chunk until
 /// the merge offsets them.
 struct ChunkResult {
     std::vector<InstitutionAcc> institutions;
-    std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> index;
+    InstitutionIndex index;
     std::size_t last = ~std::size_t{0}; ///< the institution of the previous row
     std::vector<QualityIssue> issues;
     std::map<std::string, long> issues_by_code;
@@ -396,17 +589,43 @@ struct ChunkResult {
     bool crossed = false;           ///< the chunk's last record ran past its end
     bool cancelled = false;
 
-    InstitutionAcc& institution(std::string_view id, long row) {
-        if (last < institutions.size() && institutions[last].id == id) {
+    /// The index of a known institution, or InstitutionIndex::none; changes nothing.
+    [[nodiscard]] std::uint32_t find_institution(std::string_view id) const {
+        if (last < institutions.size() && same_text(institutions[last].id, id)) {
+            return static_cast<std::uint32_t>(last);
+        }
+        return index.find(id, id_hash(id), institutions);
+    }
+
+    /// Asks for the lines of a known institution that a row updates, so that they arrive
+    /// while the row's other values are read.
+    void prefetch(std::uint32_t known) const {
+        const char* at = reinterpret_cast<const char*>(&institutions[known]);
+        for (std::size_t offset = 0; offset < sizeof(InstitutionAcc); offset += 64) {
+            __builtin_prefetch(at + offset);
+        }
+    }
+
+    /// The institution `id`; `known` is its index when find_institution gave one.
+    InstitutionAcc& institution(std::string_view id, long row,
+                                std::uint32_t known = InstitutionIndex::none) {
+        if (known != InstitutionIndex::none) {
+            last = known;
+            return institutions[known];
+        }
+        if (last < institutions.size() && same_text(institutions[last].id, id)) {
             return institutions[last];
         }
-        const auto found = index.find(id);
-        if (found != index.end()) {
-            last = found->second;
+        const std::uint64_t hash = id_hash(id);
+        const std::uint32_t found = index.find(id, hash, institutions);
+        if (found != InstitutionIndex::none) {
+            last = found;
         } else {
             last = institutions.size();
-            institutions.push_back({std::string(id), row, {}, 0, {}, 0, {}});
-            index.emplace(std::string(id), last);
+            InstitutionAcc& added = institutions.emplace_back();
+            added.id = id;
+            added.first_row = row;
+            index.insert(id, hash, static_cast<std::uint32_t>(last));
         }
         return institutions[last];
     }
@@ -414,12 +633,62 @@ struct ChunkResult {
 
 /// The fields of one record that the slots need.
 struct RowFields {
-    std::array<std::string_view, slot_count> text{};
+    std::array<std::string_view, slot_count + 1> text{}; ///< [slot_count]: unread columns
     std::size_t fields = 0;
     bool blank = false; ///< one blank field: an empty line
 };
 
-/// Turns rows into accumulators and issues.
+/// One loan's values as read, before they are added up.
+struct ParsedLoan {
+    std::optional<std::string_view> country;
+    std::string_view currency;
+    std::optional<Amount> balance;
+    std::optional<long> days;
+    bool dated = false; ///< a valid disbursed_date
+    long day = 0;       ///< of the disbursed_date, since 1970-01-01
+    int fiscal_year = 0;
+    std::optional<Amount> amount; ///< loan_amount, read when the loan is dated
+    Gender gender = Gender::unknown;
+    std::optional<bool> rural;
+};
+
+/// "2024-01-31" exactly, as parse_date(DateFormat::iso) reads it: days since 1970-01-01 and
+/// the month; false for anything else (parse_date decides).
+bool plain_iso_date(std::string_view text, long& day, int& year, unsigned& month) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
+        return false;
+    }
+    const auto digit = [&](std::size_t i) { return static_cast<unsigned>(text[i] - '0'); };
+    for (const std::size_t i : {0U, 1U, 2U, 3U, 5U, 6U, 8U, 9U}) {
+        if (digit(i) > 9) {
+            return false;
+        }
+    }
+    year = static_cast<int>(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3));
+    month = digit(5) * 10 + digit(6);
+    const unsigned mday = digit(8) * 10 + digit(9);
+    const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    constexpr std::array<unsigned, 13> month_days{0,  31, 28, 31, 30, 31, 30,
+                                                  31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12 || mday < 1 ||
+        mday > month_days[month] + (month == 2 && leap ? 1 : 0)) {
+        return false;
+    }
+    // Days from civil (H. Hinnant), as std::chrono::sys_days counts them.
+    const int y = year - (month <= 2 ? 1 : 0);
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const auto year_of_era = static_cast<unsigned>(y - era * 400);
+    const unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + mday - 1;
+    const unsigned day_of_era =
+        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    day = static_cast<long>(era) * 146097 + static_cast<long>(day_of_era) - 719468;
+    return true;
+}
+
+/// Turns rows into accumulators and issues. A row whose values are all written plainly
+/// ("MFI-01", "1234.50", "2024-01-31", "female", "1") takes a fast path that reads them without
+/// trimming, token lookups or floating point; any other row takes the general path, which
+/// reads every value the same way and reports what it finds. Both end in `add_parsed`.
 class RowAggregator {
 public:
     RowAggregator(const Binding& binding, std::size_t max_issues, ChunkResult& out)
@@ -435,6 +704,9 @@ public:
             reject(0, "field-count",
                    fmt::format("expected {} fields as in the header, found {}", b_.header_size,
                                row.fields));
+            return;
+        }
+        if (b_.fast_rows && add_plain(row)) {
             return;
         }
         if (b_.mapped(s_loan_id) && b_.is_missing(trim_blanks(row.text[s_loan_id]))) {
@@ -477,6 +749,176 @@ private:
               std::move(problem));
     }
 
+    // ---- the fast path: nothing is reported, any doubt returns false before any change --------
+
+    enum class Plain { missing, value, other };
+
+    /// Missing (empty or a missing token), a value with no blank at either end (what
+    /// trim_blanks leaves as it is), or something else.
+    [[nodiscard]] Plain plain(std::string_view text) const {
+        if (text.empty()) {
+            return Plain::missing;
+        }
+        const auto first = static_cast<unsigned char>(text.front());
+        if (b_.blank[first] || b_.blank[static_cast<unsigned char>(text.back())]) {
+            return Plain::other;
+        }
+        return b_.token_start[first] && b_.is_missing(text) ? Plain::missing : Plain::value;
+    }
+
+    /// A plain ASCII value (no UTF-8 check needed); `dot` false rejects '.' (ids to normalise).
+    [[nodiscard]] Plain plain_ascii(std::string_view text, bool dot) const {
+        const Plain kind = plain(text);
+        if (kind == Plain::value) {
+            unsigned high = 0; // any byte >= 0x80: UTF-8 to check
+            bool has_dot = false;
+            for (const char c : text) {
+                high |= static_cast<unsigned char>(c);
+                has_dot = has_dot || c == '.';
+            }
+            if (high >= 0x80 || (!dot && has_dot)) {
+                return Plain::other;
+            }
+        }
+        return kind;
+    }
+
+    /// A mapped slot's plain text; false when the slot needs the general path.
+    bool plain_text(const RowFields& row, Slot slot, std::optional<std::string_view>& value) const {
+        if (!b_.mapped(slot)) {
+            return true;
+        }
+        const auto text = row.text[slot];
+        switch (plain_ascii(text, true)) {
+        case Plain::missing:
+            return true;
+        case Plain::value:
+            value = text;
+            return true;
+        case Plain::other:
+            return false;
+        }
+        return false;
+    }
+
+    /// A non-negative amount written "1234", "1234.5" or "1234.56".
+    bool plain_amount(const RowFields& row, Slot slot, std::optional<Amount>& value) const {
+        if (!b_.mapped(slot)) {
+            return true;
+        }
+        const auto text = row.text[slot];
+        const Plain kind = plain(text);
+        if (kind == Plain::missing) {
+            return true;
+        }
+        if (kind == Plain::other || static_cast<unsigned>(text.front() - '0') > 9) {
+            return false;
+        }
+        value = plain_cents(text);
+        return value.has_value();
+    }
+
+    bool plain_days(const RowFields& row, std::optional<long>& value) const {
+        if (!b_.mapped(s_overdue)) {
+            return true;
+        }
+        const auto text = row.text[s_overdue];
+        const Plain kind = plain(text);
+        if (kind == Plain::missing) {
+            return true;
+        }
+        if (kind == Plain::other || text.size() > 9) {
+            return false;
+        }
+        long days = 0;
+        for (const char c : text) {
+            const auto digit = static_cast<unsigned>(c - '0');
+            if (digit > 9) {
+                return false;
+            }
+            days = days * 10 + static_cast<long>(digit);
+        }
+        value = days;
+        return true;
+    }
+
+    bool plain_date(const RowFields& row, ParsedLoan& loan) const {
+        if (!b_.mapped(s_date)) {
+            return true;
+        }
+        const auto text = row.text[s_date];
+        const Plain kind = plain(text);
+        if (kind == Plain::missing) {
+            return true;
+        }
+        int year = 0;
+        unsigned month = 0;
+        if (kind == Plain::other || !plain_iso_date(text, loan.day, year, month)) {
+            return false;
+        }
+        loan.dated = true;
+        loan.fiscal_year = year + (month > b_.fiscal_year_end ? 1 : 0);
+        return plain_amount(row, s_amount, loan.amount);
+    }
+
+    bool plain_outreach(const RowFields& row, ParsedLoan& loan) const {
+        if (b_.mapped(s_gender)) {
+            const auto text = row.text[s_gender];
+            const Plain kind = plain(text);
+            if (kind == Plain::value) {
+                if (text.size() == 6 && std::memcmp(text.data(), "female", 6) == 0) {
+                    loan.gender = Gender::female;
+                } else if (text.size() == 4 && std::memcmp(text.data(), "male", 4) == 0) {
+                    loan.gender = Gender::male;
+                } else {
+                    return false;
+                }
+            } else if (kind == Plain::other) {
+                return false;
+            }
+        }
+        if (b_.mapped(s_rural)) {
+            const auto text = row.text[s_rural];
+            const Plain kind = plain(text);
+            if (kind == Plain::value) {
+                if (text.size() != 1 || (text[0] != '0' && text[0] != '1')) {
+                    return false;
+                }
+                loan.rural = text[0] == '1';
+            } else if (kind == Plain::other) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// The fast path; false (nothing changed) when the row needs the general path.
+    bool add_plain(const RowFields& row) {
+        if (b_.mapped(s_loan_id) && plain(row.text[s_loan_id]) != Plain::value) {
+            return false;
+        }
+        const auto id = row.text[s_institution];
+        if (plain_ascii(id, false) != Plain::value) {
+            return false;
+        }
+        const std::uint32_t known = out_.find_institution(id);
+        if (known != InstitutionIndex::none) {
+            out_.prefetch(known);
+        }
+        ParsedLoan loan;
+        std::optional<std::string_view> currency;
+        if (!plain_text(row, s_country, loan.country) || !plain_text(row, s_currency, currency) ||
+            !plain_amount(row, s_balance, loan.balance) || !plain_days(row, loan.days) ||
+            !plain_date(row, loan) || !plain_outreach(row, loan)) {
+            return false;
+        }
+        loan.currency = currency ? *currency : std::string_view(b_.default_currency);
+        add_parsed(id, loan, known);
+        return true;
+    }
+
+    // ---- the general path ----------------------------------------------------------------------
+
     /// A text value trimmed, nullopt when missing or not valid UTF-8 (reported).
     std::optional<std::string_view> text_value(const RowFields& row, Slot slot) {
         if (!b_.mapped(slot)) {
@@ -498,35 +940,21 @@ private:
         return text;
     }
 
+    /// Reads the values in the order their problems are reported, then adds them.
     void add_loan(const RowFields& row, std::string_view raw_id) {
         if (raw_id.find('.') != std::string_view::npos) {
             id_buffer_ = normalise_id(raw_id); // "201.0" -> "201", as load_source does
             raw_id = id_buffer_;
         }
-        InstitutionAcc& inst = out_.institution(raw_id, row_);
-        note_country(inst, text_value(row, s_country));
+        ParsedLoan loan;
+        loan.country = text_value(row, s_country);
         const auto currency = text_value(row, s_currency);
-        CurrencyPart& part =
-            inst.part(currency ? *currency : std::string_view(b_.default_currency), row_);
-        LoanTotals& totals = part.totals;
-        ++totals.loans_read;
-        ++totals.loans_used;
-        add_balance(row, totals);
-        add_disbursement(row, part);
-        add_outreach(row, totals);
-    }
-
-    void note_country(InstitutionAcc& inst, std::optional<std::string_view> country) {
-        if (!country) {
-            return;
-        }
-        if (inst.country.empty()) {
-            inst.country.assign(*country);
-            inst.country_row = row_;
-        } else if (inst.other_country.empty() && inst.country != *country) {
-            inst.other_country.assign(*country);
-            inst.other_country_row = row_;
-        }
+        loan.currency = currency ? *currency : std::string_view(b_.default_currency);
+        loan.balance = amount(row, s_balance);
+        loan.days = days_overdue(row);
+        read_disbursement(row, loan);
+        read_outreach(row, loan);
+        add_parsed(raw_id, loan);
     }
 
     std::optional<Amount> amount(const RowFields& row, Slot slot) {
@@ -575,29 +1003,7 @@ private:
         return days;
     }
 
-    void add_balance(const RowFields& row, LoanTotals& totals) {
-        const auto balance = amount(row, s_balance);
-        const auto days = days_overdue(row);
-        if (!balance) {
-            totals.balance_missing += b_.mapped(s_balance) ? 1 : 0;
-            return;
-        }
-        balance->add_to(totals.gross_loan_portfolio);
-        totals.loans_outstanding_n += balance->positive() ? 1 : 0;
-        if (!days) {
-            totals.overdue_missing += balance->positive() ? 1 : 0;
-            return;
-        }
-        balance->add_to(totals.par_base);
-        if (*days > 30) {
-            balance->add_to(totals.par30_balance);
-        }
-        if (*days > 90) {
-            balance->add_to(totals.par90_balance);
-        }
-    }
-
-    void add_disbursement(const RowFields& row, CurrencyPart& part) {
+    void read_disbursement(const RowFields& row, ParsedLoan& loan) {
         const auto text = trim_blanks(row.text[s_date]);
         if (!b_.mapped(s_date) || b_.is_missing(text)) {
             return;
@@ -608,38 +1014,101 @@ private:
                  "not a valid date in the column's format; treated as missing");
             return;
         }
-        const long day = date->days();
-        if (!out_.latest_day || day > *out_.latest_day) {
-            out_.latest_day = day;
-        }
+        loan.dated = true;
+        loan.day = date->days();
         // A fiscal year ending in June: a loan of August 2024 is in fiscal year 2025.
-        const int year = date->year + (date->month > b_.fiscal_year_end ? 1 : 0);
-        DisbursedYear& entry = part.year(year);
+        loan.fiscal_year = date->year + (date->month > b_.fiscal_year_end ? 1 : 0);
+        loan.amount = amount(row, s_amount);
+    }
+
+    void read_outreach(const RowFields& row, ParsedLoan& loan) {
+        if (b_.mapped(s_gender)) {
+            const auto text = text_value(row, s_gender);
+            loan.gender = text ? classify_gender(*text) : Gender::unknown;
+        }
+        if (const auto text = text_value(row, s_rural)) {
+            loan.rural = parse_flag(*text);
+            if (!loan.rural) {
+                warn(s_rural, "not-a-flag", *text,
+                     "expected 1/0, yes/no or true/false; treated as missing");
+            }
+        }
+    }
+
+    // ---- adding up -----------------------------------------------------------------------------
+
+    void add_parsed(std::string_view id, const ParsedLoan& loan,
+                    std::uint32_t known = InstitutionIndex::none) {
+        InstitutionAcc& inst = out_.institution(id, row_, known);
+        note_country(inst, loan.country);
+        CurrencyPart& part = inst.part(loan.currency, row_);
+        LoanTotals& totals = part.totals;
+        ++totals.loans_read;
+        ++totals.loans_used;
+        add_balance(loan, totals);
+        add_disbursement(loan, part);
+        add_outreach(loan, totals);
+    }
+
+    void note_country(InstitutionAcc& inst, std::optional<std::string_view> country) {
+        if (!country) {
+            return;
+        }
+        if (inst.country.empty()) {
+            inst.country.assign(*country);
+            inst.country_row = row_;
+        } else if (inst.other_country.empty() && !same_text(inst.country, *country)) {
+            inst.other_country.assign(*country);
+            inst.other_country_row = row_;
+        }
+    }
+
+    void add_balance(const ParsedLoan& loan, LoanTotals& totals) const {
+        const auto& balance = loan.balance;
+        if (!balance) {
+            totals.balance_missing += b_.mapped(s_balance) ? 1 : 0;
+            return;
+        }
+        balance->add_to(totals.gross_loan_portfolio);
+        totals.loans_outstanding_n += balance->positive() ? 1 : 0;
+        if (!loan.days) {
+            totals.overdue_missing += balance->positive() ? 1 : 0;
+            return;
+        }
+        balance->add_to(totals.par_base);
+        if (*loan.days > 30) {
+            balance->add_to(totals.par30_balance);
+        }
+        if (*loan.days > 90) {
+            balance->add_to(totals.par90_balance);
+        }
+    }
+
+    void add_disbursement(const ParsedLoan& loan, CurrencyPart& part) {
+        if (!loan.dated) {
+            return;
+        }
+        if (!out_.latest_day || loan.day > *out_.latest_day) {
+            out_.latest_day = loan.day;
+        }
+        DisbursedYear& entry = part.year(loan.fiscal_year);
         ++entry.loans;
-        if (const auto value = amount(row, s_amount)) {
-            value->add_to(entry.value);
+        if (loan.amount) {
+            loan.amount->add_to(entry.value);
         } else {
             ++entry.value_missing;
         }
     }
 
-    void add_outreach(const RowFields& row, LoanTotals& totals) {
+    void add_outreach(const ParsedLoan& loan, LoanTotals& totals) const {
         if (b_.mapped(s_gender)) {
-            const auto text = text_value(row, s_gender);
-            const Gender gender = text ? classify_gender(*text) : Gender::unknown;
-            totals.gender_known_loans += gender != Gender::unknown ? 1 : 0;
-            totals.gender_unknown_loans += gender == Gender::unknown ? 1 : 0;
-            totals.women_loans += gender == Gender::female ? 1 : 0;
+            totals.gender_known_loans += loan.gender != Gender::unknown ? 1 : 0;
+            totals.gender_unknown_loans += loan.gender == Gender::unknown ? 1 : 0;
+            totals.women_loans += loan.gender == Gender::female ? 1 : 0;
         }
-        if (const auto text = text_value(row, s_rural)) {
-            const auto flag = parse_flag(*text);
-            if (!flag) {
-                warn(s_rural, "not-a-flag", *text,
-                     "expected 1/0, yes/no or true/false; treated as missing");
-                return;
-            }
+        if (loan.rural) {
             ++totals.rural_known_loans;
-            totals.rural_loans += *flag ? 1 : 0;
+            totals.rural_loans += *loan.rural ? 1 : 0;
         }
     }
 
@@ -652,9 +1121,10 @@ private:
 
 // ---- scanning the file -------------------------------------------------------------------------
 
-/// Splits records in a buffer: a fast path for lines without quotes or lone CRs (memchr for
-/// the line end, a tight loop for delimiters), a byte state machine for the rest (RFC 4180:
-/// quoted fields, doubled quotes, quoted line breaks; LF, CRLF and CR record ends).
+/// Splits records in a buffer: a fast path for lines without quotes or lone CRs (delimiters
+/// and the line end found 16 bytes at a time; quotes and CRs with memchr, positions cached),
+/// a byte state machine for the rest (RFC 4180: quoted fields, doubled quotes, quoted line
+/// breaks; LF, CRLF and CR record ends).
 class RecordScanner {
 public:
     /// With `all`, every field's text is also copied there (the header).
@@ -668,10 +1138,19 @@ public:
     /// when the record is not complete and more bytes may follow (`eof` false).
     std::size_t record(const char* data, std::size_t pos, std::size_t size, bool eof,
                        RowFields& row, bool& syntax_problem) {
-        row = RowFields{};
-        find(data, pos, size, '\n', next_lf_);
         find(data, pos, size, '"', next_quote_);
         find(data, pos, size, '\r', next_cr_);
+        if (all_ == nullptr) {
+            // No reset: a plain line sets every mapped slot of a row with the header's field
+            // count, and other rows are rejected before any slot is read.
+            if (const auto next = plain_line(data, pos, size, row)) {
+                return next;
+            }
+            row = RowFields{};
+            return general(data, pos, size, eof, row, syntax_problem);
+        }
+        row = RowFields{};
+        find(data, pos, size, '\n', next_lf_);
         const auto lf = static_cast<std::size_t>(next_lf_);
         if (lf<size&& static_cast<std::size_t>(next_quote_)> lf) {
             const auto cr = static_cast<std::size_t>(next_cr_);
@@ -705,6 +1184,70 @@ private:
                 row.text[static_cast<std::size_t>(__builtin_ctz(bits))] = text;
             }
         }
+    }
+
+    /// A data field: its text goes to the lowest slot the column feeds (no branch: unread
+    /// columns go to the extra entry); `copy_slots` fills the others.
+    void put(std::size_t index, std::string_view text, RowFields& row) const {
+        const auto& first = b_.first_slot_of_column;
+        row.text[index < first.size() ? std::size_t{first[index]} : std::size_t{slot_count}] = text;
+    }
+
+    void copy_slots(RowFields& row) const {
+        for (const auto& [slot, from] : b_.slot_copies) {
+            row.text[slot] = row.text[from];
+        }
+    }
+
+    /// The line at `pos` when it ends with LF or CRLF before any quote or lone CR: its fields
+    /// into `row`, and the position after it; 0 otherwise (the state machine decides).
+    std::size_t plain_line(const char* data, std::size_t pos, std::size_t size,
+                           RowFields& row) const {
+        std::size_t index = 0;
+        std::size_t start = pos;
+        std::size_t i = pos;
+        const char delimiter = b_.delimiter;
+        std::size_t lf = size;
+#if defined(__SSE2__)
+        const __m128i delimiters = _mm_set1_epi8(delimiter);
+        const __m128i line_feeds = _mm_set1_epi8('\n');
+        for (; i + 16 <= size && lf == size; i += 16) {
+            const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+            const auto at_lf =
+                static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, line_feeds)));
+            auto at_delimiter =
+                static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, delimiters)));
+            if (at_lf != 0) {
+                const unsigned first = static_cast<unsigned>(__builtin_ctz(at_lf));
+                at_delimiter &= (1U << first) - 1; // the delimiters before the line end
+                lf = i + first;
+            }
+            for (; at_delimiter != 0; at_delimiter &= at_delimiter - 1) {
+                const std::size_t at = i + static_cast<std::size_t>(__builtin_ctz(at_delimiter));
+                put(index++, {data + start, at - start}, row);
+                start = at + 1;
+            }
+        }
+#endif
+        for (; i < size && lf == size; ++i) {
+            if (data[i] == delimiter) {
+                put(index++, {data + start, i - start}, row);
+                start = i + 1;
+            } else if (data[i] == '\n') {
+                lf = i;
+            }
+        }
+        const auto quote = static_cast<std::size_t>(next_quote_);
+        const auto cr = static_cast<std::size_t>(next_cr_);
+        if (lf == size || quote < lf || (cr < lf && cr + 1 != lf)) {
+            return 0;
+        }
+        const std::string_view last{data + start, (cr + 1 == lf ? cr : lf) - start};
+        put(index++, last, row);
+        copy_slots(row);
+        row.fields = index;
+        row.blank = index == 1 && trim_blanks(last).empty();
+        return lf + 1;
     }
 
     void split_line(const char* line, std::size_t length, RowFields& row) const {
@@ -849,17 +1392,30 @@ private:
     int fd_;
 };
 
+/// A record longer than `[limits] max_record_bytes`: the buffer would have to grow past it.
+struct RecordTooLong {
+    std::uint64_t offset = 0; ///< file offset where the record starts
+    std::size_t limit = 0;
+    long row = 0; ///< its row when known (0: the second thread's rows are numbered later)
+};
+
 /// Reads [offset, ...) of a file in blocks, keeping the unfinished record at the front.
 class BlockReader {
 public:
-    BlockReader(int fd, std::uint64_t offset, std::uint64_t file_size, std::size_t block)
+    BlockReader(int fd, std::uint64_t offset, std::uint64_t file_size, std::size_t block,
+                std::size_t max_record)
         : fd_(fd), file_size_(file_size), next_read_(offset),
-          buffer_(std::max<std::size_t>(block, 64)) {}
+          buffer_(std::max<std::size_t>(block, 64)), max_record_(max_record) {}
 
     /// Moves [from, end) to the front and reads more. False on a read error (errno set).
+    /// Throws RecordTooLong when one record would not fit in max_record bytes (a hostile
+    /// single-line file must not take the memory).
     bool refill(std::size_t from) {
         const std::size_t keep = end_ - from;
         if (from == 0 && end_ == buffer_.size()) {
+            if (buffer_.size() >= max_record_) {
+                throw RecordTooLong{base_, max_record_};
+            }
             buffer_.resize(buffer_.size() * 2); // one record longer than a block
         } else if (keep != 0) {
             std::memmove(buffer_.data(), buffer_.data() + from, keep);
@@ -893,6 +1449,7 @@ private:
     std::uint64_t next_read_;
     std::uint64_t base_ = 0;
     std::vector<char> buffer_;
+    std::size_t max_record_;
     std::size_t end_ = 0;
 };
 
@@ -910,10 +1467,12 @@ struct ChunkContext {
     const LoanOptions& options;
     int fd;
     std::uint64_t file_size;
+    std::size_t max_record; ///< [limits] max_record_bytes of the source
 };
 
 void parse_chunk(const ChunkContext& context, ChunkPlan plan, ChunkResult& out) {
-    BlockReader reader(context.fd, plan.begin, context.file_size, context.options.block_size);
+    BlockReader reader(context.fd, plan.begin, context.file_size, context.options.block_size,
+                       context.max_record);
     reader.start_at(plan.begin);
     RecordScanner scanner(context.binding);
     RowAggregator aggregator(context.binding, context.options.max_issues, out);
@@ -942,8 +1501,13 @@ void parse_chunk(const ChunkContext& context, ChunkPlan plan, ChunkResult& out) 
                 out.cancelled = true; // chunk 0 found the split inside quotes: not needed
                 break;
             }
-            if (!reader.refill(pos)) {
-                throw std::system_error(errno, std::generic_category(), context.binding.path);
+            try {
+                if (!reader.refill(pos)) {
+                    throw std::system_error(errno, std::generic_category(), context.binding.path);
+                }
+            } catch (RecordTooLong& too_long) {
+                too_long.row = plan.first_row != 0 ? row_number : 0;
+                throw;
             }
             pos = 0;
             scanner.reset();
@@ -973,7 +1537,7 @@ std::optional<Header> read_header(int fd, std::uint64_t file_size, const SourceS
                                   const std::string& path, Diagnostics& diagnostics) {
     Binding raw;
     raw.delimiter = source.delimiter;
-    BlockReader reader(fd, 0, file_size, std::size_t{64} * 1024);
+    BlockReader reader(fd, 0, file_size, std::size_t{64} * 1024, source.limits.max_record_bytes);
     if (!reader.refill(0)) {
         diagnostics.error({path, 0, 0}, fmt::format("cannot read: {}", std::strerror(errno)));
         return std::nullopt;
@@ -1076,7 +1640,7 @@ void merge_parts(std::vector<CurrencyPart>& into, std::vector<CurrencyPart>& fro
         }
         same->totals.add(part.totals);
         for (const auto& year : part.disbursed) {
-            DisbursedYear& entry = same->year(year.year);
+            DisbursedYear& entry = same->settled_year(year.year);
             entry.loans += year.loans;
             entry.value.add(year.value);
             entry.value_missing += year.value_missing;
@@ -1104,7 +1668,8 @@ void merge_institution(MergedInstitution& into, InstitutionAcc& from, long offse
         into.other_country = from.other_country;
         into.other_country_row = from.other_country_row + offset;
     }
-    merge_parts(into.parts, from.parts, offset);
+    auto parts = from.take_parts();
+    merge_parts(into.parts, parts, offset);
 }
 
 struct Merger {
@@ -1333,7 +1898,7 @@ std::optional<LoanPortfolio> aggregate_csv(const SourceSpec& source, const LoanO
         return std::nullopt;
     }
     describe_mapping(*binding, source, out);
-    const ChunkContext context{*binding, options, file.fd(), size};
+    const ChunkContext context{*binding, options, file.fd(), size, source.limits.max_record_bytes};
     auto chunks = parse_file(context, header->data_start, out);
     merge_chunks(chunks, *binding, options, out);
     return std::move(out);
@@ -1345,6 +1910,7 @@ std::optional<LoanPortfolio> aggregate_decoded(const SourceSpec& source, Encodin
     CsvOptions csv;
     csv.delimiter = source.delimiter;
     csv.encoding = encoding;
+    csv.limits = source.limits;
     auto reader = CsvReader::open(source.path, csv, diagnostics);
     if (!reader) {
         return std::nullopt;
@@ -1387,6 +1953,14 @@ std::optional<LoanPortfolio> aggregate_loans(const SourceSpec& source, const Loa
     }
     try {
         return aggregate_csv(source, options, diagnostics, out);
+    } catch (const RecordTooLong& error) {
+        diagnostics.error({source.path, error.row, error.row != 0 ? 1 : 0},
+                          fmt::format("input-limit: the record at byte {} is longer than the "
+                                      "limit of {} bytes (limits.max_record_bytes): expected at "
+                                      "most {} bytes, found more; the file is not read further",
+                                      error.offset, error.limit, error.limit),
+                          "raise [limits] max_record_bytes if such records are expected");
+        return std::nullopt;
     } catch (const std::system_error& error) {
         diagnostics.error({source.path, 0, 0}, fmt::format("cannot read: {}", error.what()));
         return std::nullopt;

@@ -72,11 +72,62 @@ std::map<std::string, std::string> statuses(const Assessment& assessment) {
     return out;
 }
 
+/// Text built piece by piece and handed to a writer every megabyte: a 2,000 x 15 panel makes a
+/// 110 MB results file, which as one string (grown by doubling) cost 250 MB of memory.
+class ChunkedText {
+public:
+    explicit ChunkedText(const TextWriter& write) : write_(write) {}
+    ChunkedText(const ChunkedText&) = delete;
+    ChunkedText& operator=(const ChunkedText&) = delete;
+    ChunkedText(ChunkedText&&) = delete;
+    ChunkedText& operator=(ChunkedText&&) = delete;
+    ~ChunkedText() = default;
+
+    ChunkedText& operator+=(std::string_view text) {
+        buffer_ += text;
+        if (buffer_.size() >= chunk) {
+            flush();
+        }
+        return *this;
+    }
+    void flush() {
+        if (!buffer_.empty()) {
+            write_(buffer_);
+            buffer_.clear();
+        }
+    }
+
+private:
+    static constexpr std::size_t chunk = std::size_t{1} << 20U;
+    const TextWriter& write_;
+    std::string buffer_;
+};
+
+std::string collect(const std::function<void(const TextWriter&)>& produce) {
+    std::string text;
+    produce([&text](std::string_view piece) { text += piece; });
+    return text;
+}
+
 } // namespace
 
 std::string results_to_json(const ReportSpec& spec, const Catalogue& catalogue, const Dataset& data,
                             const Results& results, const Assessment& assessment) {
-    std::string out = "{\n";
+    return collect([&](const TextWriter& write) {
+        write_results_json(write, spec, catalogue, data, results, assessment);
+    });
+}
+
+std::string results_to_csv(const Catalogue& catalogue, const Results& results,
+                           const Assessment& assessment) {
+    return collect(
+        [&](const TextWriter& write) { write_results_csv(write, catalogue, results, assessment); });
+}
+
+void write_results_json(const TextWriter& write, const ReportSpec& spec, const Catalogue& catalogue,
+                        const Dataset& data, const Results& results, const Assessment& assessment) {
+    ChunkedText out(write);
+    out += "{\n";
     out += fmt::format("  \"report\": {},\n", json_string(spec.name));
     out += fmt::format("  \"generator\": {},\n", json_string(std::string("sfpgen ") + version));
     out += fmt::format("  \"group_by\": {},\n", json_string(spec.group_by));
@@ -176,7 +227,7 @@ std::string results_to_json(const ReportSpec& spec, const Catalogue& catalogue, 
                            json_string(issue.problem));
     }
     out += "\n  ]\n}\n";
-    return out;
+    out.flush();
 }
 
 namespace {
@@ -206,10 +257,11 @@ std::string csv_number(const std::optional<double>& value) {
 
 } // namespace
 
-std::string results_to_csv(const Catalogue& catalogue, const Results& results,
-                           const Assessment& assessment) {
-    std::string out = "indicator,statistic,scope,period,value,missing,n,p25,p75,numerator,"
-                      "denominator,unit,status,flags,institutions\n";
+void write_results_csv(const TextWriter& write, const Catalogue& catalogue, const Results& results,
+                       const Assessment& assessment) {
+    ChunkedText out(write);
+    out += "indicator,statistic,scope,period,value,missing,n,p25,p75,numerator,"
+           "denominator,unit,status,flags,institutions\n";
     const auto status_of = statuses(assessment);
     for (const auto& item : results.items) {
         const IndicatorDef& def = *catalogue.find(item.indicator);
@@ -232,7 +284,7 @@ std::string results_to_csv(const Catalogue& catalogue, const Results& results,
                         csv_number(item.denominator), unit_name(def.unit), status, csv_field(flags),
                         csv_field(fmt::format("{}", fmt::join(results.institutions(item), ";"))));
     }
-    return out;
+    out.flush();
 }
 
 } // namespace sfp

@@ -5,6 +5,7 @@
 #include "sfp/config.hpp"
 #include "sfp/dataset.hpp"
 #include "sfp/indicators.hpp"
+#include "sfp/output.hpp"
 #include "sfp/targets.hpp"
 
 #include <string>
@@ -22,6 +23,14 @@ namespace sfp {
 /// p75, numerator, denominator, unit, status, flags, institutions); empty cells where missing.
 [[nodiscard]] std::string results_to_csv(const Catalogue& catalogue, const Results& results,
                                          const Assessment& assessment = {});
+
+/// results_to_json and results_to_csv, handed to `write` in pieces of about 1 MB instead of
+/// held whole: the results of a large panel are files of a hundred megabytes.
+void write_results_json(const TextWriter& write, const ReportSpec& spec, const Catalogue& catalogue,
+                        const Dataset& data, const Results& results,
+                        const Assessment& assessment = {});
+void write_results_csv(const TextWriter& write, const Catalogue& catalogue, const Results& results,
+                       const Assessment& assessment = {});
 
 /// A JSON string literal (quoted and escaped) for `text`.
 [[nodiscard]] std::string json_string(std::string_view text);
