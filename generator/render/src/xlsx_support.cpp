@@ -9,11 +9,13 @@
 #include <clocale>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
 #include <iterator>
 #include <locale.h>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <zlib.h>
@@ -37,25 +39,76 @@ std::uint32_t little_endian(std::string_view bytes, std::size_t at, std::size_t 
     return value;
 }
 
-/// A zip member's bytes, inflated when deflated (method 8); nullopt when damaged.
-std::optional<std::string> unzip_member(std::string_view data, unsigned method, std::size_t size) {
-    if (method == 0) {
-        return data.size() == size ? std::optional<std::string>(data) : std::nullopt;
-    }
+/// Reads `size` bytes at `offset` of `file`; empty when they cannot all be read.
+std::string read_at(std::FILE* file, std::uint64_t offset, std::size_t size) {
     std::string out(size, '\0');
+    if (std::fseek(file, static_cast<long>(offset), SEEK_SET) != 0 ||
+        std::fread(out.data(), 1, size, file) != size) {
+        return {};
+    }
+    return out;
+}
+
+/// The beginning and the end of a zip member's text (its first and last 4 KiB, or all of it
+/// when shorter), inflated piece by piece: a sheet of the GB workbook inflates to hundreds of
+/// MB, which must not be held to check its last bytes. nullopt when damaged or not the size
+/// the directory says.
+std::optional<std::string> member_ends(std::FILE* file, std::uint64_t data, std::size_t packed,
+                                       unsigned method, std::size_t size) {
+    constexpr std::size_t keep = 4096;
+    constexpr std::size_t chunk = 64 * 1024;
+    std::string head;
+    std::string tail;
+    std::size_t total = 0;
+    const auto take = [&](const char* bytes, std::size_t n) {
+        total += n;
+        const std::size_t to_head = std::min(n, keep - std::min(keep, head.size()));
+        head.append(bytes, to_head);
+        tail.append(bytes + to_head, n - to_head);
+        if (tail.size() > 2 * keep) {
+            tail.erase(0, tail.size() - keep);
+        }
+    };
+    if (method == 0) {
+        for (std::size_t done = 0; done < packed;) {
+            const std::string piece = read_at(file, data + done, std::min(chunk, packed - done));
+            if (piece.empty()) {
+                return std::nullopt;
+            }
+            take(piece.data(), piece.size());
+            done += piece.size();
+        }
+        return total == size ? std::optional<std::string>(head + tail) : std::nullopt;
+    }
     z_stream stream{};
     if (method != 8 || inflateInit2(&stream, -MAX_WBITS) != Z_OK) {
         return std::nullopt;
     }
-    // zlib's API is not const-correct: it only reads next_in.
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    stream.avail_in = static_cast<uInt>(data.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    const int status = inflate(&stream, Z_FINISH);
+    std::string out(chunk, '\0');
+    int status = Z_OK;
+    std::size_t done = 0;
+    while (status == Z_OK && done < packed) {
+        std::string in = read_at(file, data + done, std::min(chunk, packed - done));
+        if (in.empty()) {
+            break;
+        }
+        done += in.size();
+        // zlib's API is not const-correct: it only reads next_in.
+        stream.next_in = reinterpret_cast<Bytef*>(in.data());
+        stream.avail_in = static_cast<uInt>(in.size());
+        do {
+            stream.next_out = reinterpret_cast<Bytef*>(out.data());
+            stream.avail_out = static_cast<uInt>(out.size());
+            status = inflate(&stream, Z_NO_FLUSH);
+            take(out.data(), out.size() - stream.avail_out);
+        } while (status == Z_OK && (stream.avail_in > 0 || stream.avail_out == 0));
+        if (status == Z_BUF_ERROR) {
+            status = Z_OK; // no progress without more input
+        }
+    }
     inflateEnd(&stream);
-    return status == Z_STREAM_END && stream.avail_out == 0 ? std::optional<std::string>(out)
-                                                           : std::nullopt;
+    return status == Z_STREAM_END && total == size ? std::optional<std::string>(head + tail)
+                                                   : std::nullopt;
 }
 
 /// Whether an XML part ends with the end of its root element.
@@ -82,33 +135,41 @@ bool xml_is_whole(std::string_view xml) {
 /// zip without checking every write: a full disk or a file size limit gave a valid-looking
 /// workbook with truncated sheets (or a cut zip), and success.
 bool workbook_is_whole(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    const std::string zip((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::string_view bytes(zip);
+    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                               &std::fclose);
     constexpr std::size_t end_size = 22; // the end record, without a comment
-    if (!in.is_open() || bytes.size() < end_size) {
+    if (!file || std::fseek(file.get(), 0, SEEK_END) != 0) {
         return false;
     }
-    const std::size_t end = bytes.size() - end_size;
-    const std::uint32_t directory = little_endian(bytes, end + 16, 4);
-    if (little_endian(bytes, end, 4) != 0x06054b50U || little_endian(bytes, end + 20, 2) != 0 ||
-        directory + little_endian(bytes, end + 12, 4) != end) {
+    const long file_size = std::ftell(file.get());
+    if (file_size < static_cast<long>(end_size)) {
         return false;
     }
-    std::size_t at = directory;
-    for (std::uint32_t n = little_endian(bytes, end + 10, 2); n > 0; --n) {
+    const auto end = static_cast<std::size_t>(file_size) - end_size;
+    const std::string record = read_at(file.get(), end, end_size);
+    const std::uint32_t directory = little_endian(record, 16, 4);
+    const std::uint32_t directory_size = little_endian(record, 12, 4);
+    if (little_endian(record, 0, 4) != 0x06054b50U || little_endian(record, 20, 2) != 0 ||
+        std::uint64_t{directory} + directory_size != end) {
+        return false;
+    }
+    const std::string entries = read_at(file.get(), directory, directory_size);
+    const std::string_view bytes(entries);
+    std::size_t at = 0;
+    for (std::uint32_t n = little_endian(record, 10, 2); n > 0; --n) {
         const std::size_t name_size = little_endian(bytes, at + 28, 2);
-        const std::string_view name = bytes.substr(std::min(at + 46, end), name_size);
+        const std::string_view name = bytes.substr(std::min(at + 46, bytes.size()), name_size);
         const std::size_t local = little_endian(bytes, at + 42, 4);
+        const std::string header = read_at(file.get(), local, 30);
         const std::size_t data =
-            local + 30 + little_endian(bytes, local + 26, 2) + little_endian(bytes, local + 28, 2);
-        if (little_endian(bytes, at, 4) != 0x02014b50U || data > end) {
+            local + 30 + little_endian(header, 26, 2) + little_endian(header, 28, 2);
+        if (little_endian(bytes, at, 4) != 0x02014b50U || header.empty() || data > end) {
             return false;
         }
         if (name.ends_with(".xml") || name.ends_with(".rels")) {
             const auto part =
-                unzip_member(bytes.substr(data, little_endian(bytes, at + 20, 4)),
-                             little_endian(bytes, at + 10, 2), little_endian(bytes, at + 24, 4));
+                member_ends(file.get(), data, little_endian(bytes, at + 20, 4),
+                            little_endian(bytes, at + 10, 2), little_endian(bytes, at + 24, 4));
             if (!part || !xml_is_whole(*part)) {
                 return false;
             }
