@@ -20,6 +20,7 @@ sfpgen_fault("fault: read-only output folder" read-only)
 sfpgen_fault("fault: disk full at several points (file size limit)" disk-full
              FIXTURES_REQUIRED fault_good)
 sfpgen_fault("fault: disk full (tiny tmpfs)" tmpfs-full)
+sfpgen_fault("fault: figures and the chart gallery under a file size limit" figures-disk-full)
 sfpgen_fault("fault: no font installed" font-missing)
 sfpgen_fault("fault: database locked by another connection" db-locked)
 sfpgen_fault("fault: corrupt database" db-corrupt)

@@ -380,6 +380,44 @@ TEST_CASE("template: the same document in French", "[template]") {
     CHECK(tables[0]->rows[0][3].excel_format == "0.0%");
 }
 
+TEST_CASE("template: a table with in_pdf = false is workbook only, and left out without one",
+          "[template]") {
+    std::string doc_toml = document_toml();
+    const std::string trend = "table = \"trend\"\n";
+    const auto at = doc_toml.find(trend);
+    REQUIRE(at != std::string::npos);
+    doc_toml.insert(at + trend.size(), "in_pdf = false\n");
+    const TemplateDir t(doc_toml);
+    sfp::Diagnostics diagnostics;
+    const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+    INFO(all_text(diagnostics));
+    REQUIRE(report.has_value());
+    const sfp::Dataset data;
+    const sfp::Results results = hand_made_results();
+    const auto build = [&](bool workbook_tables) {
+        return sfp::build_document(hand_made_spec(), *report, "en", catalogue(), data, results, {},
+                                   diagnostics, nullptr, workbook_tables);
+    };
+
+    const sfp::Document with_workbook = build(true);
+    const auto tables = blocks_of<sfp::Table>(with_workbook);
+    REQUIRE(tables.size() == 3);
+    // The trend table is in the document for the workbook, unnumbered and not for the PDF; the
+    // annex table after it keeps its number.
+    CHECK(tables[1]->caption == "Borrowers, 2023-2024");
+    CHECK_FALSE(tables[1]->in_pdf);
+    CHECK(tables[0]->in_pdf);
+    CHECK(tables[2]->in_pdf);
+    CHECK(tables[2]->caption == "Table A.1. Institutions by region");
+
+    const sfp::Document pdf_only = build(false);
+    const auto pdf_tables = blocks_of<sfp::Table>(pdf_only);
+    REQUIRE(pdf_tables.size() == 2);
+    CHECK(pdf_tables[0]->caption == "Table 1. Borrowers by region, 2024");
+    CHECK(pdf_tables[1]->caption == "Table A.1. Institutions by region");
+    CHECK_FALSE(diagnostics.has_errors());
+}
+
 TEST_CASE("template: format_indicator and long_date by language", "[template]") {
     const auto& out01 = *catalogue().find("OUT-01");
     const auto& out06 = *catalogue().find("OUT-06");

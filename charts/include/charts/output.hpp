@@ -25,7 +25,8 @@ inline constexpr std::array<ChartKind, 15> all_kinds{
 
 /// Draws `spec` on a white `width_pt` x `height_pt` page rasterised at `dpi` (an image of
 /// pixels(width_pt, dpi) x pixels(height_pt, dpi)) and writes it as PNG to `path`.
-/// On failure returns false with a message in `error` and leaves nothing at `path`.
+/// On failure returns false with the reason in `error` (without the path: the caller names
+/// the file) and leaves nothing at `path`.
 bool write_png(const ChartSpec& spec, const std::string& path, double width_pt, double height_pt,
                double dpi, const Theme& theme, std::string& error);
 

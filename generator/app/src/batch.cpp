@@ -634,8 +634,10 @@ void record_outputs(UnitOutcome& outcome, const std::vector<std::string>& paths)
     }
 }
 
+/// `disposable`: the run's dataset when this unit is the run's only report over all of it (the
+/// report may then free it once its document is built).
 void build_unit(const detail::PreparedRun& run, const BatchOptions& options, PlannedUnit& unit,
-                const std::string& build_reason) {
+                const std::string& build_reason, Dataset* disposable) {
     UnitOutcome& out = unit.outcome;
     const auto start = Clock::now();
     Diagnostics diagnostics;
@@ -665,6 +667,7 @@ void build_unit(const detail::PreparedRun& run, const BatchOptions& options, Pla
             out.issues = slice->issues;
         } else {
             job.data = &run.data;
+            job.disposable_data = disposable;
         }
         out.code = detail::render_report(run, options.build, job, written, diagnostics);
     } catch (const std::exception& error) {
@@ -789,14 +792,17 @@ ExitCode combined_code(const std::vector<UnitOutcome>& units) {
     return ExitCode::partial;
 }
 
-void run_units(const detail::PreparedRun& run, const BatchOptions& options,
+void run_units(detail::PreparedRun& run, const BatchOptions& options,
                std::vector<PlannedUnit*>& todo, const std::vector<std::string>& reasons,
                std::size_t& done, std::size_t total, const BatchProgress& progress) {
     std::atomic<std::size_t> next{0};
     std::mutex mutex;
+    // Nothing reads the dataset after the run's only report over all of it (the manifest
+    // does not): that report may free it before rendering.
+    Dataset* disposable = todo.size() == 1 && todo[0]->rows == nullptr ? &run.data : nullptr;
     const auto work = [&](const BatchOptions& unit_options) {
         for (std::size_t i = next++; i < todo.size(); i = next++) {
-            build_unit(run, unit_options, *todo[i], reasons[i]);
+            build_unit(run, unit_options, *todo[i], reasons[i], disposable);
             const std::lock_guard<std::mutex> lock(mutex);
             ++done;
             if (progress) {
@@ -847,7 +853,7 @@ BatchResult run_batch(const BatchOptions& options, Diagnostics& diagnostics,
         return result;
     }
     ExitCode code = ExitCode::ok;
-    const auto run = detail::prepare_run(options.build, diagnostics, code);
+    auto run = detail::prepare_run(options.build, diagnostics, code);
     if (!run) {
         result.code = code;
         return result;

@@ -22,6 +22,10 @@
 #include <exception>
 #include <filesystem>
 #include <fmt/format.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <memory>
 #include <thread>
 
 namespace sfp {
@@ -83,6 +87,16 @@ std::int64_t epoch_of_date(const std::string& iso_date) {
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
     return static_cast<std::int64_t>(timegm(&tm));
+}
+
+/// Gives the memory freed so far back to the system. The PDF renders on a thread of its own,
+/// whose allocations come from another malloc arena: without this, the pages the evaluation
+/// and the audit table freed stay resident beside it (the GB report with its workbook peaked
+/// at 218 MB resident for 178 MB of live data).
+void release_free_memory() {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 bool wants(const BuildOptions& options, OutputFormat format) {
@@ -288,10 +302,9 @@ std::vector<std::string> planned_outputs(const BuildOptions& options,
 /// adds their paths to `outputs`; false when one of them could not be written.
 bool write_other_formats(const Document& document, const BuildOptions& options,
                          const ReportSpec& spec, const Catalogue& catalogue, const Dataset& data,
-                         const Evaluation& evaluation, const std::string& base,
+                         const Evaluation* evaluation, const std::string& base,
                          std::int64_t timestamp, std::vector<std::string>& outputs,
                          Diagnostics& diagnostics) {
-    const Results& results = evaluation.results;
     bool ok = true;
     if (wants(options, OutputFormat::xlsx)) {
         const std::string path = base + ".xlsx";
@@ -312,8 +325,8 @@ bool write_other_formats(const Document& document, const BuildOptions& options,
         if (write_file_streamed(
                 path,
                 [&](const TextWriter& write) {
-                    write_results_json(write, spec, catalogue, data, results,
-                                       evaluation.assessment);
+                    write_results_json(write, spec, catalogue, data, evaluation->results,
+                                       evaluation->assessment);
                 },
                 diagnostics)) {
             outputs.push_back(path);
@@ -326,7 +339,8 @@ bool write_other_formats(const Document& document, const BuildOptions& options,
         if (write_file_streamed(
                 path,
                 [&](const TextWriter& write) {
-                    write_results_csv(write, catalogue, results, evaluation.assessment);
+                    write_results_csv(write, catalogue, evaluation->results,
+                                      evaluation->assessment);
                 },
                 diagnostics)) {
             outputs.push_back(path);
@@ -352,23 +366,34 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     const Dataset& data = *job.data;
     ReportSpec spec = run.spec;
     spec.constituent = job.constituent;
-    const Evaluation evaluation = evaluate(run.definitions, data, job.targets);
-    const Results& results = evaluation.results;
+    auto evaluation =
+        std::make_unique<const Evaluation>(evaluate(run.definitions, data, job.targets));
+    const bool workbook = wants(options, OutputFormat::xlsx);
     const auto errors_before = diagnostics.error_count();
     Document document =
-        build_document(spec, run.report, job.language, catalogue, data, results,
-                       evaluation.assessment, diagnostics, &evaluation.record_values);
+        build_document(spec, run.report, job.language, catalogue, data, evaluation->results,
+                       evaluation->assessment, diagnostics, &evaluation->record_values, workbook);
     if (diagnostics.error_count() > errors_before) {
         return ExitCode::config;
     }
-    if (wants(options, OutputFormat::xlsx)) {
-        describe_inputs(run, job, results, document.info);
+    if (workbook) {
+        describe_inputs(run, job, evaluation->results, document.info);
     }
-    if (wants(options, OutputFormat::xlsx) && options.xlsx_formulas) {
+    if (workbook && options.xlsx_formulas) {
         document.audit = std::make_shared<const AuditTable>(
             audit_table(data, catalogue, run.definitions.reference, run.definitions.options,
-                        results, audited_indicators(document)));
+                        evaluation->results, audited_indicators(document)));
     }
+    // The PDF, the workbook and the figures read the document only: the results (with their
+    // provenance lists, 30 MB on a 2,000 x 15 panel) go before rendering unless the results
+    // files need them, so that their memory and the renderers' do not add up.
+    if (!wants(options, OutputFormat::json) && !wants(options, OutputFormat::csv)) {
+        evaluation.reset();
+    }
+    if (job.disposable_data != nullptr && !wants(options, OutputFormat::json)) {
+        *job.disposable_data = Dataset{};
+    }
+    release_free_memory();
     const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec.date));
     const std::string base = job.base.string();
     // The PDF renders on a thread of its own while the other formats are written (when asked
@@ -397,8 +422,8 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
         } else if (pdf_wanted) {
             write_pdf();
         }
-        others_ok = write_other_formats(document, options, spec, catalogue, data, evaluation, base,
-                                        timestamp, other_outputs, other_diagnostics);
+        others_ok = write_other_formats(document, options, spec, catalogue, data, evaluation.get(),
+                                        base, timestamp, other_outputs, other_diagnostics);
     }
     if (pdf_failure) {
         std::rethrow_exception(pdf_failure);

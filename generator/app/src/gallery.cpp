@@ -520,14 +520,22 @@ constexpr double page_height = 595.276;
 constexpr double margin = 40;
 constexpr double chart_top = 110;
 
+/// cairo's write callback into a CheckedOutput: a write error is kept for close() and not
+/// returned to cairo (see render_pdf.cpp: cairo 1.16 can abort in its write-error paths).
+cairo_status_t write_checked(void* closure, const unsigned char* data, unsigned int length) {
+    static_cast<CheckedOutput*>(closure)->write(data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
 bool write_gallery_pdf(const std::vector<GalleryChart>& gallery, const std::string& path,
                        std::int64_t timestamp, Diagnostics& diagnostics) {
     PendingFile pending(path);
     if (!pending.created(diagnostics)) {
         return false;
     }
+    CheckedOutput file(pending.temp_path());
     const std::unique_ptr<cairo_surface_t, SurfaceDeleter> surface(
-        cairo_pdf_surface_create(pending.temp_path().c_str(), page_width, page_height));
+        cairo_pdf_surface_create_for_stream(write_checked, &file, page_width, page_height));
     cairo_surface_t* pdf = surface.get();
     auto failed = [&](cairo_status_t status) {
         if (status == CAIRO_STATUS_SUCCESS) {
@@ -586,6 +594,10 @@ bool write_gallery_pdf(const std::vector<GalleryChart>& gallery, const std::stri
     }
     cairo_surface_finish(pdf);
     if (failed(cairo_surface_status(pdf))) {
+        return false;
+    }
+    if (!file.close()) {
+        diagnostics.error({path, 0, 0}, fmt::format("cannot write PDF: {}", file.error()));
         return false;
     }
     return pending.commit(diagnostics);

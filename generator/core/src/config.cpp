@@ -80,12 +80,18 @@ void parse_report(TomlReader& reader, ReportSpec& spec, Diagnostics& diagnostics
                                       "'{}'",
                                       spec.date));
     }
-    if (spec.name.find_first_of("/\\") != std::string::npos || spec.name == "." ||
-        spec.name == "..") {
+    if (spec.name.find_first_of(std::string_view("/\\\0", 3)) != std::string::npos ||
+        spec.name == "." || spec.name == "..") {
+        // A NUL would cut the file name short (or be refused when the outputs are opened,
+        // after the whole evaluation): it is printed as \0 here.
+        std::string shown;
+        for (const char c : spec.name) {
+            shown += c == '\0' ? std::string("\\0") : std::string(1, c);
+        }
         diagnostics.error(reader.where("name"),
                           fmt::format("'name' in [report]: expected a file base name without "
-                                      "'/', found '{}'",
-                                      spec.name));
+                                      "'/', '\\' or NUL characters, found '{}'",
+                                      shown));
     }
     static const std::vector<std::string> languages{"en", "fr", "es"};
     if (std::find(languages.begin(), languages.end(), spec.language) == languages.end()) {

@@ -208,10 +208,11 @@ public:
     Builder(const ReportSpec& spec, const ReportTemplate& report, const std::string& language,
             const Catalogue& catalogue, const Dataset& data, const Results& results,
             const Assessment& assessment, Diagnostics& diagnostics,
-            const RecordValues* record_values)
+            const RecordValues* record_values, bool workbook_tables)
         : spec_(spec), report_(report), language_(language), locale_(locale_of(language)),
           catalogue_(catalogue), data_(data), results_(results), assessment_(assessment),
           diagnostics_(diagnostics), record_values_(record_values),
+          workbook_tables_(workbook_tables),
           last_(results.periods.empty() ? spec.last_year : results.periods.back()),
           first_(results.periods.empty() ? spec.first_year : results.periods.front()) {
         const auto found = report.languages.find(language);
@@ -764,7 +765,15 @@ private:
             blocks_->emplace_back(key_figures(block));
             break;
         case BlockType::table:
+            if (!block.in_pdf && !workbook_tables_) {
+                break;
+            }
             if (auto table = make_table(block)) {
+                // `in_pdf = false` in the template keeps any kind of table out of the PDF.
+                table->in_pdf = table->in_pdf && block.in_pdf;
+                if (!table->in_pdf && !workbook_tables_) {
+                    break;
+                }
                 finish_table(block, *table);
                 blocks_->emplace_back(std::move(*table));
             }
@@ -1509,6 +1518,7 @@ private:
     const Assessment& assessment_;
     Diagnostics& diagnostics_;
     const RecordValues* record_values_; ///< institution values per record, for scatters
+    bool workbook_tables_ = true;       ///< build the tables only the workbook shows
     int last_;
     int first_;
     const TextSet* texts_ = nullptr;
@@ -1527,9 +1537,10 @@ private:
 Document build_document(const ReportSpec& spec, const ReportTemplate& report,
                         const std::string& language, const Catalogue& catalogue,
                         const Dataset& data, const Results& results, const Assessment& assessment,
-                        Diagnostics& diagnostics, const RecordValues* record_values) {
+                        Diagnostics& diagnostics, const RecordValues* record_values,
+                        bool workbook_tables) {
     return Builder(spec, report, language, catalogue, data, results, assessment, diagnostics,
-                   record_values)
+                   record_values, workbook_tables)
         .build();
 }
 

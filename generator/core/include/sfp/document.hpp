@@ -196,12 +196,16 @@ struct ReportTemplate;
 /// Builds a report from its template (document.toml and the text files) in `language` ("en",
 /// "fr", "es"): every word comes from the language's text files, numbers are formatted in its
 /// locale. Problems (a message argument without a value, a grouping not computed) are reported
-/// in `diagnostics`; the document is built anyway.
+/// in `diagnostics`; the document is built anyway. Without `workbook_tables`, the tables that
+/// only the workbook shows (`in_pdf = false`, such as the long results table) are left out: a
+/// run that writes no workbook does not build them (on the 2,000 x 15 panel the results table
+/// alone holds 150,000 cells, 32 MB).
 [[nodiscard]] Document build_document(const ReportSpec& spec, const ReportTemplate& report,
                                       const std::string& language, const Catalogue& catalogue,
                                       const Dataset& data, const Results& results,
                                       const Assessment& assessment, Diagnostics& diagnostics,
-                                      const RecordValues* record_values = nullptr);
+                                      const RecordValues* record_values = nullptr,
+                                      bool workbook_tables = true);
 
 /// Loads the spec's template ([report] template) and builds the report in the spec's language;
 /// diagnostics are dropped (tests and tools). A spec without a template gives a document with
