@@ -761,7 +761,7 @@ public:
         if (!value) {
             item.missing = sfp::MissingReason::no_data;
         }
-        item.records = std::move(records);
+        item.records = sfp::RecordList(records);
         item.n = static_cast<long>(item.records.size());
         if (std::find(results.indicators.begin(), results.indicators.end(), id) ==
             results.indicators.end()) {

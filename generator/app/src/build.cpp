@@ -447,7 +447,7 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
 BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) {
     BuildResult result;
     ExitCode code = ExitCode::ok;
-    const auto run = detail::prepare_run(options, diagnostics, code);
+    auto run = detail::prepare_run(options, diagnostics, code);
     if (!run) {
         result.code = code;
         return result;
@@ -467,6 +467,7 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     const std::string suffix = language == run->spec.language ? "" : "-" + language;
     detail::ReportJob job;
     job.data = &run->data;
+    job.disposable_data = &run->data; // nothing reads it after this report
     job.language = language;
     job.base = std::filesystem::path(options.output_dir) / (run->spec.name + suffix);
     result.code = detail::render_report(*run, options, job, result.outputs, diagnostics);

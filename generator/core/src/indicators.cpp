@@ -14,6 +14,7 @@
 #include <limits>
 #include <numeric>
 #include <set>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace sfp {
@@ -44,6 +45,47 @@ std::string IndicatorResult::reason_text() const {
         return std::string(reason_name(*missing));
     }
     return fmt::format("{}: {}", reason_name(*missing), missing_detail);
+}
+
+RecordList::RecordList(const std::vector<std::uint32_t>& sorted) : size_(sorted.size()) {
+    // Two passes: the exact size first, so that the bytes are allocated once and fit.
+    std::size_t count = 0;
+    std::uint32_t previous = 0;
+    for (const std::uint32_t record : sorted) {
+        if (record < previous) {
+            throw std::invalid_argument(
+                fmt::format("RecordList: record {} after {}: not sorted", record, previous));
+        }
+        const std::uint32_t delta = record - previous;
+        count += delta < (1U << 7U)    ? 1
+                 : delta < (1U << 14U) ? 2
+                 : delta < (1U << 21U) ? 3
+                 : delta < (1U << 28U) ? 4
+                                       : 5;
+        previous = record;
+    }
+    bytes_.resize(count);
+    std::uint8_t* out = bytes_.data();
+    previous = 0;
+    for (const std::uint32_t record : sorted) {
+        std::uint32_t delta = record - previous;
+        while (delta >= 0x80U) {
+            *out++ = static_cast<std::uint8_t>((delta & 0x7FU) | 0x80U);
+            delta >>= 7U;
+        }
+        *out++ = static_cast<std::uint8_t>(delta);
+        previous = record;
+    }
+    bytes_.shrink_to_fit(); // already exact (one resize of an empty vector): states the intent
+}
+
+std::vector<std::uint32_t> RecordList::to_vector() const {
+    std::vector<std::uint32_t> out;
+    out.reserve(size_);
+    for (const std::uint32_t record : *this) {
+        out.push_back(record);
+    }
+    return out;
 }
 
 bool IndicatorResult::has_flag(std::string_view flag) const {
@@ -296,29 +338,41 @@ public:
     [[nodiscard]] const std::vector<std::string>& flag_names() const { return flag_names_; }
     [[nodiscard]] long previous(std::size_t r) const { return previous_[r]; }
 
-    const IndicatorColumns& indicator(const std::string& id) {
-        const auto found = indicators_.find(id);
-        if (found != indicators_.end()) {
-            return found->second;
+    /// The columns of an indicator. A ratio's value column (the quotient of its parts) is made
+    /// only when `with_value`: the audit table reads the parts alone, and 28 quotients of
+    /// 30,000 records held 11 MB at the workbook's peak.
+    const IndicatorColumns& indicator(const std::string& id, bool with_value = true) {
+        auto found = indicators_.find(id);
+        if (found == indicators_.end()) {
+            IndicatorColumns parts = indicator_parts(*catalogue_.find(id));
+            found = indicators_.emplace(id, std::move(parts)).first;
         }
-        const IndicatorDef& def = *catalogue_.find(id);
-        IndicatorColumns columns;
-        if (const auto parts = def.formula.ratio_parts()) {
-            columns.ratio = true;
-            columns.numerator = shared(def.formula, parts->first);
-            columns.denominator = shared(def.formula, parts->second);
+        IndicatorColumns& columns = found->second;
+        if (with_value && !columns.value) {
             auto value = std::make_shared<Column>(*columns.numerator);
             divide(*value, *columns.denominator);
             columns.value = std::move(value);
-        } else {
-            columns.value = shared(def.formula, def.formula.root);
         }
-        return indicators_.emplace(id, std::move(columns)).first->second;
+        return columns;
     }
 
-    Column evaluate(const formula::Expression& expression) {
-        return eval(expression, expression.root);
+    /// The column of a whole expression: a cached one when the expression is a field,
+    /// derived quantity or indicator.
+    ColumnPtr column(const formula::Expression& expression) {
+        return shared(expression, expression.root);
     }
+
+    /// Forgets the memoised columns of fields, derived quantities and indicators (references
+    /// from indicator() go too). For the audit table, which reads each indicator once: kept to
+    /// the end, its columns held 28 MB at the workbook's peak; made again, they cost
+    /// milliseconds.
+    void forget_columns() {
+        forget_indicators();
+        derived_.clear();
+        fields_.clear();
+    }
+    /// Forgets the memoised indicator columns only.
+    void forget_indicators() { indicators_.clear(); }
 
     /// The column of node `index`: the cached one itself for a field, derived quantity or
     /// indicator, else a new one.
@@ -558,13 +612,26 @@ private:
         return fields_.emplace(name, std::make_shared<const Column>(std::move(out))).first->second;
     }
 
+    /// A ratio's parts, or a plain formula's value; the ratio's value is left to indicator().
+    IndicatorColumns indicator_parts(const IndicatorDef& def) {
+        IndicatorColumns columns;
+        if (const auto parts = def.formula.ratio_parts()) {
+            columns.ratio = true;
+            columns.numerator = shared(def.formula, parts->first);
+            columns.denominator = shared(def.formula, parts->second);
+        } else {
+            columns.value = shared(def.formula, def.formula.root);
+        }
+        return columns;
+    }
+
     const ColumnPtr& derived_ptr(const std::string& name) {
         const auto cached = derived_.find(name);
         if (cached != derived_.end()) {
             return cached->second;
         }
-        Column out = evaluate(catalogue_.find_derived(name)->formula);
-        return derived_.emplace(name, std::make_shared<const Column>(std::move(out))).first->second;
+        ColumnPtr out = column(catalogue_.find_derived(name)->formula);
+        return derived_.emplace(name, std::move(out)).first->second;
     }
 
     Column series(const std::string& name) {
@@ -648,7 +715,10 @@ private:
     Column eval(const formula::Expression& expression, int index) {
         const formula::Node& node = expression.at(index);
         using formula::Op;
+        // arg(i): a column of its own, to write the result into; operand(i): read only, the
+        // cached column itself when it is a field, derived quantity or indicator.
         auto arg = [&](std::size_t i) { return eval(expression, node.args.at(i)); };
+        auto operand = [&](std::size_t i) { return shared(expression, node.args.at(i)); };
         switch (node.op) {
         case Op::number:
             return constant(node.number);
@@ -686,32 +756,38 @@ private:
             return out;
         }
         case Op::add:
-            return combine(arg(0), arg(1), [](double a, double b) { return a + b; });
+            return combine(arg(0), *operand(1), [](double a, double b) { return a + b; });
         case Op::sub:
-            return combine(arg(0), arg(1), [](double a, double b) { return a - b; });
+            return combine(arg(0), *operand(1), [](double a, double b) { return a - b; });
         case Op::mul:
-            return combine(arg(0), arg(1), [](double a, double b) { return a * b; });
+            return combine(arg(0), *operand(1), [](double a, double b) { return a * b; });
         case Op::div: {
             Column out = arg(0);
-            divide(out, arg(1));
+            divide(out, *operand(1));
             return out;
         }
         case Op::lt:
-            return combine(arg(0), arg(1), [](double a, double b) { return a < b ? 1.0 : 0.0; });
+            return combine(arg(0), *operand(1),
+                           [](double a, double b) { return a < b ? 1.0 : 0.0; });
         case Op::le:
-            return combine(arg(0), arg(1), [](double a, double b) { return a <= b ? 1.0 : 0.0; });
+            return combine(arg(0), *operand(1),
+                           [](double a, double b) { return a <= b ? 1.0 : 0.0; });
         case Op::gt:
-            return combine(arg(0), arg(1), [](double a, double b) { return a > b ? 1.0 : 0.0; });
+            return combine(arg(0), *operand(1),
+                           [](double a, double b) { return a > b ? 1.0 : 0.0; });
         case Op::ge:
-            return combine(arg(0), arg(1), [](double a, double b) { return a >= b ? 1.0 : 0.0; });
+            return combine(arg(0), *operand(1),
+                           [](double a, double b) { return a >= b ? 1.0 : 0.0; });
         case Op::eq:
-            return combine(arg(0), arg(1), [](double a, double b) { return a == b ? 1.0 : 0.0; });
+            return combine(arg(0), *operand(1),
+                           [](double a, double b) { return a == b ? 1.0 : 0.0; });
         case Op::ne:
-            return combine(arg(0), arg(1), [](double a, double b) { return a != b ? 1.0 : 0.0; });
+            return combine(arg(0), *operand(1),
+                           [](double a, double b) { return a != b ? 1.0 : 0.0; });
         case Op::min:
-            return combine(arg(0), arg(1), [](double a, double b) { return std::min(a, b); });
+            return combine(arg(0), *operand(1), [](double a, double b) { return std::min(a, b); });
         case Op::max:
-            return combine(arg(0), arg(1), [](double a, double b) { return std::max(a, b); });
+            return combine(arg(0), *operand(1), [](double a, double b) { return std::max(a, b); });
         case Op::abs: {
             Column out = arg(0);
             for (auto& v : out.v) {
@@ -720,13 +796,15 @@ private:
             return out;
         }
         case Op::avg:
-            return average(arg(0));
+            return average(*operand(0));
         case Op::prev:
-            return previous_of(arg(0));
+            return previous_of(*operand(0));
         case Op::if_: {
             Column condition = arg(0);
-            const Column yes = arg(1);
-            const Column no = arg(2);
+            const ColumnPtr yes_column = operand(1);
+            const ColumnPtr no_column = operand(2);
+            const Column& yes = *yes_column;
+            const Column& no = *no_column;
             for (std::size_t r = 0; r < n_; ++r) {
                 if (!condition.ok(r)) {
                     continue;
@@ -767,7 +845,8 @@ private:
 
 /// The label of a record in a peer group ("" when its value is missing).
 std::vector<std::string> peer_labels(Context& context, const PeerGroupDef& def) {
-    const Column value = context.evaluate(def.value);
+    const ColumnPtr value_column = context.column(def.value);
+    const Column& value = *value_column;
     std::vector<std::string> labels(context.size());
     for (std::size_t r = 0; r < context.size(); ++r) {
         if (!value.ok(r) || !std::isfinite(value.v[r])) {
@@ -1063,11 +1142,11 @@ private:
         if (!std::is_sorted(previous_.begin(), previous_.end())) {
             std::sort(previous_.begin(), previous_.end());
         }
-        result.records.reserve(contributing_.size() + previous_.size());
+        merged_.clear();
         std::set_union(contributing_.begin(), contributing_.end(), previous_.begin(),
-                       previous_.end(), std::back_inserter(result.records));
-        result.records.erase(std::unique(result.records.begin(), result.records.end()),
-                             result.records.end());
+                       previous_.end(), std::back_inserter(merged_));
+        merged_.erase(std::unique(merged_.begin(), merged_.end()), merged_.end());
+        result.records = RecordList(merged_);
         const auto& names = context_.flag_names();
         for (std::size_t bit = 0; bit < names.size() && bit < flag_bits; ++bit) {
             if (counts.at(bit) > 0) {
@@ -1087,6 +1166,7 @@ private:
     std::vector<Entry> entries_;
     std::vector<std::uint32_t> contributing_;
     std::vector<std::uint32_t> previous_;
+    std::vector<std::uint32_t> merged_; ///< the records of one result, before encoding
     std::vector<double> values_;
     ReasonCounter reasons_;
 };
@@ -1120,7 +1200,7 @@ InstitutionValues values_of(Context& context, const Catalogue& catalogue,
         // A derived quantity, or a name the catalogue does not know (every value missing).
         const DerivedDef* def = catalogue.find_derived(name);
         if (def != nullptr) {
-            derived.value = std::make_shared<const Column>(context.evaluate(def->formula));
+            derived.value = context.column(def->formula);
         } else {
             auto missing = std::make_shared<Column>(context.size());
             std::fill(missing->why.begin(), missing->why.end(),
@@ -1249,14 +1329,14 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         results.indicators.push_back(id);
         results.headline_[id] = def.headline();
         const IndicatorColumns& columns = context.indicator(id);
-        std::optional<Column> weight;
+        ColumnPtr weight;
         if (def.has(Statistic::bwm)) {
             formula::Expression expression;
             expression.nodes.push_back({formula::Op::field, 0, def.weight, {}, 0});
             expression.root = 0;
-            weight = context.evaluate(expression);
+            weight = context.column(expression);
         }
-        Aggregator aggregator(context, def, columns, weight ? &*weight : nullptr, options.min_n);
+        Aggregator aggregator(context, def, columns, weight.get(), options.min_n);
         for (const Statistic statistic : def.statistics) {
             if (statistic == Statistic::ratio && !columns.ratio) {
                 continue; // the catalogue rejects this; kept safe for hand-built catalogues
@@ -1275,6 +1355,10 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
                 }
             }
         }
+        // Each indicator's own columns are read here once (values_of makes again the few it
+        // needs): kept, they held 25 MB at the end of the evaluation. Fields and derived
+        // quantities stay: other indicators share them.
+        context.forget_indicators();
     }
     return results;
 }
@@ -1422,7 +1506,7 @@ AuditTable audit_table(const Dataset& data, const Catalogue& catalogue,
         if (def == nullptr) {
             continue;
         }
-        const IndicatorColumns& columns = context.indicator(id);
+        const IndicatorColumns& columns = context.indicator(id, /*with_value=*/false);
         AuditIndicator item;
         item.id = id;
         item.name = def->short_name.empty() ? def->name : def->short_name;
@@ -1446,9 +1530,10 @@ AuditTable audit_table(const Dataset& data, const Catalogue& catalogue,
             expression.nodes.push_back({formula::Op::field, 0, def->weight, {}, 0});
             expression.root = 0;
             item.weight =
-                audit_column(table, index, def->weight, context.evaluate(expression), "#,##0");
+                audit_column(table, index, def->weight, *context.column(expression), "#,##0");
         }
         table.indicators.push_back(std::move(item));
+        context.forget_columns(); // `columns` is not read after this
     }
     return table;
 }

@@ -159,8 +159,12 @@ void write_results_json(const TextWriter& write, const ReportSpec& spec, const C
                                  item.flags[k].count);
         }
         std::string records;
-        for (std::size_t k = 0; k < item.records.size(); ++k) {
-            records += fmt::format("{}{}", k == 0 ? "" : ", ", item.records[k]);
+        for (const std::uint32_t record : item.records) {
+            if (!records.empty()) {
+                records += ", ";
+            }
+            const fmt::format_int text(record);
+            records.append(text.data(), text.size());
         }
         std::string status = "null";
         if (item.statistic == def.headline()) {

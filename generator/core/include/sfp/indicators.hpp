@@ -9,7 +9,9 @@
 #include "sfp/dataset.hpp"
 #include "sfp/reference_series.hpp"
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +44,100 @@ struct Scope {
     std::vector<std::string> values;
 };
 
+/// A sorted list of record indexes, stored compactly: each index as its difference from the
+/// one before, written as a LEB128 varint (7 bits a byte, high bit: more bytes follow). The
+/// provenance lists of a large report hold millions of indexes whose gaps are small, so one
+/// byte each instead of four (issue 9: peak memory). Read it front to back; there is no
+/// random access (it would cost O(n) a lookup).
+class RecordList {
+public:
+    /// A forward iterator that decodes one index at a time.
+    class const_iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = std::uint32_t;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const std::uint32_t*;
+        using reference = std::uint32_t;
+
+        const_iterator() = default;
+        const_iterator(const std::uint8_t* at, const std::uint8_t* end) : at_(at), end_(end) {
+            decode();
+        }
+        [[nodiscard]] std::uint32_t operator*() const { return value_; }
+        const_iterator& operator++() {
+            at_ = next_;
+            decode();
+            return *this;
+        }
+        const_iterator operator++(int) {
+            const_iterator before = *this;
+            ++*this;
+            return before;
+        }
+        [[nodiscard]] bool operator==(const const_iterator& other) const {
+            return at_ == other.at_;
+        }
+
+    private:
+        /// Reads the varint at `at_` and adds it to the previous index.
+        void decode() {
+            if (at_ == end_) {
+                return;
+            }
+            if (*at_ < 0x80U) { // the usual case: a gap below 128, one byte
+                value_ += static_cast<std::uint32_t>(*at_);
+                next_ = at_ + 1;
+                return;
+            }
+            std::uint32_t delta = 0;
+            const std::uint8_t* p = at_;
+            // At most five bytes: 5 x 7 bits hold any uint32_t.
+            for (unsigned shift = 0; p != end_ && shift < 35; shift += 7) {
+                const std::uint8_t byte = *p++;
+                delta |= static_cast<std::uint32_t>(byte & 0x7FU) << shift;
+                if ((byte & 0x80U) == 0) {
+                    break;
+                }
+            }
+            value_ += delta;
+            next_ = p;
+        }
+
+        const std::uint8_t* at_ = nullptr; ///< the current index's bytes; end_ when done
+        const std::uint8_t* end_ = nullptr;
+        const std::uint8_t* next_ = nullptr; ///< the byte after the current index
+        std::uint32_t value_ = 0;
+    };
+    using iterator = const_iterator;
+    using value_type = std::uint32_t;
+
+    RecordList() = default;
+    /// From indexes sorted in ascending order (repeats allowed); throws std::invalid_argument
+    /// for unsorted ones.
+    explicit RecordList(const std::vector<std::uint32_t>& sorted);
+
+    [[nodiscard]] std::size_t size() const { return size_; }
+    [[nodiscard]] bool empty() const { return size_ == 0; }
+    [[nodiscard]] const_iterator begin() const {
+        return bytes_.empty() ? const_iterator() : const_iterator(bytes_.data(), end_byte());
+    }
+    [[nodiscard]] const_iterator end() const {
+        return bytes_.empty() ? const_iterator() : const_iterator(end_byte(), end_byte());
+    }
+    /// The bytes the indexes take (the vector's capacity: it is shrunk to fit).
+    [[nodiscard]] std::size_t encoded_bytes() const { return bytes_.capacity(); }
+    /// The indexes, decoded.
+    [[nodiscard]] std::vector<std::uint32_t> to_vector() const;
+    [[nodiscard]] bool operator==(const RecordList& other) const = default;
+
+private:
+    [[nodiscard]] const std::uint8_t* end_byte() const { return bytes_.data() + bytes_.size(); }
+
+    std::vector<std::uint8_t> bytes_;
+    std::size_t size_ = 0;
+};
+
 /// A flag carried by contributing records, and how many of them carry it.
 struct FlagCount {
     std::string flag; ///< "single-balance", "annualised", "converted", or a quality issue code
@@ -65,7 +161,7 @@ struct IndicatorResult {
     std::vector<FlagCount> flags;      ///< sorted by flag
     /// Provenance: the dataset records used, sorted (Results::record_* describe them), including
     /// previous-period records that avg() and prev() read.
-    std::vector<std::uint32_t> records;
+    RecordList records;
 
     /// "missing-input: par30_balance", "zero-denominator", ... ("" when there is a value).
     [[nodiscard]] std::string reason_text() const;
