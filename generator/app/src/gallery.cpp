@@ -520,13 +520,6 @@ constexpr double page_height = 595.276;
 constexpr double margin = 40;
 constexpr double chart_top = 110;
 
-/// cairo's write callback into a CheckedOutput: a write error is kept for close() and not
-/// returned to cairo (see render_pdf.cpp: cairo 1.16 can abort in its write-error paths).
-cairo_status_t write_checked(void* closure, const unsigned char* data, unsigned int length) {
-    static_cast<CheckedOutput*>(closure)->write(data, length);
-    return CAIRO_STATUS_SUCCESS;
-}
-
 bool write_gallery_pdf(const std::vector<GalleryChart>& gallery, const std::string& path,
                        std::int64_t timestamp, Diagnostics& diagnostics) {
     PendingFile pending(path);

@@ -1497,15 +1497,6 @@ struct CairoDeleter {
     void operator()(cairo_surface_t* surface) const { cairo_surface_destroy(surface); }
 };
 
-/// Cairo's write callback. Cairo's own file output loses the error of its last buffered
-/// write (a full disk gave a truncated PDF and exit 0), so every write is checked here. The
-/// error is kept for after the render and not returned to cairo: cairo 1.16 aborts on an
-/// assertion in some of its write-error paths (seen on a full tmpfs).
-cairo_status_t write_checked(void* closure, const unsigned char* data, unsigned int length) {
-    static_cast<CheckedOutput*>(closure)->write(data, length);
-    return CAIRO_STATUS_SUCCESS;
-}
-
 cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOptions& options,
                            bool tags);
 
@@ -1700,6 +1691,11 @@ bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& 
         return false;
     }
     return pending.commit(diagnostics);
+}
+
+cairo_status_t write_checked(void* closure, const unsigned char* data, unsigned int length) {
+    static_cast<CheckedOutput*>(closure)->write(data, length);
+    return CAIRO_STATUS_SUCCESS;
 }
 
 } // namespace sfp

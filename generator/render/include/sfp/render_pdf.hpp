@@ -4,6 +4,7 @@
 #include "sfp/diagnostics.hpp"
 #include "sfp/document.hpp"
 
+#include <cairo.h>
 #include <cstdint>
 #include <string>
 
@@ -18,6 +19,12 @@ struct PdfOptions {
 /// Writes `doc` to `path` (atomically: nothing is left at `path` on failure).
 bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
                 Diagnostics& diagnostics);
+
+/// Cairo's write callback into a CheckedOutput (`closure`). Cairo's own file output loses the
+/// error of its last buffered write (a full disk gave a truncated PDF and exit 0), so every
+/// write is checked there. The error is kept for CheckedOutput::close() and not returned to
+/// cairo: cairo 1.16 aborts on an assertion in some of its write-error paths (full tmpfs).
+cairo_status_t write_checked(void* closure, const unsigned char* data, unsigned int length);
 
 /// "2026-11-28T00:00:00Z" for a Unix timestamp.
 [[nodiscard]] std::string iso8601_utc(std::int64_t timestamp);
