@@ -5,7 +5,9 @@
 
 #include "sfp/catalogue.hpp"
 #include "sfp/config.hpp"
+#include "sfp/csv.hpp"
 #include "sfp/dataset.hpp"
+#include "sfp/evaluate.hpp"
 #include "sfp/generate.hpp"
 #include "sfp/sources.hpp"
 #include "sfp/targets.hpp"
@@ -19,6 +21,8 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -299,4 +303,212 @@ TEST_CASE("generate: bad sizes and unwritable paths leave nothing behind", "[gen
     CHECK(sfp::generate_data(options, output_errors, summary) == sfp::ExitCode::output);
     CHECK(output_errors.has_errors());
     CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
+}
+
+namespace {
+
+/// The records of a CSV file as the loader saw them before it read large files on a second
+/// thread: CsvReader::next on the loader's own thread.
+class PlainCsv final : public sfp::RecordReader {
+public:
+    explicit PlainCsv(std::unique_ptr<sfp::CsvReader> reader) : reader_(std::move(reader)) {}
+    bool read_header(std::vector<std::string>& names, sfp::Diagnostics& diagnostics) override {
+        sfp::CsvRecord header;
+        if (!reader_->next(header, diagnostics)) {
+            return false;
+        }
+        names = std::move(header.fields);
+        return true;
+    }
+    bool next(sfp::CsvRecord& record, sfp::Diagnostics& diagnostics) override {
+        return reader_->next(record, diagnostics);
+    }
+    [[nodiscard]] const std::string& origin() const override { return reader_->path(); }
+
+private:
+    std::unique_ptr<sfp::CsvReader> reader_;
+};
+
+struct Loaded {
+    std::optional<sfp::Dataset> data;
+    std::string diagnostics;
+};
+
+Loaded load_both_ways(const sfp::SourceSpec& source, const sfp::CountryResolver& countries,
+                      bool plain) {
+    Loaded out;
+    sfp::Diagnostics diagnostics;
+    if (plain) {
+        sfp::CsvOptions options;
+        options.delimiter = source.delimiter;
+        options.limits = source.limits;
+        auto csv = sfp::CsvReader::open(source.path, options, diagnostics);
+        REQUIRE(csv != nullptr);
+        PlainCsv reader(std::move(csv));
+        out.data = sfp::load_records(source, reader, diagnostics, &countries);
+    } else {
+        out.data = sfp::load_source(source, diagnostics, &countries);
+    }
+    for (const auto& item : diagnostics.items()) {
+        out.diagnostics += sfp::to_string(item) + "\n";
+    }
+    return out;
+}
+
+std::string issues_text(const sfp::Dataset& data) {
+    std::string text;
+    for (const auto& issue : data.issues) {
+        text += sfp::to_string(issue) + "\n";
+    }
+    return text;
+}
+
+} // namespace
+
+TEST_CASE("load: a large file read on a second thread gives the records and problems of a "
+          "plain read",
+          "[generate][load]") {
+    const sfp::testing::TempDir dir("prefetch");
+    auto options = small(sfp::GenerateKind::panel, dir.file("panel.csv"));
+    options.institutions = 300;
+    options.years = 15;
+    const std::string text = generate(options);
+    // Over the 1 MiB from which load_source reads on a second thread.
+    REQUIRE(text.size() > std::size_t{3} * 512 * 1024);
+
+    // Rows with reader problems far apart (other chunks of the second thread): undecodable
+    // bytes, a row too short, a blank line.
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        lines.push_back(line);
+    }
+    REQUIRE(lines.size() > 4000);
+    lines[700].insert(lines[700].find(',') + 1, "\xff\xfe");
+    lines[2222] = lines[2222].substr(0, lines[2222].find(','));
+    lines[3001].clear();
+    std::string broken;
+    for (const auto& line : lines) {
+        broken += line + "\n";
+    }
+
+    sfp::Diagnostics diagnostics;
+    auto spec = sfp::parse_config(root + "/templates/gb-progress/report.toml", diagnostics);
+    REQUIRE(spec.has_value());
+    auto countries = sfp::country_resolver(spec->countries_path, diagnostics);
+    REQUIRE(countries.has_value());
+    auto source = *std::find_if(spec->sources.begin(), spec->sources.end(),
+                                [](const auto& s) { return s.name == "partners"; });
+
+    SECTION("a file read to its end") {
+        source.path = dir.file("broken.csv");
+        std::ofstream(source.path, std::ios::binary) << broken;
+        const Loaded threaded = load_both_ways(source, *countries, false);
+        const Loaded plain = load_both_ways(source, *countries, true);
+        REQUIRE(plain.data.has_value());
+        REQUIRE(threaded.data.has_value());
+        const sfp::Dataset& a = *threaded.data;
+        const sfp::Dataset& b = *plain.data;
+        CHECK(a.size() == b.size());
+        CHECK(a.size() > 4000);
+        CHECK(a.institution_id == b.institution_id);
+        CHECK(a.institution_name == b.institution_name);
+        CHECK(a.fiscal_year == b.fiscal_year);
+        CHECK(a.numbers == b.numbers);
+        CHECK(a.texts == b.texts);
+        std::vector<long> lines_a;
+        std::vector<long> lines_b;
+        for (std::size_t r = 0; r < a.size(); ++r) {
+            lines_a.push_back(a.origin[r].line);
+        }
+        for (std::size_t r = 0; r < b.size(); ++r) {
+            lines_b.push_back(b.origin[r].line);
+        }
+        CHECK(lines_a == lines_b);
+        CHECK(threaded.diagnostics == plain.diagnostics);
+        const std::string issues = issues_text(a);
+        INFO(issues.substr(0, 3000));
+        CHECK(issues == issues_text(b));
+        // The planted problems are there, at their rows.
+        CHECK(issues.find(":701:2: error: [invalid-encoding]") != std::string::npos);
+        CHECK(issues.find(":2223: error: [field-count]") != std::string::npos);
+        REQUIRE(a.stats.size() == 1);
+        CHECK(a.stats[0].rows_read == b.stats[0].rows_read);
+        CHECK(a.stats[0].rows_rejected == b.stats[0].rows_rejected);
+        CHECK(a.stats[0].rows_rejected >= 1);
+    }
+    SECTION("a file that stops the reader: a record over the limit near its end") {
+        source.path = dir.file("too-long.csv");
+        source.limits.max_record_bytes = 4096;
+        lines[lines.size() - 50] += std::string(5000, '9');
+        std::string over;
+        for (const auto& line : lines) {
+            over += line + "\n";
+        }
+        std::ofstream(source.path, std::ios::binary) << over;
+        const Loaded threaded = load_both_ways(source, *countries, false);
+        const Loaded plain = load_both_ways(source, *countries, true);
+        CHECK_FALSE(threaded.data.has_value());
+        CHECK_FALSE(plain.data.has_value());
+        CHECK(threaded.diagnostics == plain.diagnostics);
+        CHECK(threaded.diagnostics.find("error") != std::string::npos);
+    }
+}
+
+TEST_CASE("indicators: two aggregation threads give the results of one", "[generate][indicators]") {
+    const sfp::testing::TempDir dir("threads");
+    auto options = small(sfp::GenerateKind::panel, dir.file("panel.csv"));
+    options.institutions = 300;
+    options.years = 15;
+    generate(options);
+    const std::string config = root + "/templates/gb-progress/report.toml";
+    const sfp::Dataset data = load_with(config, "partners", dir.file("panel.csv"));
+    // Over the records from which results_of shares the cells out between threads.
+    REQUIRE(data.size() >= 4096);
+    sfp::Diagnostics diagnostics;
+    const auto spec = sfp::parse_config(config, diagnostics);
+    REQUIRE(spec.has_value());
+    sfp::ExitCode code = sfp::ExitCode::ok;
+    const auto definitions = sfp::load_definitions(*spec, diagnostics, code);
+    REQUIRE(definitions.has_value());
+    sfp::EngineOptions engine = definitions->options;
+    engine.indicators.clear(); // the whole catalogue: every statistic
+    engine.groupings = {"region", "legal_form", "peer:age"};
+
+    engine.threads = 1;
+    const sfp::Results one =
+        sfp::compute_indicators(data, definitions->catalogue, definitions->reference, engine);
+    engine.threads = 2;
+    const sfp::Results two =
+        sfp::compute_indicators(data, definitions->catalogue, definitions->reference, engine);
+    REQUIRE(one.items.size() == two.items.size());
+    REQUIRE(one.items.size() > 5000);
+    long with_value = 0;
+    for (std::size_t i = 0; i < one.items.size(); ++i) {
+        const sfp::IndicatorResult& a = one.items[i];
+        const sfp::IndicatorResult& b = two.items[i];
+        INFO(a.indicator << " scope " << a.scope << " period " << a.period);
+        REQUIRE(a.indicator == b.indicator);
+        REQUIRE(a.statistic == b.statistic);
+        REQUIRE(a.scope == b.scope);
+        REQUIRE(a.period == b.period);
+        REQUIRE(a.value == b.value);
+        REQUIRE(a.missing == b.missing);
+        REQUIRE(a.missing_detail == b.missing_detail);
+        REQUIRE(a.n == b.n);
+        REQUIRE(a.p25 == b.p25);
+        REQUIRE(a.p75 == b.p75);
+        REQUIRE(a.numerator == b.numerator);
+        REQUIRE(a.denominator == b.denominator);
+        REQUIRE(a.records == b.records);
+        REQUIRE(a.flags.size() == b.flags.size());
+        for (std::size_t f = 0; f < a.flags.size(); ++f) {
+            REQUIRE(a.flags[f].flag == b.flags[f].flag);
+            REQUIRE(a.flags[f].count == b.flags[f].count);
+        }
+        // The index finds the same result.
+        REQUIRE(two.find(a.indicator, a.scope, a.period, a.statistic) == &b);
+        with_value += a.value ? 1 : 0;
+    }
+    CHECK(with_value > 1000);
 }

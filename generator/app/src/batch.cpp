@@ -818,6 +818,9 @@ void run_units(detail::PreparedRun& run, const BatchOptions& options,
     // font map (it is per thread) and lose what the worker thread keeps between renders.
     BatchOptions per_unit = options;
     per_unit.build.parallel_formats = options.build.parallel_formats && todo.size() == 1;
+    if (todo.size() > 1) {
+        per_unit.build.evaluation_threads = 1;
+    }
     if (jobs <= 1) {
         work(per_unit);
         return;

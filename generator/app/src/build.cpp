@@ -22,6 +22,7 @@
 #include <exception>
 #include <filesystem>
 #include <fmt/format.h>
+#include <future>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -240,6 +241,18 @@ std::optional<PreparedRun> prepare_run(const BuildOptions& options, Diagnostics&
         }
         spec->page_size = options.page_size;
     }
+    // The inputs' digests (provenance and batch manifests) are taken on a second thread while
+    // the data loads; their diagnostics keep their place after the template's.
+    Diagnostics digest_diagnostics;
+    auto digests = std::async(std::launch::async, [&spec, &definitions, &digest_diagnostics] {
+        std::vector<InputDigest> inputs;
+        for (const auto& [label, path] : input_files(*spec, definitions->catalogue)) {
+            if (const auto digest = sha256_file(path, digest_diagnostics)) {
+                inputs.push_back({label, path, digest->sha256});
+            }
+        }
+        return inputs;
+    });
     auto data = load_all_sources(*spec, diagnostics);
     if (!data) {
         code = load_failure_code(*spec, diagnostics);
@@ -259,11 +272,9 @@ std::optional<PreparedRun> prepare_run(const BuildOptions& options, Diagnostics&
         code = ExitCode::config;
         return std::nullopt;
     }
-    std::vector<InputDigest> inputs;
-    for (const auto& [label, path] : input_files(*spec, definitions->catalogue)) {
-        if (const auto digest = sha256_file(path, diagnostics)) {
-            inputs.push_back({label, path, digest->sha256});
-        }
+    std::vector<InputDigest> inputs = digests.get();
+    for (const Diagnostic& item : digest_diagnostics.items()) {
+        diagnostics.add(item);
     }
     return PreparedRun{std::move(*spec), std::move(*definitions), std::move(*data),
                        std::move(*report), std::move(inputs)};
@@ -369,8 +380,8 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     const Dataset& data = *job.data;
     ReportSpec spec = run.spec;
     spec.constituent = job.constituent;
-    auto evaluation =
-        std::make_unique<const Evaluation>(evaluate(run.definitions, data, job.targets));
+    auto evaluation = std::make_unique<const Evaluation>(
+        evaluate(run.definitions, data, job.targets, std::max(1U, options.evaluation_threads)));
     const bool workbook = wants(options, OutputFormat::xlsx);
     const auto errors_before = diagnostics.error_count();
     Document document =

@@ -90,7 +90,8 @@ bool include_template(const ReportTemplate& report, Definitions& definitions,
     return check_engine_options(options, definitions.catalogue, diagnostics);
 }
 
-Evaluation evaluate(const Definitions& definitions, const Dataset& data, const TargetSet* targets) {
+Evaluation evaluate(const Definitions& definitions, const Dataset& data, const TargetSet* targets,
+                    unsigned threads) {
     const TargetSet& set = targets != nullptr ? *targets : definitions.targets;
     // Guard rails and figures read per-record values: computed with the results, from the same
     // evaluation of the formulas, rather than evaluating the catalogue again for each.
@@ -106,8 +107,10 @@ Evaluation evaluate(const Definitions& definitions, const Dataset& data, const T
     }
     RecordValues values;
     Evaluation evaluation;
+    EngineOptions options = definitions.options;
+    options.threads = threads;
     evaluation.results = compute_indicators(data, definitions.catalogue, definitions.reference,
-                                            definitions.options, value_ids, values);
+                                            options, value_ids, values);
     evaluation.assessment.set = set;
     evaluation.assessment.targets =
         evaluate_targets(set, evaluation.results, definitions.catalogue);

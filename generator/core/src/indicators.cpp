@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <numeric>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 namespace sfp {
@@ -993,7 +995,7 @@ void set_missing(IndicatorResult& result, const std::string& reason) {
 /// Aggregates one statistic of one indicator over the records of one cell.
 class Aggregator {
 public:
-    Aggregator(Context& context, const IndicatorDef& def, const IndicatorColumns& columns,
+    Aggregator(const Context& context, const IndicatorDef& def, const IndicatorColumns& columns,
                const Column* weight, long min_n)
         : context_(context), def_(def), columns_(columns), weight_(weight), min_n_(min_n) {}
 
@@ -1157,7 +1159,7 @@ private:
                   [](const FlagCount& a, const FlagCount& b) { return a.flag < b.flag; });
     }
 
-    Context& context_;
+    const Context& context_; ///< read only: aggregators of one indicator run on several threads
     const IndicatorDef& def_;
     const IndicatorColumns& columns_;
     const Column* weight_;
@@ -1237,6 +1239,13 @@ InstitutionValues values_of(Context& context, const Catalogue& catalogue,
     }
     return out;
 }
+
+/// One result to compute: a statistic over the records of a (scope, period) cell.
+struct CellJob {
+    Statistic statistic;
+    std::size_t scope;
+    std::size_t period; ///< index into Results::periods
+};
 
 Results results_of(Context& context, const Dataset& data, const Catalogue& catalogue,
                    const EngineOptions& options) {
@@ -1324,6 +1333,12 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
     results.record_origin = data.origin;
     rank_institutions(results);
 
+    // Threads share out the cells of each indicator only when there is enough work: a brief's
+    // few hundred records aggregate faster than a thread starts.
+    constexpr std::size_t records_per_thread = 4096;
+    const unsigned threads =
+        n >= records_per_thread ? std::max(1U, std::min(options.threads, 8U)) : 1U;
+    std::vector<CellJob> cell_jobs;
     for (const auto& id : requested(catalogue, options)) {
         const IndicatorDef& def = *catalogue.find(id);
         results.indicators.push_back(id);
@@ -1336,24 +1351,47 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
             expression.root = 0;
             weight = context.column(expression);
         }
-        Aggregator aggregator(context, def, columns, weight.get(), options.min_n);
+        // Every (statistic, scope, period) cell of the indicator, in the order of the results.
+        cell_jobs.clear();
         for (const Statistic statistic : def.statistics) {
             if (statistic == Statistic::ratio && !columns.ratio) {
                 continue; // the catalogue rejects this; kept safe for hand-built catalogues
             }
             for (std::size_t scope = 0; scope < results.scopes.size(); ++scope) {
                 for (std::size_t p = 0; p < period_count; ++p) {
-                    IndicatorResult result;
-                    result.indicator = id;
-                    result.statistic = statistic;
-                    result.scope = scope;
-                    result.period = results.periods[p];
-                    aggregator.run(statistic, cells[scope * period_count + p], result);
-                    results.index_.emplace(index_key(id, statistic, scope, result.period),
-                                           results.items.size());
-                    results.items.push_back(std::move(result));
+                    cell_jobs.push_back({statistic, scope, p});
                 }
             }
+        }
+        std::vector<IndicatorResult> computed(cell_jobs.size());
+        // Each cell's result depends on its records alone, so the cells can be shared out
+        // between threads in any way: they take the next one from a counter, in order, so
+        // that an aggregator meets each statistic once, and write to their own slots.
+        std::atomic<std::size_t> next{0};
+        const auto aggregate = [&] {
+            Aggregator aggregator(context, def, columns, weight.get(), options.min_n);
+            for (std::size_t i = next++; i < cell_jobs.size(); i = next++) {
+                const CellJob& job = cell_jobs[i];
+                IndicatorResult& result = computed[i];
+                result.indicator = id;
+                result.statistic = job.statistic;
+                result.scope = job.scope;
+                result.period = results.periods[job.period];
+                aggregator.run(job.statistic, cells[job.scope * period_count + job.period], result);
+            }
+        };
+        {
+            std::vector<std::jthread> helpers;
+            for (unsigned t = 1; t < threads; ++t) {
+                helpers.emplace_back(aggregate);
+            }
+            aggregate();
+        }
+        for (auto& result : computed) {
+            results.index_.emplace(
+                index_key(result.indicator, result.statistic, result.scope, result.period),
+                results.items.size());
+            results.items.push_back(std::move(result));
         }
         // Each indicator's own columns are read here once (values_of makes again the few it
         // needs): kept, they held 25 MB at the end of the evaluation. Fields and derived

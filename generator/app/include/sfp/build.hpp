@@ -47,6 +47,9 @@ struct BuildOptions {
     /// written (same bytes either way). Batches of more than one report turn this off: their
     /// units keep the cores busy, and each thread keeps its fonts and laid-out text.
     bool parallel_formats = true;
+    /// Threads that compute the indicators of a report (same results whatever the number).
+    /// Batches of more than one report set 1: their units keep the cores busy.
+    unsigned evaluation_threads = 2;
 };
 
 struct BuildResult {

@@ -48,7 +48,8 @@ struct Evaluation {
 
 /// Computes the indicators, then evaluates targets and guard rails on them: `targets`, or the
 /// definitions' own when null (a batch passes the targets that apply to its constituent).
+/// `threads` share out the aggregation (EngineOptions::threads); the results do not depend on it.
 [[nodiscard]] Evaluation evaluate(const Definitions& definitions, const Dataset& data,
-                                  const TargetSet* targets = nullptr);
+                                  const TargetSet* targets = nullptr, unsigned threads = 1);
 
 } // namespace sfp

@@ -227,6 +227,9 @@ struct EngineOptions {
     std::map<std::string, double> parameters; ///< override the catalogue's
     SourcePos parameters_pos;
     std::vector<CustomGrouping> custom;
+    /// Threads that aggregate the cells of each indicator (1: the calling thread alone). The
+    /// results are the same whatever the number: each cell is computed from its records alone.
+    unsigned threads = 1;
 };
 
 /// Checks options against the catalogue and data kind: indicator ids, grouping names, custom
