@@ -1,6 +1,7 @@
 // report_bench: the whole Governing Body report (sfp::build_report) on a generated panel.
 //
-// Usage: report_bench [--smoke] [--keep] [--runs R] [--growth] [INSTITUTIONS [YEARS]]
+// Usage: report_bench [--smoke] [--keep] [--runs R] [--growth] [--reference]
+//                     [INSTITUTIONS [YEARS]]
 //   Default: 2,000 x 15, R = 3; --smoke: 20 x 3 and R = 1; --keep leaves the temporary folder.
 //   Writes a CSV with the columns of data/sample/institution_years.csv into a temporary folder,
 //   with a copy of templates/gb-progress/report.toml that reads it (panel.hpp). Then times
@@ -13,6 +14,13 @@
 //   Prints human-readable lines, then one "BENCH report <metric> <value> <unit>" line per figure
 //   ("BENCH report_growth ..." with --growth; docs/benchmarks.md). Measure the `bench` preset
 //   (Release); see docs/performance.md.
+//   --reference: the same on a report with the charts and table rows of issue 9's reference
+//   (58 pages, 30 charts, 2,800 table rows): tests/bench/templates/gb-reference, staged with the
+//   words of gb-progress (panel.hpp); on 2,000 x 15 it has 30 figures and 2,874 TR elements
+//   (2,706 body rows), on 166 pages, as our tables hold fewer rows to the page. Its BENCH lines are
+//   "report_reference ..." ("report_reference_growth ..."), with, for each mode writing a PDF, the
+//   figures and table rows read back from the PDF (TR structure elements, header rows included, and
+//   the body rows without them); it fails when the PDF has not the template's 30 figures.
 
 #include "figures.hpp"
 #include "panel.hpp"
@@ -40,11 +48,24 @@ namespace fs = std::filesystem;
 namespace {
 
 using sfp::bench::ChildResult;
-using sfp::bench::count_pages;
 using sfp::bench::parse_int;
 using sfp::bench::print_figure;
 using sfp::bench::seconds_since;
 using sfp::bench::Workload;
+
+/// Which report the benchmark builds.
+struct Report {
+    std::string bench;   ///< the <bench> of its BENCH lines: "report"
+    std::string folder;  ///< its template (PanelSpec::report)
+    std::string words;   ///< the template whose words it reuses (prepare_panel)
+    std::string name;    ///< [report] name: the stem of its output files
+    bool structure;      ///< print the PDF's figures and table rows
+    std::size_t figures; ///< the figures its PDF must have (0: not checked)
+};
+
+const Report gb_progress{"report", "gb-progress", "", "gb-progress-sample", false, 0};
+const Report gb_reference{"report_reference", "gb-reference", "gb-progress",
+                          "gb-reference",     true,           30};
 
 /// One way of building the report: which files it writes.
 struct Mode {
@@ -62,6 +83,9 @@ struct ModeFigures {
     double best = 0;
     double worst = 0;
     std::size_t pages = 0;
+    std::size_t figures = 0;
+    std::size_t table_rows = 0;  ///< TR elements
+    std::size_t header_rows = 0; ///< those with a TH cell
     std::uintmax_t pdf_bytes = 0;
     std::uintmax_t xlsx_bytes = 0;
 };
@@ -88,7 +112,8 @@ bool build_once(const Workload& work, const Mode& mode, const fs::path& out) {
 
 /// Builds the report `runs` times (in the calling process); nullopt, after saying why, when a
 /// run fails or does not write the files of its mode.
-std::optional<ModeFigures> time_mode(const Workload& work, const Mode& mode, int runs) {
+std::optional<ModeFigures> time_mode(const Report& report, const Workload& work, const Mode& mode,
+                                     int runs) {
     const fs::path out = work.dir / ("out-" + mode.metric);
     std::vector<double> times;
     for (int run = 0; run < runs; ++run) {
@@ -103,8 +128,8 @@ std::optional<ModeFigures> time_mode(const Workload& work, const Mode& mode, int
     figures.median = times[times.size() / 2];
     figures.best = times.front();
     figures.worst = times.back();
-    const fs::path pdf = out / "gb-progress-sample.pdf";
-    const fs::path xlsx = out / "gb-progress-sample.xlsx";
+    const fs::path pdf = out / (report.name + ".pdf");
+    const fs::path xlsx = out / (report.name + ".xlsx");
     if (mode.writes(sfp::OutputFormat::pdf) != fs::exists(pdf) ||
         mode.writes(sfp::OutputFormat::xlsx) != fs::exists(xlsx)) {
         std::fprintf(stderr, "report_bench: %s: not the files of the mode in %s\n",
@@ -112,7 +137,21 @@ std::optional<ModeFigures> time_mode(const Workload& work, const Mode& mode, int
         return std::nullopt;
     }
     if (fs::exists(pdf)) {
-        figures.pages = count_pages(pdf);
+        const sfp::bench::PdfStructure structure = sfp::bench::read_structure(pdf);
+        if (!structure.ok) {
+            std::fprintf(stderr, "report_bench: %s: cannot read %s\n", mode.label.c_str(),
+                         pdf.c_str());
+            return std::nullopt;
+        }
+        if (report.figures > 0 && structure.figures != report.figures) {
+            std::fprintf(stderr, "report_bench: %s: %zu figures in %s, expected %zu\n",
+                         mode.label.c_str(), structure.figures, pdf.c_str(), report.figures);
+            return std::nullopt;
+        }
+        figures.pages = structure.pages;
+        figures.figures = structure.figures;
+        figures.table_rows = structure.table_rows;
+        figures.header_rows = structure.header_rows;
         figures.pdf_bytes = fs::file_size(pdf);
     }
     if (fs::exists(xlsx)) {
@@ -125,12 +164,13 @@ std::optional<ModeFigures> time_mode(const Workload& work, const Mode& mode, int
 /// one build, as for one `sfpgen build` (several builds in one process would measure the
 /// high-water mark of the allocator's reuse of their memory instead). Times: the median, best
 /// and worst run; processor time: the sum; peak: the largest.
-std::optional<Measured> measure(const Workload& work, const Mode& mode, int runs) {
+std::optional<Measured> measure(const Report& report, const Workload& work, const Mode& mode,
+                                int runs) {
     Measured total;
     std::vector<double> times;
     for (int run = 0; run < runs; ++run) {
         const auto one =
-            sfp::bench::run_in_child<ModeFigures>([&] { return time_mode(work, mode, 1); });
+            sfp::bench::run_in_child<ModeFigures>([&] { return time_mode(report, work, mode, 1); });
         if (!one) {
             fmt::print("{}: failed\n", mode.label);
             return std::nullopt;
@@ -151,12 +191,17 @@ double kib(std::uintmax_t bytes) {
     return static_cast<double>(bytes) / 1024.0;
 }
 
-void print_mode(const Mode& mode, const Measured& measured, int runs) {
+void print_mode(const Report& report, const Mode& mode, const Measured& measured, int runs) {
     const ModeFigures& f = measured.value;
     std::string sizes;
     if (f.pdf_bytes > 0) {
         sizes += fmt::format(", {} pages ({:.1f} pages/s), PDF {:.1f} KiB", f.pages,
                              static_cast<double>(f.pages) / f.median, kib(f.pdf_bytes));
+        if (report.structure) {
+            sizes +=
+                fmt::format(" with {} figures and {} table rows ({} header, {} body)", f.figures,
+                            f.table_rows, f.header_rows, f.table_rows - f.header_rows);
+        }
     }
     if (f.xlsx_bytes > 0) {
         sizes += fmt::format(", XLSX {:.1f} KiB", kib(f.xlsx_bytes));
@@ -166,31 +211,39 @@ void print_mode(const Mode& mode, const Measured& measured, int runs) {
                mode.label, f.median, f.best, f.worst, runs, sizes, measured.peak_rss_mib);
 }
 
-void print_mode_figures(const Mode& mode, const Measured& measured, int runs) {
+void print_mode_figures(const Report& report, const Mode& mode, const Measured& measured,
+                        int runs) {
     const ModeFigures& f = measured.value;
     const std::string& m = mode.metric;
-    print_figure("report", m + "_seconds", f.median, "s");
-    print_figure("report", m + "_best_seconds", f.best, "s");
-    print_figure("report", m + "_cpu_seconds", measured.cpu_seconds / runs, "s");
+    const std::string& bench = report.bench;
+    print_figure(bench, m + "_seconds", f.median, "s");
+    print_figure(bench, m + "_best_seconds", f.best, "s");
+    print_figure(bench, m + "_cpu_seconds", measured.cpu_seconds / runs, "s");
     if (f.pdf_bytes > 0) {
-        print_figure("report", m + "_pages", static_cast<double>(f.pages), "pages");
-        print_figure("report", m + "_pages_per_s", static_cast<double>(f.pages) / f.median,
-                     "pages/s");
-        print_figure("report", m + "_pdf_size", kib(f.pdf_bytes), "KiB");
+        print_figure(bench, m + "_pages", static_cast<double>(f.pages), "pages");
+        print_figure(bench, m + "_pages_per_s", static_cast<double>(f.pages) / f.median, "pages/s");
+        print_figure(bench, m + "_pdf_size", kib(f.pdf_bytes), "KiB");
+        if (report.structure) {
+            print_figure(bench, m + "_figures", static_cast<double>(f.figures), "figures");
+            print_figure(bench, m + "_table_rows", static_cast<double>(f.table_rows), "rows");
+            print_figure(bench, m + "_body_rows", static_cast<double>(f.table_rows - f.header_rows),
+                         "rows");
+        }
     }
     if (f.xlsx_bytes > 0) {
-        print_figure("report", m + "_xlsx_size", kib(f.xlsx_bytes), "KiB");
+        print_figure(bench, m + "_xlsx_size", kib(f.xlsx_bytes), "KiB");
     }
-    print_figure("report", m + "_peak_rss", measured.peak_rss_mib, "MiB");
+    print_figure(bench, m + "_peak_rss", measured.peak_rss_mib, "MiB");
 }
 
 /// Writes the panel into a temporary folder named `folder` and the process id.
-Workload make_panel(const std::string& folder, int institutions, int years) {
+Workload make_panel(const Report& report, const std::string& folder, int institutions, int years) {
     const auto start = std::chrono::steady_clock::now();
-    Workload work =
-        sfp::bench::prepare_panel({SFPGEN_SOURCE_DIR, "gb-progress", folder, institutions, years});
+    Workload work = sfp::bench::prepare_panel(
+        {SFPGEN_SOURCE_DIR, report.folder, folder, institutions, years}, report.words);
     if (work.config.empty()) {
-        std::fprintf(stderr, "report_bench: no USD row in the sample CSV to copy\n");
+        std::fprintf(stderr, "report_bench: no panel: no USD row in the sample CSV to copy, or "
+                             "the template could not be staged\n");
         return work;
     }
     fmt::print("panel: {} institutions x {} years = {} rows, CSV {:.1f} MiB, written in {:.2f} s\n",
@@ -211,13 +264,14 @@ struct Arguments {
     bool smoke = false;
     bool keep = false;
     bool growth = false;
-    int runs = 0; ///< 0: the default (3; --smoke: 1)
+    bool reference = false; ///< gb-reference instead of gb-progress
+    int runs = 0;           ///< 0: the default (3; --smoke: 1)
     int institutions = 0;
     int years = 0;
 };
 
 constexpr const char* usage = "usage: report_bench [--smoke] [--keep] [--runs R (1-99)] "
-                              "[--growth] [INSTITUTIONS [YEARS (1-30)]]\n";
+                              "[--growth] [--reference] [INSTITUTIONS [YEARS (1-30)]]\n";
 
 /// Reads the arguments; prints what was expected and what was seen and returns nullopt on error.
 std::optional<Arguments> parse_arguments(int argc, char** argv) {
@@ -225,8 +279,11 @@ std::optional<Arguments> parse_arguments(int argc, char** argv) {
     std::vector<std::string> positional;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--smoke" || arg == "--keep" || arg == "--growth") {
-            (arg == "--smoke" ? args.smoke : arg == "--keep" ? args.keep : args.growth) = true;
+        if (arg == "--smoke" || arg == "--keep" || arg == "--growth" || arg == "--reference") {
+            (arg == "--smoke"    ? args.smoke
+             : arg == "--keep"   ? args.keep
+             : arg == "--growth" ? args.growth
+                                 : args.reference) = true;
         } else if (arg == "--runs") {
             const std::string value = i + 1 < argc ? argv[++i] : "";
             const auto runs = parse_int(value, 1, 99);
@@ -263,26 +320,36 @@ const Mode pdf_mode{"pdf", "pdf", {sfp::OutputFormat::pdf}};
 const Mode xlsx_mode{"xlsx", "xlsx", {sfp::OutputFormat::xlsx}};
 const Mode both_mode{"pdf+xlsx", "pdf_xlsx", {sfp::OutputFormat::pdf, sfp::OutputFormat::xlsx}};
 
+const Report& report_of(const Arguments& args) {
+    return args.reference ? gb_reference : gb_progress;
+}
+
+/// The temporary folder's name (before the process id).
+std::string folder_of(const Arguments& args) {
+    return args.reference ? "sfpgen-report-reference" : "sfpgen-report-bench";
+}
+
 /// PDF only, XLSX only and PDF+XLSX on one panel.
 int run_modes(const Arguments& args) {
-    const Workload work = make_panel("sfpgen-report-bench", args.institutions, args.years);
+    const Report& report = report_of(args);
+    const Workload work = make_panel(report, folder_of(args), args.institutions, args.years);
     if (work.config.empty()) {
         return 1;
     }
     std::vector<std::pair<const Mode*, Measured>> done;
     bool ok = true;
     for (const Mode* mode : {&pdf_mode, &xlsx_mode, &both_mode}) {
-        const auto measured = measure(work, *mode, args.runs);
+        const auto measured = measure(report, work, *mode, args.runs);
         if (!measured) {
             ok = false;
             continue;
         }
-        print_mode(*mode, *measured, args.runs);
+        print_mode(report, *mode, *measured, args.runs);
         done.emplace_back(mode, *measured);
     }
-    print_figure("report", "rows", static_cast<double>(work.rows), "rows");
+    print_figure(report.bench, "rows", static_cast<double>(work.rows), "rows");
     for (const auto& [mode, measured] : done) {
-        print_mode_figures(*mode, measured, args.runs);
+        print_mode_figures(report, *mode, measured, args.runs);
     }
     finish(work, args.keep);
     return ok ? 0 : 1;
@@ -295,7 +362,8 @@ struct GrowthStep {
     std::array<Measured, 2> modes{}; ///< pdf, pdf+xlsx
 };
 
-void print_growth(const std::vector<GrowthStep>& steps, int years) {
+void print_growth(const Report& report, const std::vector<GrowthStep>& steps, int years) {
+    const std::string bench = report.bench + "_growth";
     const std::array<const Mode*, 2> modes{&pdf_mode, &both_mode};
     fmt::print("\n{:>14} {:>9} {:<9} {:>9} {:>7} {:>11} {:>7}\n", "panel", "rows", "mode", "median",
                "ratio", "peak RSS", "ratio");
@@ -311,16 +379,16 @@ void print_growth(const std::vector<GrowthStep>& steps, int years) {
     }
     for (const GrowthStep& step : steps) {
         const std::string size = fmt::format("{}x{}", step.institutions, years);
-        print_figure("report_growth", "rows_" + size, static_cast<double>(step.rows), "rows");
+        print_figure(bench, "rows_" + size, static_cast<double>(step.rows), "rows");
         for (std::size_t m = 0; m < modes.size(); ++m) {
             const Measured& base = steps.front().modes[m];
             const Measured& here = step.modes[m];
             const std::string& metric = modes[m]->metric;
-            print_figure("report_growth", metric + "_seconds_" + size, here.value.median, "s");
-            print_figure("report_growth", metric + "_seconds_ratio_" + size,
+            print_figure(bench, metric + "_seconds_" + size, here.value.median, "s");
+            print_figure(bench, metric + "_seconds_ratio_" + size,
                          here.value.median / base.value.median, "x");
-            print_figure("report_growth", metric + "_peak_rss_" + size, here.peak_rss_mib, "MiB");
-            print_figure("report_growth", metric + "_peak_rss_ratio_" + size,
+            print_figure(bench, metric + "_peak_rss_" + size, here.peak_rss_mib, "MiB");
+            print_figure(bench, metric + "_peak_rss_ratio_" + size,
                          here.peak_rss_mib / base.peak_rss_mib, "x");
         }
     }
@@ -331,9 +399,9 @@ std::optional<GrowthStep> measure_step(const Arguments& args, int institutions) 
     GrowthStep step;
     step.institutions = institutions;
     // A folder per size, so that --keep keeps them all.
-    const Workload work =
-        make_panel(fmt::format("sfpgen-report-bench-{}x{}", institutions, args.years), institutions,
-                   args.years);
+    const Workload work = make_panel(
+        report_of(args), fmt::format("{}-{}x{}", folder_of(args), institutions, args.years),
+        institutions, args.years);
     if (work.config.empty()) {
         return std::nullopt;
     }
@@ -341,9 +409,9 @@ std::optional<GrowthStep> measure_step(const Arguments& args, int institutions) 
     bool ok = true;
     for (std::size_t m = 0; m < step.modes.size() && ok; ++m) {
         const Mode& mode = m == 0 ? pdf_mode : both_mode;
-        const auto measured = measure(work, mode, args.runs);
+        const auto measured = measure(report_of(args), work, mode, args.runs);
         if (measured) {
-            print_mode(mode, *measured, args.runs);
+            print_mode(report_of(args), mode, *measured, args.runs);
             step.modes[m] = *measured;
         }
         ok = measured.has_value();
@@ -360,13 +428,13 @@ int run_growth(const Arguments& args) {
         auto step = measure_step(args, args.institutions * factor);
         if (!step) {
             if (!steps.empty()) {
-                print_growth(steps, args.years);
+                print_growth(report_of(args), steps, args.years);
             }
             return 1;
         }
         steps.push_back(*step);
     }
-    print_growth(steps, args.years);
+    print_growth(report_of(args), steps, args.years);
     return 0;
 }
 
