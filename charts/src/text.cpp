@@ -1,5 +1,8 @@
 #include "charts/text.hpp"
 
+#include <fmt/format.h>
+#include <unordered_set>
+
 namespace charts {
 
 namespace {
@@ -13,8 +16,86 @@ std::mutex& layout_mutex() {
     return mutex;
 }
 
+bool latin_only(std::string_view text) {
+    const auto* at = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = at + text.size();
+    while (at < end) {
+        const unsigned char lead = *at;
+        if (lead < 0x80U) {
+            ++at;
+            continue;
+        }
+        char32_t code = 0;
+        std::size_t length = 0;
+        if ((lead & 0xE0U) == 0xC0U) {
+            code = lead & 0x1FU;
+            length = 2;
+        } else if ((lead & 0xF0U) == 0xE0U) {
+            code = lead & 0x0FU;
+            length = 3;
+        } else {
+            return false; // four-byte sequences are far outside Latin; malformed bytes too
+        }
+        if (static_cast<std::size_t>(end - at) < length) {
+            return false;
+        }
+        for (std::size_t i = 1; i < length; ++i) {
+            if ((at[i] & 0xC0U) != 0x80U) {
+                return false;
+            }
+            code = (code << 6U) | (at[i] & 0x3FU);
+        }
+        at += length;
+        const bool latin = code <= 0x024FU;                          // to Latin Extended-B
+        const bool punctuation = code >= 0x2010U && code <= 0x2044U; // dashes, quotes, ...
+        if (!latin && !punctuation && code != 0x20ACU) {
+            return false;
+        }
+    }
+    return true;
+}
+
+namespace {
+/// The fonts of this thread that a Latin text has been laid out in under the lock: a few per
+/// size and weight; emptied if it ever grows large (the fonts are then warmed again).
+std::unordered_set<std::string>& warmed_fonts() {
+    thread_local std::unordered_set<std::string> warmed;
+    return warmed;
+}
+} // namespace
+
+LayoutLock::LayoutLock(std::string_view text, std::string font)
+    : lock_(layout_mutex(), std::defer_lock) {
+    auto& warmed = warmed_fonts();
+    const bool latin = latin_only(text);
+    if (latin && warmed.count(font) != 0) {
+        return;
+    }
+    lock_.lock();
+    if (latin) {
+        if (warmed.size() >= 4096) {
+            warmed.clear();
+        }
+        warms_ = std::move(font);
+    }
+}
+
+LayoutLock::~LayoutLock() {
+    if (!warms_.empty()) {
+        // Marked once the layout is done, while the lock is still held: its metrics exist.
+        warmed_fonts().insert(std::move(warms_));
+    }
+}
+
 Text make_text(cairo_t* cr, const std::string& text, const TextStyle& style) {
-    const std::lock_guard<std::mutex> lock(layout_mutex());
+    // The font of a chart text: its style, and what selects the Pango font on this thread
+    // besides (the matrix of `cr` and the kind of surface, whose font options differ).
+    cairo_matrix_t matrix;
+    cairo_get_matrix(cr, &matrix);
+    const LayoutLock lock(
+        text, fmt::format("chart|{}|{}|{}|{}|{}|{}|{}|{}|{}", style.family, style.size, style.bold,
+                          style.italic, matrix.xx, matrix.yx, matrix.xy, matrix.yy,
+                          static_cast<int>(cairo_surface_get_type(cairo_get_target(cr)))));
     Text out;
     out.layout.reset(pango_cairo_create_layout(cr));
     const std::unique_ptr<PangoFontDescription, FontDeleter> font(pango_font_description_new());

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <pango/pangocairo.h>
 #include <string>
+#include <string_view>
 
 namespace charts {
 
@@ -35,13 +36,40 @@ struct Text {
     double height = 0;
 };
 
-/// The lock under which every Pango layout of the process is made (here and in the PDF
-/// renderer). Two threads laying out text at the same moment (a batch with --jobs 2) now and
-/// then got a justified paragraph with different word spacing than one thread alone: a race
-/// inside Pango 1.50 or its font stack, found by batch_bench comparing the bytes of --jobs 1
-/// and --jobs 2 (3 runs in 16 differed; none in 30 with this lock). Laying out is a small part
-/// of a brief's time (laid texts are cached), so the lock costs little; drawing is not locked.
+/// The lock for laying out text with Pango when two threads could compute a font's metrics at
+/// once. Pango 1.50.12 guards a recursion in `_pango_cairo_font_get_metrics`
+/// (pangocairo-font.c) with a process-wide `static int in_get_metrics`: a thread that computes
+/// a font's metrics while another thread is inside that function skips the approximate
+/// character widths, keeps those metrics for the font for good, and justifies paragraphs with
+/// other word spacing (batches at --jobs 2 wrote other bytes than --jobs 1 now and then).
+/// Metrics are computed once per font and language, so a layout needs the lock only when it may
+/// be the first in its font on this thread: LayoutLock.
 [[nodiscard]] std::mutex& layout_mutex();
+
+/// Whether `text` is in Latin script only (ASCII, Latin-1, Latin Extended-A and B, general
+/// punctuation, the euro sign): set in a font that covers these (DejaVu Sans), it uses that one
+/// font in the context's language, and computes no metrics once a Latin text has been set in it.
+[[nodiscard]] bool latin_only(std::string_view text);
+
+/// Held while a text is laid out: it takes layout_mutex() unless `text` is latin_only and this
+/// thread has already laid out a Latin text in `font` under the lock (so the font's metrics
+/// exist). `font` names the Pango font on this thread: its family, size, weight and style, and
+/// what else selects it (the context's serial, the matrix, the surface type).
+class LayoutLock {
+public:
+    LayoutLock(std::string_view text, std::string font);
+    ~LayoutLock();
+    LayoutLock(const LayoutLock&) = delete;
+    LayoutLock& operator=(const LayoutLock&) = delete;
+    LayoutLock(LayoutLock&&) = delete;
+    LayoutLock& operator=(LayoutLock&&) = delete;
+
+    [[nodiscard]] bool locked() const { return lock_.owns_lock(); }
+
+private:
+    std::unique_lock<std::mutex> lock_;
+    std::string warms_; ///< the font this layout warms (a Latin text under the lock), or empty
+};
 
 /// Lays out `text` (plain UTF-8, not markup) for drawing on `cr`.
 [[nodiscard]] Text make_text(cairo_t* cr, const std::string& text, const TextStyle& style);

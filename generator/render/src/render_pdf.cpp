@@ -254,9 +254,14 @@ private:
     }
 
     [[nodiscard]] LaidPtr set_once(const std::string& text, const Style& style, double wrap) const {
-        const std::lock_guard<std::mutex> lock(charts::layout_mutex()); // see layout_mutex
+        // Pango's metrics race (charts::layout_mutex): the lock is taken unless this thread has
+        // set a Latin text in the same font before. The context's serial names its settings.
+        PangoContext* context = style.rtl ? state_.rtl : state_.ltr;
+        const charts::LayoutLock lock(text, fmt::format("pdf|{}|{}|{}|{}|{}", state_.family,
+                                                        style.size, style.bold, style.rtl,
+                                                        pango_context_get_serial(context)));
         auto out = std::make_shared<Laid>();
-        out->layout.reset(pango_layout_new(style.rtl ? state_.rtl : state_.ltr));
+        out->layout.reset(pango_layout_new(context));
         PangoLayout* layout = out->layout.get();
         PangoFontDescription* font = pango_font_description_new();
         pango_font_description_set_family(font, state_.family.c_str());
