@@ -1,7 +1,7 @@
 #include "charts/text.hpp"
 
 #include <fmt/format.h>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace charts {
 
@@ -56,35 +56,46 @@ bool latin_only(std::string_view text) {
 }
 
 namespace {
-/// The fonts of this thread that a Latin text has been laid out in under the lock: a few per
-/// size and weight; emptied if it ever grows large (the fonts are then warmed again).
-std::unordered_set<std::string>& warmed_fonts() {
-    thread_local std::unordered_set<std::string> warmed;
+struct FontUnref {
+    void operator()(PangoFont* font) const { g_object_unref(font); }
+};
+using FontRef = std::unique_ptr<PangoFont, FontUnref>;
+
+/// The fonts this thread has warmed (LayoutLock::warm), each kept alive with its metrics: a
+/// few per size and weight; emptied if it ever grows large (the fonts are then warmed again).
+std::unordered_map<std::string, FontRef>& warmed_fonts() {
+    thread_local std::unordered_map<std::string, FontRef> warmed;
     return warmed;
 }
 } // namespace
 
 LayoutLock::LayoutLock(std::string_view text, std::string font)
     : lock_(layout_mutex(), std::defer_lock) {
-    auto& warmed = warmed_fonts();
     const bool latin = latin_only(text);
-    if (latin && warmed.count(font) != 0) {
+    if (latin && warmed_fonts().count(font) != 0) {
         return;
     }
     lock_.lock();
     if (latin) {
-        if (warmed.size() >= 4096) {
-            warmed.clear();
-        }
         warms_ = std::move(font);
     }
 }
 
-LayoutLock::~LayoutLock() {
-    if (!warms_.empty()) {
-        // Marked once the layout is done, while the lock is still held: its metrics exist.
-        warmed_fonts().insert(std::move(warms_));
+void LayoutLock::warm(PangoContext* context, const PangoFontDescription* description) {
+    if (warms_.empty()) {
+        return;
     }
+    auto& warmed = warmed_fonts();
+    if (warmed.size() >= 1024) {
+        warmed.clear();
+    }
+    FontRef font(pango_context_load_font(context, description));
+    if (font) {
+        pango_font_metrics_unref(
+            pango_font_get_metrics(font.get(), pango_context_get_language(context)));
+        warmed.emplace(std::move(warms_), std::move(font));
+    }
+    warms_.clear();
 }
 
 Text make_text(cairo_t* cr, const std::string& text, const TextStyle& style) {
@@ -92,7 +103,7 @@ Text make_text(cairo_t* cr, const std::string& text, const TextStyle& style) {
     // besides (the matrix of `cr` and the kind of surface, whose font options differ).
     cairo_matrix_t matrix;
     cairo_get_matrix(cr, &matrix);
-    const LayoutLock lock(
+    LayoutLock lock(
         text, fmt::format("chart|{}|{}|{}|{}|{}|{}|{}|{}|{}", style.family, style.size, style.bold,
                           style.italic, matrix.xx, matrix.yx, matrix.xy, matrix.yy,
                           static_cast<int>(cairo_surface_get_type(cairo_get_target(cr)))));
@@ -106,6 +117,7 @@ Text make_text(cairo_t* cr, const std::string& text, const TextStyle& style) {
     pango_font_description_set_style(font.get(),
                                      style.italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
     PangoLayout* layout = out.layout.get();
+    lock.warm(pango_layout_get_context(layout), font.get());
     pango_layout_set_font_description(layout, font.get());
     if (style.wrap_width > 0) {
         pango_layout_set_width(layout, static_cast<int>(style.wrap_width * PANGO_SCALE));

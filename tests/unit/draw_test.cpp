@@ -3,6 +3,7 @@
 #include "charts/canvas.hpp"
 #include "charts/chart.hpp"
 #include "charts/draw.hpp"
+#include "charts/text.hpp"
 #include "test_support.hpp"
 
 #include <array>
@@ -15,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -578,4 +580,75 @@ TEST_CASE("The chart's own words follow the locale of its format", "[draw]") {
             CHECK_FALSE(has_text(draw(empty), "missing", "no data"));
         }
     }
+}
+
+TEST_CASE("text: which texts are Latin only (laid out without the layout lock once warmed)",
+          "[draw][text]") {
+    CHECK(charts::latin_only(""));
+    CHECK(charts::latin_only("Active borrowers 12,345 (2024)"));
+    CHECK(charts::latin_only("Taux de r\xC3\xA9ussite \xE2\x80\x93 12,5 % \xE2\x80\x9C"
+                             "cr\xC3\xA9"
+                             "dit\xE2\x80\x9D \xE2\x82\xAC"));        // é – “ ” €
+    CHECK(charts::latin_only("Pr\xC3\xA9stamos a\xC3\xB1o\xC2\xAD")); // é ñ, soft hyphen
+    CHECK(charts::latin_only("\xC5\x81\xC3\xB3\x64\xC5\xBA"));        // Łódź
+    CHECK_FALSE(charts::latin_only("\xD8\xA7\xD9\x84\xD9\x85"));      // Arabic
+    CHECK_FALSE(charts::latin_only("Bank \xE4\xB8\xAD"));             // a CJK character
+    CHECK_FALSE(charts::latin_only("e\xCC\x81"));                     // combining accent
+    CHECK_FALSE(charts::latin_only("\xCE\xA3"));                      // Greek
+    CHECK_FALSE(charts::latin_only("ok \xF0\x9F\x99\x82"));           // an emoji
+    CHECK_FALSE(charts::latin_only("cut \xC3"));                      // malformed
+    CHECK_FALSE(charts::latin_only("\xC3\x28"));                      // malformed
+}
+
+TEST_CASE("text: the layout lock is taken for a thread's first Latin text in a font and for "
+          "every other text",
+          "[draw][text]") {
+    cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(
+        [](void*, const unsigned char*, unsigned int) { return CAIRO_STATUS_SUCCESS; }, nullptr,
+        200, 200);
+    cairo_t* cr = cairo_create(surface);
+    const auto lays_out = [&](const std::string& text, const std::string& font) {
+        charts::LayoutLock lock(text, font);
+        const bool locked = lock.locked();
+        PangoLayout* layout = pango_cairo_create_layout(cr);
+        PangoFontDescription* description = pango_font_description_from_string("DejaVu Sans 9");
+        lock.warm(pango_layout_get_context(layout), description);
+        pango_layout_set_font_description(layout, description);
+        pango_layout_set_text(layout, text.c_str(), -1);
+        int width = 0;
+        pango_layout_get_size(layout, &width, nullptr);
+        pango_font_description_free(description);
+        g_object_unref(layout);
+        return locked;
+    };
+    const std::string font = "draw_test|layout lock|DejaVu Sans|9"; // no other test uses it
+    CHECK(lays_out("first text", font));
+    CHECK_FALSE(lays_out("second text", font));
+    CHECK_FALSE(lays_out("12,345", font));
+    CHECK(lays_out("\xD8\xA7\xD9\x84\xD9\x85", font)); // Arabic: always
+    CHECK(lays_out("again", font + "|bold"));          // another font
+    CHECK_FALSE(lays_out("again", font + "|bold"));
+    // Another thread has fonts of its own: its first text is laid out under the lock.
+    bool other_first = false;
+    bool other_second = true;
+    std::thread([&] {
+        cairo_t* other = cairo_create(surface);
+        const auto lay = [&](const std::string& text) {
+            charts::LayoutLock lock(text, font);
+            const bool locked = lock.locked();
+            PangoLayout* layout = pango_cairo_create_layout(other);
+            PangoFontDescription* description = pango_font_description_from_string("DejaVu Sans 9");
+            lock.warm(pango_layout_get_context(layout), description);
+            pango_font_description_free(description);
+            g_object_unref(layout);
+            return locked;
+        };
+        other_first = lay("first text");
+        other_second = lay("second text");
+        cairo_destroy(other);
+    }).join();
+    CHECK(other_first);
+    CHECK_FALSE(other_second);
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
 }

@@ -52,17 +52,25 @@ struct Text {
 [[nodiscard]] bool latin_only(std::string_view text);
 
 /// Held while a text is laid out: it takes layout_mutex() unless `text` is latin_only and this
-/// thread has already laid out a Latin text in `font` under the lock (so the font's metrics
-/// exist). `font` names the Pango font on this thread: its family, size, weight and style, and
-/// what else selects it (the context's serial, the matrix, the surface type).
+/// thread has already warmed `font`. `font` names the Pango font on this thread: its family,
+/// size, weight and style, and what else selects it (the context's serial, the matrix, the
+/// surface type). The first Latin text in a font is laid out under the lock, and the caller
+/// calls warm() before laying it out.
 class LayoutLock {
 public:
     LayoutLock(std::string_view text, std::string font);
-    ~LayoutLock();
+    ~LayoutLock() = default;
     LayoutLock(const LayoutLock&) = delete;
     LayoutLock& operator=(const LayoutLock&) = delete;
     LayoutLock(LayoutLock&&) = delete;
     LayoutLock& operator=(LayoutLock&&) = delete;
+
+    /// When this layout is the first Latin text in its font on this thread: computes, under the
+    /// lock, the metrics of the font `description` gives in `context` (for the context's
+    /// language, which Latin text is set in), and keeps a reference to that font for the
+    /// thread. Pango's font map forgets fonts it has not used lately (256 font sets); a font
+    /// made again would compute its metrics again, outside the lock. Nothing otherwise.
+    void warm(PangoContext* context, const PangoFontDescription* description);
 
     [[nodiscard]] bool locked() const { return lock_.owns_lock(); }
 

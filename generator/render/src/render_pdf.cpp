@@ -257,9 +257,9 @@ private:
         // Pango's metrics race (charts::layout_mutex): the lock is taken unless this thread has
         // set a Latin text in the same font before. The context's serial names its settings.
         PangoContext* context = style.rtl ? state_.rtl : state_.ltr;
-        const charts::LayoutLock lock(text, fmt::format("pdf|{}|{}|{}|{}|{}", state_.family,
-                                                        style.size, style.bold, style.rtl,
-                                                        pango_context_get_serial(context)));
+        charts::LayoutLock lock(text, fmt::format("pdf|{}|{}|{}|{}|{}", state_.family, style.size,
+                                                  style.bold, style.rtl,
+                                                  pango_context_get_serial(context)));
         auto out = std::make_shared<Laid>();
         out->layout.reset(pango_layout_new(context));
         PangoLayout* layout = out->layout.get();
@@ -268,6 +268,7 @@ private:
         pango_font_description_set_absolute_size(font, style.size * PANGO_SCALE);
         pango_font_description_set_weight(font,
                                           style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        lock.warm(context, font);
         pango_layout_set_font_description(layout, font);
         pango_font_description_free(font);
         // The base direction is decided here (is_rtl: explicit, or the first strong character
