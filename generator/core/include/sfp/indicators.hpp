@@ -237,13 +237,33 @@ struct EngineOptions {
 bool check_engine_options(const EngineOptions& options, const Catalogue& catalogue,
                           Diagnostics& diagnostics);
 
+/// Per record, "" or the reason why a value is missing: an index into the few distinct texts,
+/// so that 30,000 records take 60 kB rather than a string each (1 MB).
+class ReasonColumn {
+public:
+    ReasonColumn() = default;
+    /// `n` records, each with reason texts[0]; `texts` are the distinct reasons, texts[0] "".
+    ReasonColumn(std::size_t n, std::vector<std::string> texts)
+        : ids_(n, 0), texts_(std::move(texts)) {}
+    [[nodiscard]] std::size_t size() const { return ids_.size(); }
+    [[nodiscard]] const std::string& operator[](std::size_t record) const {
+        return texts_[ids_[record]];
+    }
+    /// Gives `record` the reason texts[id].
+    void set(std::size_t record, std::uint16_t id) { ids_[record] = id; }
+
+private:
+    std::vector<std::uint16_t> ids_;
+    std::vector<std::string> texts_{std::string()};
+};
+
 /// Institution values of one indicator (or derived quantity / peer-group value) for every
 /// record: exposed for tests, peer groups and the workbook's data sheet.
 struct InstitutionValues {
     std::vector<double> value;        ///< NaN where missing
     std::vector<double> numerator;    ///< ratio formulas: NaN where missing
     std::vector<double> denominator;  ///< ratio formulas
-    std::vector<std::string> reason;  ///< per record: "" or the reason text
+    ReasonColumn reason;              ///< per record: "" or the reason text
     std::vector<std::uint32_t> flags; ///< bit set per record (see flag_names)
 };
 
