@@ -27,6 +27,7 @@
 #include <malloc.h>
 #endif
 #include <memory>
+#include <system_error>
 #include <thread>
 
 namespace sfp {
@@ -244,7 +245,7 @@ std::optional<PreparedRun> prepare_run(const BuildOptions& options, Diagnostics&
     // The inputs' digests (provenance and batch manifests) are taken on a second thread while
     // the data loads; their diagnostics keep their place after the template's.
     Diagnostics digest_diagnostics;
-    auto digests = std::async(std::launch::async, [&spec, &definitions, &digest_diagnostics] {
+    const auto digest_inputs = [&spec, &definitions, &digest_diagnostics] {
         std::vector<InputDigest> inputs;
         for (const auto& [label, path] : input_files(*spec, definitions->catalogue)) {
             if (const auto digest = sha256_file(path, digest_diagnostics)) {
@@ -252,7 +253,13 @@ std::optional<PreparedRun> prepare_run(const BuildOptions& options, Diagnostics&
             }
         }
         return inputs;
-    });
+    };
+    std::future<std::vector<InputDigest>> digests;
+    try {
+        digests = std::async(std::launch::async, digest_inputs);
+    } catch (const std::system_error&) {
+        digests = std::async(std::launch::deferred, digest_inputs); // no thread: taken later
+    }
     auto data = load_all_sources(*spec, diagnostics);
     if (!data) {
         code = load_failure_code(*spec, diagnostics);

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -339,7 +340,12 @@ public:
     }
     bool next(CsvRecord& record, Diagnostics& diagnostics) override {
         if (prefetch_wanted_ && !prefetch_) {
-            prefetch_ = std::make_unique<PrefetchingReader>(*reader_);
+            prefetch_wanted_ = false;
+            try {
+                prefetch_ = std::make_unique<PrefetchingReader>(*reader_);
+            } catch (const std::system_error&) {
+                // No thread to be had: the records are read here, as for a small file.
+            }
         }
         return prefetch_ ? prefetch_->next(record, diagnostics)
                          : reader_->next(record, diagnostics);

@@ -9,13 +9,16 @@
 #include <atomic>
 #include <bit>
 #include <cmath>
+#include <exception>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iterator>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <set>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 
@@ -1374,6 +1377,8 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         // between threads in any way: they take the next one from a counter, in order, so
         // that an aggregator meets each statistic once, and write to their own slots.
         std::atomic<std::size_t> next{0};
+        std::mutex failure_mutex;
+        std::exception_ptr failure; // the first exception of a helper, thrown here after it
         const auto aggregate = [&] {
             Aggregator aggregator(context, def, columns, weight.get(), options.min_n);
             for (std::size_t i = next++; i < cell_jobs.size(); i = next++) {
@@ -1386,12 +1391,30 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
                 aggregator.run(job.statistic, cells[job.scope * period_count + job.period], result);
             }
         };
+        const auto helper = [&] {
+            try {
+                aggregate();
+            } catch (...) {
+                const std::lock_guard<std::mutex> lock(failure_mutex);
+                if (!failure) {
+                    failure = std::current_exception();
+                }
+                next = cell_jobs.size(); // the others stop at their next cell
+            }
+        };
         {
             std::vector<std::jthread> helpers;
             for (unsigned t = 1; t < threads; ++t) {
-                helpers.emplace_back(aggregate);
+                try {
+                    helpers.emplace_back(helper);
+                } catch (const std::system_error&) {
+                    break; // no thread to be had: fewer do the work
+                }
             }
-            aggregate();
+            helper();
+        }
+        if (failure) {
+            std::rethrow_exception(failure);
         }
         for (auto& result : computed) {
             results.index_.emplace(
