@@ -652,3 +652,100 @@ TEST_CASE("text: the layout lock is taken for a thread's first Latin text in a f
     cairo_destroy(cr);
     cairo_surface_destroy(surface);
 }
+
+namespace {
+
+/// What a laid-out text looks like: each line's start and length, then each glyph's id, width
+/// and offset (a justified line's spaces differ when its font's metrics differ).
+std::string layout_signature(PangoLayout* layout) {
+    std::string out;
+    PangoLayoutIter* iter = pango_layout_get_iter(layout);
+    do {
+        const PangoLayoutLine* line = pango_layout_iter_get_line_readonly(iter);
+        out += fmt::format("L{},{}:", line->start_index, line->length);
+        for (const GSList* run = line->runs; run != nullptr; run = run->next) {
+            const auto* item = static_cast<const PangoGlyphItem*>(run->data);
+            for (int g = 0; g < item->glyphs->num_glyphs; ++g) {
+                const PangoGlyphInfo& info = item->glyphs->glyphs[g];
+                out += fmt::format("{},{},{};", info.glyph, info.geometry.width,
+                                   info.geometry.x_offset);
+            }
+        }
+    } while (pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+    return out;
+}
+
+/// Lays out every text with charts::make_text on a PDF surface of this thread's own.
+std::vector<std::string>
+lay_out_all(const std::vector<std::pair<std::string, charts::TextStyle>>& texts) {
+    cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(
+        [](void*, const unsigned char*, unsigned int) { return CAIRO_STATUS_SUCCESS; }, nullptr,
+        595, 842);
+    cairo_t* cr = cairo_create(surface);
+    std::vector<std::string> out;
+    for (const auto& [text, style] : texts) {
+        const charts::Text laid = charts::make_text(cr, text, style);
+        out.push_back(layout_signature(laid.layout.get()));
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("text: two new threads lay out justified text as one thread alone does (the race of "
+          "Pango 1.50's font metrics)",
+          "[draw][text][threads]") {
+    // Justified paragraphs with soft hyphens in many fonts (sizes and weights): each new
+    // thread has a new Pango font map, so every font's metrics are computed again, on both
+    // threads at once. Without charts::LayoutLock, some of those fonts get metrics without
+    // approximate widths and justify differently (tests/repro/pango_metrics_race.cpp).
+    const std::string shy = "\xC2\xAD";
+    const std::vector<std::string> paragraphs = {
+        "The Social Fi" + shy + "nance Pro" + shy + "gramme keeps a data" + shy +
+            "base of partner in" + shy + "sti" + shy + "tu" + shy +
+            "tions' results on poverty "
+            "out" +
+            shy + "reach, impact and in" + shy + "sti" + shy + "tu" + shy +
+            "tional "
+            "sus" +
+            shy + "tain" + shy + "ability.",
+        "Le Pro" + shy + "gramme de fi" + shy + "nance so" + shy +
+            "ciale tient une base de "
+            "don" +
+            shy + "n\xC3\xA9" + "es des r\xC3\xA9" + "sul" + shy +
+            "tats des "
+            "in" +
+            shy + "sti" + shy + "tu" + shy + "tions par" + shy + "te" + shy + "naires.",
+        "Portfolio at risk over 30 days rose from 4.2% to 5.9% while operational self-"
+        "sufficiency fell below 100% in 12 of 40 institutions."};
+    std::vector<std::pair<std::string, charts::TextStyle>> texts;
+    for (int step = 0; step < 24; ++step) {
+        charts::TextStyle style;
+        style.size = 6.0 + 0.375 * step;
+        style.bold = step % 3 == 1;
+        style.italic = step % 5 == 2;
+        style.align = charts::TextAlign::justify;
+        style.wrap_width = 70.0 + 17.0 * (step % 7);
+        for (const auto& paragraph : paragraphs) {
+            texts.emplace_back(paragraph, style);
+        }
+    }
+    std::vector<std::string> reference;
+    std::thread([&] { reference = lay_out_all(texts); }).join();
+    REQUIRE(reference.size() == texts.size());
+
+    int bad_rounds = 0;
+    for (int round = 0; round < 12; ++round) {
+        std::vector<std::string> first;
+        std::vector<std::string> second;
+        std::thread a([&] { first = lay_out_all(texts); });
+        std::thread b([&] { second = lay_out_all(texts); });
+        a.join();
+        b.join();
+        bad_rounds += first != reference || second != reference ? 1 : 0;
+    }
+    CHECK(bad_rounds == 0);
+}
