@@ -388,7 +388,7 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     ReportSpec spec = run.spec;
     spec.constituent = job.constituent;
     auto evaluation = std::make_unique<const Evaluation>(
-        evaluate(run.definitions, data, job.targets, std::max(1U, options.evaluation_threads)));
+        evaluate(run.definitions, data, job.targets, options.evaluation_threads));
     const bool workbook = wants(options, OutputFormat::xlsx);
     const auto errors_before = diagnostics.error_count();
     Document document =
