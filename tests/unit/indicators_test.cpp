@@ -216,6 +216,30 @@ TEST_CASE("indicators: scopes are the sorted groups then all, periods the report
     CHECK(run.results.reporting_count(run.scope("region:Latin America"), 2019) == 0);
 }
 
+TEST_CASE("indicators: drop_provenance frees the record lists and keeps the values",
+          "[indicators]") {
+    Run run(main_rows);
+    REQUIRE(run.data.has_value());
+    const sfp::Results before = run.results;
+    std::size_t expected_bytes = 0;
+    for (const auto& item : before.items) {
+        expected_bytes += item.records.encoded_bytes();
+    }
+    REQUIRE(expected_bytes > 0);
+    CHECK(run.results.drop_provenance() == expected_bytes);
+    REQUIRE(run.results.items.size() == before.items.size());
+    for (std::size_t i = 0; i < before.items.size(); ++i) {
+        const auto& item = run.results.items[i];
+        INFO(item.indicator << " " << item.scope << " " << item.period);
+        CHECK(item.records.empty());
+        CHECK(item.records.encoded_bytes() == 0);
+        CHECK(run.results.institutions(item).empty());
+        CHECK(item.value == before.items[i].value);
+        CHECK(item.n == before.items[i].n);
+    }
+    CHECK(run.results.drop_provenance() == 0);
+}
+
 TEST_CASE("indicators: SUM adds the values present and counts the contributors", "[indicators]") {
     const Run run(main_rows);
     REQUIRE(run.data.has_value());

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <map>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -332,6 +333,83 @@ TEST_CASE("template: the document in English", "[template]") {
     CHECK(coverage.header == std::vector<std::string>{"Region", "2023", "2024"});
     CHECK(coverage.rows[2][1].text == "0");
     CHECK(coverage.rows[2][2].text == "2");
+}
+
+TEST_CASE("template: the Results sheet makes its rows from the results, one at a time",
+          "[template]") {
+    std::string doc = document_toml();
+    doc += R"(
+[[block]]
+type = "table"
+table = "results"
+in_pdf = false
+)";
+    const TemplateDir t(doc);
+    sfp::Diagnostics diagnostics;
+    const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+    REQUIRE(report.has_value());
+    const sfp::Dataset data;
+    sfp::Results results = hand_made_results();
+    results.items[1].flags = {{"annualised", 2}, {"single-balance", 1}};
+    auto document = std::make_unique<sfp::Document>(sfp::build_document(
+        hand_made_spec(), *report, "en", catalogue(), data, results, {}, diagnostics));
+    INFO(all_text(diagnostics));
+    REQUIRE_FALSE(diagnostics.has_errors());
+    const auto tables = blocks_of<sfp::Table>(*document);
+    REQUIRE(tables.size() == 4);
+    const sfp::Table sheet = *tables[3];
+    document.reset(); // the rows outlive the document (and do not read the results)
+    results = sfp::Results{};
+
+    CHECK(sheet.sheet_name == "Results");
+    CHECK_FALSE(sheet.in_pdf);
+    CHECK(sheet.rows.empty());
+    REQUIRE(sheet.row_source != nullptr);
+    const sfp::Results expected = hand_made_results();
+    REQUIRE(sheet.row_count() == expected.items.size());
+    std::vector<std::vector<sfp::Cell>> rows;
+    sheet.for_each_row([&rows](const std::vector<sfp::Cell>& cells) { rows.push_back(cells); });
+    REQUIRE(rows.size() == expected.items.size());
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        INFO("row " << r);
+        const auto& item = expected.items[r];
+        const auto& row = rows[r];
+        REQUIRE(row.size() == sheet.header.size());
+        CHECK(row[0].text == item.indicator);
+        CHECK(row[1].text == catalogue().find(item.indicator)->names.get("en"));
+        CHECK(row[2].text == sfp::statistic_name(item.statistic));
+        CHECK(row[3].text == expected.scopes[item.scope].key);
+        CHECK(row[4].number == static_cast<double>(item.period));
+        CHECK(row[4].excel_format == "0");
+        CHECK(row[5].number == item.value);
+        CHECK(row[9].number == static_cast<double>(item.n));
+        CHECK(row[10].text == item.reason_text());
+        if (item.value) {
+            REQUIRE(row[5].source.has_value());
+            CHECK(row[5].source->indicator == item.indicator);
+            CHECK(row[5].source->scope == item.scope);
+            CHECK(row[5].source->year == item.period);
+            CHECK_FALSE(row[5].missing);
+        } else {
+            // Missing shows as "..", never as 0.
+            CHECK(row[5].text == "..");
+            CHECK(row[5].missing);
+            CHECK_FALSE(row[5].source.has_value());
+        }
+        // Asked again, the row is the same.
+        const auto again = sheet.row_source->row(r);
+        REQUIRE(again.size() == row.size());
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            CHECK(again[c].text == row[c].text);
+            CHECK(again[c].number == row[c].number);
+        }
+    }
+    CHECK(rows[1][5].text == "1,234,567");
+    CHECK(rows[1][11].text == "annualised (2); single-balance (1)");
+    CHECK(rows[0][11].text.empty());
+    CHECK(rows[6][5].text == "20.0%");
+    CHECK(rows[6][5].excel_format == "0.0%");
+    CHECK(rows[7][10].text == "no-data");
 }
 
 TEST_CASE("template: the same document in French", "[template]") {

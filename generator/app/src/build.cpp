@@ -196,14 +196,14 @@ std::vector<std::string> audited_indicators(const Document& document) {
         if (table == nullptr) {
             continue;
         }
-        for (const auto& row : table->rows) {
+        table->for_each_row([&ids](const std::vector<Cell>& row) {
             for (const auto& cell : row) {
                 if (cell.source &&
                     std::find(ids.begin(), ids.end(), cell.source->indicator) == ids.end()) {
                     ids.push_back(cell.source->indicator);
                 }
             }
-        }
+        });
     }
     return ids;
 }
@@ -387,7 +387,7 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     const Dataset& data = *job.data;
     ReportSpec spec = run.spec;
     spec.constituent = job.constituent;
-    auto evaluation = std::make_unique<const Evaluation>(
+    auto evaluation = std::make_unique<Evaluation>(
         evaluate(run.definitions, data, job.targets, options.evaluation_threads));
     const bool workbook = wants(options, OutputFormat::xlsx);
     const auto errors_before = diagnostics.error_count();
@@ -400,6 +400,14 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     if (workbook) {
         describe_inputs(run, job, evaluation->results, document.info);
     }
+    // Which records each result used is read by the document (peer groups, built by now) and
+    // the results files only: without those files the lists go before the audit table is made
+    // (21 MB of a report with many groupings; a brief's few kB are not worth a trim).
+    const bool results_files =
+        wants(options, OutputFormat::json) || wants(options, OutputFormat::csv);
+    if (!results_files && evaluation->results.drop_provenance() > (std::size_t{4} << 20)) {
+        release_free_memory();
+    }
     if (workbook && options.xlsx_formulas) {
         document.audit = std::make_shared<const AuditTable>(
             audit_table(data, catalogue, run.definitions.reference, run.definitions.options,
@@ -408,7 +416,7 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     // The PDF, the workbook and the figures read the document only: the results (with their
     // provenance lists, 30 MB on a 2,000 x 15 panel) go before rendering unless the results
     // files need them, so that their memory and the renderers' do not add up.
-    if (!wants(options, OutputFormat::json) && !wants(options, OutputFormat::csv)) {
+    if (!results_files) {
         evaluation.reset();
     }
     if (job.disposable_data != nullptr && !wants(options, OutputFormat::json)) {

@@ -8,6 +8,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <fmt/format.h>
 #include <map>
 #include <set>
@@ -139,6 +140,128 @@ Cell text_cell(std::string text) {
     cell.text = std::move(text);
     return cell;
 }
+
+/// The rows of the Results sheet, one per result, made when the workbook writes them. It keeps
+/// about 80 bytes a result (the texts of indicators, scopes, reasons and flags once each), not
+/// the 12 cells of a row (2.7 KB).
+class ResultRows final : public RowSource {
+public:
+    ResultRows(const Results& results, const Catalogue& catalogue, const std::string& language)
+        : language_(language), locale_(locale_of(language)) {
+        scopes_.reserve(results.scopes.size());
+        for (const auto& scope : results.scopes) {
+            scopes_.push_back(scope.key);
+        }
+        std::map<std::string, std::uint32_t, std::less<>> indicator_ids;
+        std::map<std::string, std::uint32_t, std::less<>> text_ids;
+        const auto text_id = [this, &text_ids](std::string text) {
+            const auto [at, added] =
+                text_ids.emplace(text, static_cast<std::uint32_t>(texts_.size()));
+            if (added) {
+                texts_.push_back(std::move(text));
+            }
+            return at->second;
+        };
+        entries_.reserve(results.items.size());
+        for (const auto& item : results.items) {
+            const auto [at, added] = indicator_ids.emplace(
+                item.indicator, static_cast<std::uint32_t>(indicators_.size()));
+            if (added) {
+                const IndicatorDef& def = *catalogue.find(item.indicator);
+                Indicator indicator;
+                indicator.id = item.indicator;
+                indicator.name = def.names.get(language);
+                indicator.unit = std::string(unit_name(def.unit));
+                indicator.excel_format = excel_format(def);
+                indicator.format.unit = def.unit;
+                indicator.format.decimals = def.decimals;
+                indicators_.push_back(std::move(indicator));
+            }
+            std::vector<std::string> flags;
+            for (const auto& flag : item.flags) {
+                flags.push_back(fmt::format("{} ({})", flag.flag, flag.count));
+            }
+            entries_.push_back({at->second, static_cast<std::uint32_t>(item.scope), item.period,
+                                item.statistic, item.value, item.p25, item.p75, item.n,
+                                text_id(item.reason_text()),
+                                text_id(fmt::format("{}", fmt::join(flags, "; ")))});
+        }
+    }
+
+    [[nodiscard]] std::size_t size() const override { return entries_.size(); }
+
+    [[nodiscard]] std::vector<Cell> row(std::size_t r) const override {
+        const Entry& entry = entries_.at(r);
+        const Indicator& indicator = indicators_[entry.indicator];
+        const auto value = [&](std::optional<double> number, double quantile, bool quartile) {
+            Cell cell;
+            cell.align = Align::right;
+            cell.excel_format = indicator.excel_format;
+            if (number) {
+                cell.align = Align::decimal; // as finish_table aligns the numbers of a table
+                cell.number = number;
+                cell.text = format_indicator(*number, indicator.format, language_);
+                cell.source =
+                    CellSource{indicator.id, entry.statistic, entry.scope, entry.period, quantile};
+            } else if (!quartile) {
+                cell.text = "..";
+                cell.missing = true;
+            }
+            return cell;
+        };
+        Cell period = count(entry.period);
+        period.excel_format = "0";
+        return {text_cell(indicator.id),
+                text_cell(indicator.name),
+                text_cell(std::string(statistic_name(entry.statistic))),
+                text_cell(scopes_.at(entry.scope)),
+                period,
+                value(entry.value, 0.5, false),
+                value(entry.p25, 0.25, true),
+                value(entry.p75, 0.75, true),
+                text_cell(indicator.unit),
+                count(entry.n),
+                text_cell(texts_[entry.reason]),
+                text_cell(texts_[entry.flags])};
+    }
+
+private:
+    struct Indicator {
+        std::string id;
+        std::string name; ///< in the document's language
+        std::string unit;
+        std::string excel_format;
+        IndicatorDef format; ///< its unit and decimals only (format_indicator)
+    };
+    struct Entry {
+        std::uint32_t indicator; ///< index into indicators_
+        std::uint32_t scope;     ///< index into scopes_ (and Results::scopes)
+        int period;
+        Statistic statistic;
+        std::optional<double> value;
+        std::optional<double> p25;
+        std::optional<double> p75;
+        long n;
+        std::uint32_t reason; ///< index into texts_
+        std::uint32_t flags;  ///< index into texts_
+    };
+
+    Cell count(long number) const {
+        Cell cell;
+        cell.number = static_cast<double>(number);
+        cell.text = charts::group_thousands(static_cast<double>(number), 0, locale_);
+        cell.excel_format = "#,##0";
+        cell.align = Align::decimal;
+        return cell;
+    }
+
+    std::string language_;
+    charts::Locale locale_;
+    std::vector<std::string> scopes_;
+    std::vector<std::string> texts_;
+    std::vector<Indicator> indicators_;
+    std::vector<Entry> entries_;
+};
 
 /// File names only: absolute paths differ between machines and would break reproducibility.
 std::string display_path(const std::string& path) {
@@ -1469,42 +1592,7 @@ private:
         table.in_pdf = false;
         table.header = {"Indicator", "Name", "Statistic", "Scope", "Period",         "Value",
                         "P25",       "P75",  "Unit",      "n",     "Missing reason", "Flags"};
-        for (const auto& item : results_.items) {
-            const IndicatorDef& def = *catalogue_.find(item.indicator);
-            Cell value = value_cell(item.value, def);
-            if (value.number) {
-                value.source =
-                    CellSource{item.indicator, item.statistic, item.scope, item.period, 0.5};
-            }
-            Cell p25 = value_cell(item.p25, def);
-            Cell p75 = value_cell(item.p75, def);
-            if (p25.number) {
-                p25.source =
-                    CellSource{item.indicator, item.statistic, item.scope, item.period, 0.25};
-            }
-            if (p75.number) {
-                p75.source =
-                    CellSource{item.indicator, item.statistic, item.scope, item.period, 0.75};
-            }
-            for (Cell* q : {&p25, &p75}) {
-                if (q->missing) {
-                    q->text.clear();
-                    q->missing = false;
-                }
-            }
-            std::vector<std::string> flags;
-            for (const auto& flag : item.flags) {
-                flags.push_back(fmt::format("{} ({})", flag.flag, flag.count));
-            }
-            Cell period = count_cell(item.period);
-            period.excel_format = "0";
-            table.rows.push_back({text_cell(item.indicator), text_cell(def.names.get(language_)),
-                                  text_cell(std::string(statistic_name(item.statistic))),
-                                  text_cell(results_.scopes[item.scope].key), period, value, p25,
-                                  p75, text_cell(std::string(unit_name(def.unit))),
-                                  count_cell(item.n), text_cell(item.reason_text()),
-                                  text_cell(fmt::format("{}", fmt::join(flags, "; ")))});
-        }
+        table.row_source = std::make_shared<const ResultRows>(results_, catalogue_, language_);
         return table;
     }
 

@@ -159,6 +159,15 @@ std::vector<std::size_t> Results::group_scopes(std::size_t grouping) const {
     return out;
 }
 
+std::size_t Results::drop_provenance() {
+    std::size_t bytes = 0;
+    for (auto& item : items) {
+        bytes += item.records.encoded_bytes();
+        item.records = RecordList{};
+    }
+    return bytes;
+}
+
 std::vector<std::string> Results::institutions(const IndicatorResult& item) const {
     if (record_rank_.size() != record_institution.size()) {
         // Results assembled by hand (tests): no ranks.

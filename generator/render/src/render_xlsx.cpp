@@ -428,12 +428,14 @@ private:
             worksheet_right_to_left(ws);
         }
         book_.text(ws, 0, 0, table.caption, bold_);
-        const std::size_t columns = table_columns(table);
-        const auto last_row = static_cast<lxw_row_t>(header_row + table.rows.size());
+        const TableScan scan = scan_rows(table);
+        const std::size_t columns = scan.columns;
+        const std::size_t row_count = table.row_count();
+        const auto last_row = static_cast<lxw_row_t>(header_row + row_count);
         std::vector<std::string> names = table.header;
         names.resize(columns);
         names = unique_headers(names);
-        const bool excel_table_fits = !table.rows.empty() && !constant_memory_;
+        const bool excel_table_fits = row_count > 0 && !constant_memory_;
         // Everything that refers to the rows goes before them: in constant-memory mode rows
         // are written out in order and earlier rows can no longer be referred to.
         if (excel_table_fits) {
@@ -442,27 +444,19 @@ private:
             for (std::size_t c = 0; c < columns; ++c) {
                 book_.text(ws, header_row, static_cast<lxw_col_t>(c), names[c], header_);
             }
-            if (!table.rows.empty()) {
+            if (row_count > 0) {
                 book_.check(worksheet_autofilter(ws, header_row, 0, last_row,
                                                  static_cast<lxw_col_t>(columns - 1)),
                             "autofilter");
             }
         }
         worksheet_freeze_panes(ws, header_row + 1, 0);
-        std::map<std::size_t, std::map<std::string, std::string>> statuses; // col -> word->status
         std::vector<std::size_t> widths(columns, 8);
         for (std::size_t c = 0; c < columns; ++c) {
-            widths[c] = std::max(widths[c], std::min<std::size_t>(text_width(names[c]) + 3, 24));
+            widths[c] = std::max(
+                {widths[c], std::min<std::size_t>(text_width(names[c]) + 3, 24), scan.widths[c]});
         }
-        for (const auto& cells : table.rows) {
-            for (std::size_t c = 0; c < cells.size(); ++c) {
-                widths[c] = std::max(widths[c], text_width(cells[c].text) + 2);
-                if (!cells[c].status.empty()) {
-                    statuses[c].emplace(cells[c].text, cells[c].status);
-                }
-            }
-        }
-        for (const auto& [col, words] : statuses) {
+        for (const auto& [col, words] : scan.statuses) {
             status_formats(ws, static_cast<lxw_col_t>(col), last_row, words);
         }
         for (std::size_t c = 0; c < widths.size(); ++c) {
@@ -474,11 +468,11 @@ private:
         // Why a value is missing, as the PDF prints it under "..", as a cell comment; not in
         // tables with many missing cells (comments cost as much as the rest of the sheet), where
         // the Results sheet gives the reasons.
-        const std::size_t missing = missing_with_reason(table);
+        const std::size_t missing = scan.missing;
         const bool comments =
             table.in_pdf && !constant_memory_ && missing <= max_comments_per_table;
         lxw_row_t row = header_row + 1;
-        for (const auto& cells : table.rows) {
+        table.for_each_row([&](const std::vector<Cell>& cells) {
             for (std::size_t c = 0; c < cells.size(); ++c) {
                 const Cell& cell = cells[c];
                 write_cell(ws, row, static_cast<lxw_col_t>(c), cell);
@@ -489,7 +483,7 @@ private:
                 }
             }
             ++row;
-        }
+        });
         std::string note = table.note;
         if (table.in_pdf && missing > 0) {
             note += std::string(note.empty() ? "" : " ") + doc_.info.workbook.reasons_in_results;
@@ -501,23 +495,36 @@ private:
 
     static constexpr std::size_t max_comments_per_table = 500;
 
-    static std::size_t missing_with_reason(const Table& table) {
-        std::size_t count = 0;
-        for (const auto& row : table.rows) {
-            count += static_cast<std::size_t>(
-                std::count_if(row.begin(), row.end(), [](const Cell& cell) {
-                    return cell.missing && !cell.subtext.empty();
-                }));
-        }
-        return count;
-    }
+    /// What the sheet needs to know of the rows before it writes them, in one pass: a table
+    /// with a row source makes its rows twice (this scan, then the cells) instead of holding
+    /// them.
+    struct TableScan {
+        std::size_t columns = 1;
+        std::vector<std::size_t> widths; ///< by column: the widest cell text + 2
+        std::map<std::size_t, std::map<std::string, std::string>> statuses; ///< col -> word->status
+        std::size_t missing = 0; ///< missing cells with a reason
+    };
 
-    static std::size_t table_columns(const Table& table) {
-        std::size_t columns = table.header.size();
-        for (const auto& row : table.rows) {
-            columns = std::max(columns, row.size());
-        }
-        return std::max<std::size_t>(columns, 1);
+    static TableScan scan_rows(const Table& table) {
+        TableScan out;
+        table.for_each_row([&out](const std::vector<Cell>& cells) {
+            if (out.widths.size() < cells.size()) {
+                out.widths.resize(cells.size(), 0);
+            }
+            for (std::size_t c = 0; c < cells.size(); ++c) {
+                const Cell& cell = cells[c];
+                out.widths[c] = std::max(out.widths[c], text_width(cell.text) + 2);
+                if (!cell.status.empty()) {
+                    out.statuses[c].emplace(cell.text, cell.status);
+                }
+                if (cell.missing && !cell.subtext.empty()) {
+                    ++out.missing;
+                }
+            }
+        });
+        out.columns = std::max<std::size_t>({table.header.size(), out.widths.size(), 1});
+        out.widths.resize(out.columns, 0);
+        return out;
     }
 
     /// The rows as an Excel table: header, autofilter, banded rows (before the rows are
@@ -1047,7 +1054,7 @@ std::size_t total_cells(const Document& doc) {
     }
     for (const auto& block : doc.blocks) {
         if (const auto* table = std::get_if<Table>(&block)) {
-            cells += table->rows.size() * std::max<std::size_t>(table->header.size(), 1);
+            cells += table->row_count() * std::max<std::size_t>(table->header.size(), 1);
         }
     }
     return cells;

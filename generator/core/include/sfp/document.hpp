@@ -10,6 +10,7 @@
 #include "sfp/indicators.hpp"
 #include "sfp/targets.hpp"
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,17 +70,54 @@ struct Paragraph {
     std::string language; ///< "en", "fr", "es", "ar"...: hyphenation; empty = the document's
 };
 
+/// The rows of a table made one at a time, when a renderer reads them: the workbook's Results
+/// sheet has a row per result (65,000 rows of 12 cells on a report with many groupings, 174 MB
+/// as cells). A source keeps its own copy of what it reads: it outlives the results.
+class RowSource {
+public:
+    RowSource() = default;
+    virtual ~RowSource() = default;
+    RowSource(const RowSource&) = delete;
+    RowSource& operator=(const RowSource&) = delete;
+    RowSource(RowSource&&) = delete;
+    RowSource& operator=(RowSource&&) = delete;
+
+    [[nodiscard]] virtual std::size_t size() const = 0;
+    /// Row `r` (r < size()), the same each time it is asked for.
+    [[nodiscard]] virtual std::vector<Cell> row(std::size_t r) const = 0;
+};
+
 struct Table {
     std::string caption;    ///< "Table 1. Outreach and sustainability by region, 2024"
     std::string sheet_name; ///< XLSX sheet, at most 31 characters
     std::vector<std::string> header;
     std::vector<double> widths; ///< relative column widths
     std::vector<std::vector<Cell>> rows;
+    /// When set, the rows come from here instead of `rows` (which stays empty): read them with
+    /// row_count() and for_each_row().
+    std::shared_ptr<const RowSource> row_source;
     std::string note; ///< notes and sources under the table
     bool in_pdf = true;
     std::vector<std::string> footnotes; ///< like Paragraph::footnotes; marker after the caption
     TextDirection direction = TextDirection::automatic; ///< rtl: first column on the right
     std::string id;                                     ///< anchor ("table-3"), may be empty
+
+    [[nodiscard]] std::size_t row_count() const {
+        return row_source ? row_source->size() : rows.size();
+    }
+    /// Calls `f(cells)` for each row in order, made one at a time when the table has a source.
+    template <typename F> void for_each_row(F&& f) const {
+        if (!row_source) {
+            for (const auto& cells : rows) {
+                f(cells);
+            }
+            return;
+        }
+        for (std::size_t r = 0; r < row_source->size(); ++r) {
+            const std::vector<Cell> cells = row_source->row(r);
+            f(cells);
+        }
+    }
 };
 
 struct Figure {
