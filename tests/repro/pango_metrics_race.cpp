@@ -15,6 +15,7 @@
 // locked) none. The cause is `static int in_get_metrics;` in pangocairo-font.c (a
 // process-wide recursion guard in _pango_cairo_font_get_metrics); Pango rebuilt with
 // `static __thread int in_get_metrics;` gave no bad round without any lock.
+// The upstream report, ready to file: tests/repro/pango-upstream-report.md.
 
 // Standalone reproducer for a suspected Pango 1.50 race: two threads, each with its own PDF
 // surface and Pango contexts, lay out the same justified hyphenated paragraphs; compare every
