@@ -141,6 +141,40 @@ Cell text_cell(std::string text) {
     return cell;
 }
 
+/// A count ("1,234"), right-aligned.
+Cell count_cell(long count, const charts::Locale& locale) {
+    Cell cell;
+    cell.number = static_cast<double>(count);
+    cell.text = charts::group_thousands(static_cast<double>(count), 0, locale);
+    cell.excel_format = "#,##0";
+    cell.align = Align::right;
+    return cell;
+}
+
+/// An indicator's value in its unit, or ".." (missing) without one; right-aligned.
+Cell value_cell(std::optional<double> value, const IndicatorDef& def, const std::string& language) {
+    Cell cell;
+    cell.align = Align::right;
+    cell.excel_format = excel_format(def);
+    if (value) {
+        cell.number = value;
+        cell.text = format_indicator(*value, def, language);
+    } else {
+        cell.text = "..";
+        cell.missing = true;
+    }
+    return cell;
+}
+
+/// Numbers line up on their decimal separator (integers end where it would be).
+void align_numbers(std::vector<Cell>& row) {
+    for (auto& cell : row) {
+        if (cell.number && cell.align == Align::right) {
+            cell.align = Align::decimal;
+        }
+    }
+}
+
 /// The rows of the Results sheet, one per result, made when the workbook writes them. It keeps
 /// about 80 bytes a result (the texts of indicators, scopes, reasons and flags once each), not
 /// the 12 cells of a row (2.7 KB).
@@ -172,7 +206,6 @@ public:
                 indicator.id = item.indicator;
                 indicator.name = def.names.get(language);
                 indicator.unit = std::string(unit_name(def.unit));
-                indicator.excel_format = excel_format(def);
                 indicator.format.unit = def.unit;
                 indicator.format.decimals = def.decimals;
                 indicators_.push_back(std::move(indicator));
@@ -194,35 +227,32 @@ public:
         const Entry& entry = entries_.at(r);
         const Indicator& indicator = indicators_[entry.indicator];
         const auto value = [&](std::optional<double> number, double quantile, bool quartile) {
-            Cell cell;
-            cell.align = Align::right;
-            cell.excel_format = indicator.excel_format;
-            if (number) {
-                cell.align = Align::decimal; // as finish_table aligns the numbers of a table
-                cell.number = number;
-                cell.text = format_indicator(*number, indicator.format, language_);
+            Cell cell = value_cell(number, indicator.format, language_);
+            if (cell.number) {
                 cell.source =
                     CellSource{indicator.id, entry.statistic, entry.scope, entry.period, quantile};
-            } else if (!quartile) {
-                cell.text = "..";
-                cell.missing = true;
+            } else if (quartile) {
+                cell.text.clear(); // a quartile without a value is an empty cell, not ".."
+                cell.missing = false;
             }
             return cell;
         };
-        Cell period = count(entry.period);
+        Cell period = count_cell(entry.period, locale_);
         period.excel_format = "0";
-        return {text_cell(indicator.id),
-                text_cell(indicator.name),
-                text_cell(std::string(statistic_name(entry.statistic))),
-                text_cell(scopes_.at(entry.scope)),
-                period,
-                value(entry.value, 0.5, false),
-                value(entry.p25, 0.25, true),
-                value(entry.p75, 0.75, true),
-                text_cell(indicator.unit),
-                count(entry.n),
-                text_cell(texts_[entry.reason]),
-                text_cell(texts_[entry.flags])};
+        std::vector<Cell> cells{text_cell(indicator.id),
+                                text_cell(indicator.name),
+                                text_cell(std::string(statistic_name(entry.statistic))),
+                                text_cell(scopes_.at(entry.scope)),
+                                period,
+                                value(entry.value, 0.5, false),
+                                value(entry.p25, 0.25, true),
+                                value(entry.p75, 0.75, true),
+                                text_cell(indicator.unit),
+                                count_cell(entry.n, locale_),
+                                text_cell(texts_[entry.reason]),
+                                text_cell(texts_[entry.flags])};
+        align_numbers(cells); // as finish_table does for the rows of any table
+        return cells;
     }
 
 private:
@@ -230,8 +260,7 @@ private:
         std::string id;
         std::string name; ///< in the document's language
         std::string unit;
-        std::string excel_format;
-        IndicatorDef format; ///< its unit and decimals only (format_indicator)
+        IndicatorDef format; ///< its unit and decimals only (value_cell)
     };
     struct Entry {
         std::uint32_t indicator; ///< index into indicators_
@@ -245,15 +274,6 @@ private:
         std::uint32_t reason; ///< index into texts_
         std::uint32_t flags;  ///< index into texts_
     };
-
-    Cell count(long number) const {
-        Cell cell;
-        cell.number = static_cast<double>(number);
-        cell.text = charts::group_thousands(static_cast<double>(number), 0, locale_);
-        cell.excel_format = "#,##0";
-        cell.align = Align::decimal;
-        return cell;
-    }
 
     std::string language_;
     charts::Locale locale_;
@@ -428,10 +448,6 @@ private:
         return {charts::group_thousands(value, 0, locale_), value, false};
     }
     static MessageArg missing_arg() { return {"..", std::nullopt, true}; }
-
-    std::string count_text(double value) const {
-        return charts::group_thousands(value, 0, locale_);
-    }
 
     std::string date_text(const std::string& iso) const {
         int year = 0;
@@ -1012,13 +1028,8 @@ private:
             table.footnotes.push_back(word(key));
         }
         table.id = "table-" + (block.id.empty() ? slug(number) : block.id);
-        // Numbers line up on their decimal separator (integers end where it would be).
         for (auto& row : table.rows) {
-            for (auto& cell : row) {
-                if (cell.number && cell.align == Align::right) {
-                    cell.align = Align::decimal;
-                }
-            }
+            align_numbers(row);
         }
     }
 
@@ -1096,27 +1107,10 @@ private:
         return fmt::format("{} {}", def.id, def.names.get(language_));
     }
 
-    Cell count_cell(long count) const {
-        Cell cell;
-        cell.number = static_cast<double>(count);
-        cell.text = count_text(static_cast<double>(count));
-        cell.excel_format = "#,##0";
-        cell.align = Align::right;
-        return cell;
-    }
+    Cell count_cell(long count) const { return sfp::count_cell(count, locale_); }
 
     Cell value_cell(std::optional<double> value, const IndicatorDef& def) const {
-        Cell cell;
-        cell.align = Align::right;
-        cell.excel_format = excel_format(def);
-        if (value) {
-            cell.number = value;
-            cell.text = format_indicator(*value, def, language_);
-        } else {
-            cell.text = "..";
-            cell.missing = true;
-        }
-        return cell;
+        return sfp::value_cell(value, def, language_);
     }
 
     /// The cell of one result: the value with n below it, or ".." with the reason.
