@@ -109,6 +109,11 @@ Text make_text(cairo_t* cr, const std::string& text, const TextStyle& style) {
                           static_cast<int>(cairo_surface_get_type(cairo_get_target(cr)))));
     Text out;
     out.layout.reset(pango_cairo_create_layout(cr));
+    if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_IMAGE) {
+        // On a vector page glyphs go where the font puts them; Pango would otherwise round
+        // their positions to whole device units (points), as it should for pixels.
+        pango_context_set_round_glyph_positions(pango_layout_get_context(out.layout.get()), FALSE);
+    }
     const std::unique_ptr<PangoFontDescription, FontDeleter> font(pango_font_description_new());
     pango_font_description_set_family(font.get(), style.family.c_str());
     pango_font_description_set_absolute_size(font.get(), style.size * PANGO_SCALE);

@@ -444,6 +444,54 @@ TEST_CASE("layout: decimal columns line up on the separator", "[layout]") {
     }
 }
 
+TEST_CASE("layout: numbers and header words are not broken when the table can hold them",
+          "[layout]") {
+    // Equal shares would give each of the 11 columns 42.8 pt: too narrow for "12,345,678.9"
+    // (about 48 pt at 8 pt) and for the header word "Institutions", too wide for the short
+    // columns. The label column and the short ones give room; every number and header word
+    // is then one word in the read-back text, inside its table.
+    sfp::Document doc = base_document();
+    sfp::Table table;
+    table.caption = "Wide";
+    table.header = {"Region", "Institutions", "Big"};
+    table.widths = {1, 1, 1};
+    for (int c = 3; c < 11; ++c) {
+        table.header.push_back("Y" + std::to_string(c));
+        table.widths.push_back(1);
+    }
+    std::vector<std::string> numbers;
+    for (int r = 0; r < 4; ++r) {
+        std::vector<sfp::Cell> row;
+        sfp::Cell label;
+        label.text = "Latin America and the Caribbean " + std::to_string(r);
+        row.push_back(label);
+        for (int c = 1; c < 11; ++c) {
+            sfp::Cell value;
+            value.align = sfp::Align::decimal;
+            value.text = c == 2 ? "12,345,67" + std::to_string(r) + ".9" : std::to_string(c + r);
+            if (c == 2) {
+                numbers.push_back(value.text);
+            }
+            row.push_back(value);
+        }
+        table.rows.push_back(std::move(row));
+    }
+    doc.blocks.emplace_back(table);
+    const Pdf pdf = load(render(doc, "wide-numbers"));
+    std::multiset<std::string> words;
+    for (const auto& page : pdf.pages) {
+        for (const auto& w : page.words) {
+            words.insert(w.text);
+            CHECK(w.right <= page.width - margin_right + 0.5);
+            CHECK(w.left >= margin_left - 0.5);
+        }
+    }
+    for (const auto& number : numbers) {
+        CHECK(words.count(number) == 1);
+    }
+    CHECK(words.count("Institutions") == 1);
+}
+
 TEST_CASE("layout: footnotes sit on the page of their marker", "[layout]") {
     sfp::Document doc = base_document();
     for (int k = 1; k <= 30; ++k) {

@@ -496,6 +496,59 @@ TEST_CASE("template: a table with in_pdf = false is workbook only, and left out 
     CHECK_FALSE(diagnostics.has_errors());
 }
 
+TEST_CASE("template: years = N keeps a year table's last N years, and its caption says so",
+          "[template]") {
+    std::string doc_toml = document_toml();
+    const std::string trend = "table = \"trend\"\n";
+    doc_toml.insert(doc_toml.find(trend) + trend.size(), "years = 1\n");
+    const std::string coverage = "table = \"coverage\"\n";
+    doc_toml.insert(doc_toml.find(coverage) + coverage.size(), "years = 5\n");
+    const TemplateDir t(doc_toml);
+    sfp::Diagnostics diagnostics;
+    const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+    INFO(all_text(diagnostics));
+    REQUIRE(report.has_value());
+    CHECK(report->blocks.size() > 0);
+    const sfp::Dataset data;
+    const sfp::Results results = hand_made_results();
+    const sfp::Document doc = sfp::build_document(hand_made_spec(), *report, "en", catalogue(),
+                                                  data, results, {}, diagnostics);
+    const auto tables = blocks_of<sfp::Table>(doc);
+    REQUIRE(tables.size() == 3);
+    // The trend table: 2024 only (the results have 2023 and 2024), and {first_year} is 2024.
+    CHECK(tables[1]->caption == "Table 2. Borrowers, 2024-2024");
+    CHECK(tables[1]->header == std::vector<std::string>{"Indicator", "2024"});
+    REQUIRE(tables[1]->rows.size() == 1);
+    REQUIRE(tables[1]->rows[0].size() == 2);
+    CHECK(tables[1]->rows[0][1].text == "2,000,000");
+    // More years than the results have: all of them.
+    CHECK(tables[2]->header == std::vector<std::string>{"Region", "2023", "2024"});
+    CHECK_FALSE(diagnostics.has_errors());
+}
+
+TEST_CASE("template: years on a table without year columns, or out of range, is an error at it",
+          "[template]") {
+    const auto error_for = [](const std::string& table, const std::string& years) {
+        std::string doc = document_toml();
+        const std::string line = "table = \"" + table + "\"\n";
+        doc.insert(doc.find(line) + line.size(), "years = " + years + "\n");
+        const TemplateDir t(doc);
+        sfp::Diagnostics diagnostics;
+        CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+        const auto* error = find_error(diagnostics, "'years' in [[block]]");
+        REQUIRE(error != nullptr);
+        CHECK(error->where.file == t.document);
+        return *error;
+    };
+    // by-scope: line 19 is its table line, so years is line 20.
+    const sfp::Diagnostic by_scope = error_for("by-scope", "3");
+    CHECK(by_scope.where.line == 20);
+    CHECK(by_scope.where.column == 9);
+    CHECK_THAT(by_scope.message, Catch::Contains("this table is 'by-scope'"));
+    const sfp::Diagnostic zero = error_for("trend", "0");
+    CHECK_THAT(zero.message, Catch::Contains("(1-100), found 0"));
+}
+
 TEST_CASE("template: format_indicator and long_date by language", "[template]") {
     const auto& out01 = *catalogue().find("OUT-01");
     const auto& out06 = *catalogue().find("OUT-06");

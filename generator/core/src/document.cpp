@@ -1008,7 +1008,16 @@ private:
     void finish_table(const TemplateBlock& block, Table& table) {
         const auto found = numbers_.find(&block);
         const std::string number = found != numbers_.end() ? found->second : "";
-        const std::string caption = block.caption.empty() ? table.caption : word(block.caption);
+        // A table of the last `years` years starts later than the report: its caption's
+        // {first_year} is its own first year.
+        Args caption_args;
+        if (const auto years = table_years(block); block.years > 0 && !years.empty()) {
+            caption_args.emplace("first_year",
+                                 MessageArg{fmt::format("{}", years.front()),
+                                            static_cast<double>(years.front()), false});
+        }
+        const std::string caption =
+            block.caption.empty() ? table.caption : word(block.caption, caption_args);
         if (table.in_pdf) {
             table.caption = word("labels.table", {{"label", text_arg(number)}}) + " " + caption;
         } else {
@@ -1188,7 +1197,7 @@ private:
         }
         if (kind == "coverage") {
             const auto g = grouping_index(block);
-            return g ? std::optional<Table>(coverage(*g)) : std::nullopt;
+            return g ? std::optional<Table>(coverage(block, *g)) : std::nullopt;
         }
         if (kind == "sources") {
             return sources();
@@ -1299,11 +1308,21 @@ private:
         return table;
     }
 
+    /// The years of a table with a column per year: all periods, or the last `years`.
+    std::vector<int> table_years(const TemplateBlock& block) const {
+        const auto& periods = results_.periods;
+        const std::size_t keep =
+            block.years > 0 ? std::min(periods.size(), static_cast<std::size_t>(block.years))
+                            : periods.size();
+        return {periods.end() - static_cast<std::ptrdiff_t>(keep), periods.end()};
+    }
+
     Table trend(const TemplateBlock& block) const {
         Table table;
         table.header = {header("indicator")};
         table.widths = {3.0};
-        for (const int year : results_.periods) {
+        const std::vector<int> years = table_years(block);
+        for (const int year : years) {
             table.header.push_back(fmt::format("{}", year));
             table.widths.push_back(1.0);
         }
@@ -1311,7 +1330,7 @@ private:
         for (const auto& id : table_ids(block)) {
             const IndicatorDef& def = def_of(id);
             std::vector<Cell> row{text_cell(indicator_label(def))};
-            for (const int year : results_.periods) {
+            for (const int year : years) {
                 row.push_back(result_cell(find(id, all, year), def));
             }
             table.rows.push_back(std::move(row));
@@ -1364,7 +1383,8 @@ private:
         Table table;
         table.header = {header("indicator"), grouping_title(results_.groupings[grouping].name)};
         table.widths = {2.4, 2.2};
-        for (const int year : results_.periods) {
+        const std::vector<int> years = table_years(block);
+        for (const int year : years) {
             table.header.push_back(fmt::format("{}", year));
             table.widths.push_back(1.0);
         }
@@ -1373,7 +1393,7 @@ private:
             for (const std::size_t scope : scopes_with_all(grouping)) {
                 std::vector<Cell> row{text_cell(indicator_label(def)),
                                       text_cell(scope_label(scope, grouping))};
-                for (const int year : results_.periods) {
+                for (const int year : years) {
                     row.push_back(result_cell(find(id, scope, year), def));
                 }
                 table.rows.push_back(std::move(row));
@@ -1416,17 +1436,18 @@ private:
         return table;
     }
 
-    Table coverage(std::size_t grouping) const {
+    Table coverage(const TemplateBlock& block, std::size_t grouping) const {
         Table table;
         table.header = {grouping_title(results_.groupings[grouping].name)};
         table.widths = {2.6};
-        for (const int year : results_.periods) {
+        const std::vector<int> years = table_years(block);
+        for (const int year : years) {
             table.header.push_back(fmt::format("{}", year));
             table.widths.push_back(1.0);
         }
         for (const std::size_t scope : scopes_with_all(grouping)) {
             std::vector<Cell> row{text_cell(scope_label(scope, grouping))};
-            for (const int year : results_.periods) {
+            for (const int year : years) {
                 row.push_back(count_cell(results_.reporting_count(scope, year)));
             }
             table.rows.push_back(std::move(row));

@@ -305,7 +305,7 @@ std::optional<TemplateBlock> parse_block(TomlReader& reader, const Catalogue& ca
     } else if (*type == "table") {
         block.type = BlockType::table;
         allowed.insert(allowed.end(), {"table", "indicators", "grouping", "caption", "note",
-                                       "footnotes", "sheet", "id", "in_pdf"});
+                                       "footnotes", "sheet", "id", "in_pdf", "years"});
     } else if (*type == "figure") {
         block.type = BlockType::figure;
         allowed.insert(allowed.end(), {"figure", "indicator", "indicators", "grouping", "caption",
@@ -396,6 +396,23 @@ std::optional<TemplateBlock> parse_block(TomlReader& reader, const Catalogue& ca
                     did_you_mean(block.table, kinds));
             }
             block.in_pdf = read_bool(reader, "in_pdf", diagnostics).value_or(true);
+            if (const auto years = reader.integer("years", false)) {
+                static const std::vector<std::string> by_year{"trend", "by-scope-year", "coverage"};
+                if (std::find(by_year.begin(), by_year.end(), block.table) == by_year.end()) {
+                    diagnostics.error(reader.where("years"),
+                                      fmt::format("'years' in [[block]]: only a trend, "
+                                                  "by-scope-year or coverage table has a column "
+                                                  "per year; this table is '{}'",
+                                                  block.table));
+                } else if (*years < 1 || *years > 100) {
+                    diagnostics.error(reader.where("years"),
+                                      fmt::format("'years' in [[block]]: expected the number of "
+                                                  "most recent years to show (1-100), found {}",
+                                                  *years));
+                } else {
+                    block.years = static_cast<int>(*years);
+                }
+            }
         } else {
             block.figure = reader.string("figure", true).value_or("");
             block.indicator = reader.string("indicator", false).value_or("");

@@ -187,6 +187,11 @@ struct TypesetterState {
             state.ltr = pango_cairo_create_context(cr);
             state.rtl = pango_cairo_create_context(cr);
             pango_context_set_base_dir(state.rtl, PANGO_DIRECTION_RTL);
+            // Glyphs where the font puts them: Pango (1.44 and later) rounds glyph positions
+            // to whole device units unless told not to, which on a PDF page is whole points,
+            // up to half a point off at body sizes and one PDF positioning number per glyph.
+            pango_context_set_round_glyph_positions(state.ltr, FALSE);
+            pango_context_set_round_glyph_positions(state.rtl, FALSE);
         } else {
             pango_cairo_update_context(cr, state.ltr);
             pango_cairo_update_context(cr, state.rtl);
@@ -1066,6 +1071,84 @@ private:
         return box;
     }
 
+    /// Widens the columns narrower than `need` (points, padding included), taking the room
+    /// from columns wider than theirs; a column gives at most half of its share. Returns
+    /// false, changing nothing, when the other columns cannot give enough.
+    static bool fit_columns(const std::vector<double>& need, TableSetup& t) {
+        const std::size_t columns = t.widths.size();
+        double deficit = 0;
+        double slack = 0;
+        for (std::size_t c = 0; c < columns; ++c) {
+            deficit += std::max(0.0, need[c] - t.widths[c]);
+            slack += std::max(0.0, t.widths[c] - std::max(need[c], t.widths[c] / 2));
+        }
+        if (deficit <= 0 || slack < deficit) {
+            return deficit <= 0;
+        }
+        const double share = deficit / slack;
+        // The table keeps its edges: the first column's outer edge is where it was.
+        double x = t.rtl ? t.xs.front() + t.widths.front() : t.xs.front();
+        for (std::size_t c = 0; c < columns; ++c) {
+            if (need[c] > t.widths[c]) {
+                t.widths[c] = need[c];
+            } else {
+                t.widths[c] -= share * (t.widths[c] - std::max(need[c], t.widths[c] / 2));
+            }
+            if (t.rtl) {
+                x -= t.widths[c];
+                t.xs[c] = x;
+            } else {
+                t.xs[c] = x;
+                x += t.widths[c];
+            }
+        }
+        return true;
+    }
+
+    /// Column widths that keep words whole: first every number (its widest integer and
+    /// fraction parts, measured for the decimal alignment) on one line, then, if the room is
+    /// there, every word of the header too. When the numbers alone do not fit the widths stay
+    /// proportional: the table has too many columns for the page (fewer years, `years = N`, is
+    /// the template's remedy).
+    void fit_words(const Table& table, const std::vector<double>& int_width,
+                   const std::vector<double>& frac_width, TableSetup& t) const {
+        const std::size_t columns = t.widths.size();
+        // The 0.5 pt keeps Pango from wrapping a line exactly as wide as its box.
+        constexpr double spare = 0.5;
+        std::vector<double> need(columns, 0);
+        for (std::size_t c = 0; c < columns; ++c) {
+            if (int_width[c] + frac_width[c] <= 0) {
+                continue;
+            }
+            bool status = false;
+            for (const auto& row : table.rows) {
+                status = status || (c < row.size() && !row[c].status.empty());
+            }
+            need[c] = int_width[c] + frac_width[c] + (status ? 9 : 0) + 2 * cell_pad + spare;
+        }
+        if (!fit_columns(need, t)) {
+            return;
+        }
+        bool more = false;
+        for (std::size_t c = 0; c < columns && c < table.header.size(); ++c) {
+            const std::string& title = table.header[c];
+            for (std::size_t from = 0; from < title.size();) {
+                const std::size_t to = std::min(title.find(' ', from), title.size());
+                if (to > from) {
+                    const double word = set(title.substr(from, to - from), style(7.5, true))->width;
+                    if (word + 2 * cell_pad + spare > need[c]) {
+                        need[c] = word + 2 * cell_pad + spare;
+                        more = more || need[c] > t.widths[c];
+                    }
+                }
+                from = to + 1;
+            }
+        }
+        if (more) {
+            fit_columns(need, t);
+        }
+    }
+
     const TableSetup& table_setup(const Table& table) {
         auto found = table_cache_.find(&table);
         if (found != table_cache_.end()) {
@@ -1143,6 +1226,7 @@ private:
                 fraction_width[{r, c}] = fw;
             }
         }
+        fit_words(table, int_width, frac_width, t);
         for (std::size_t c = 0; c < columns; ++c) {
             Cell cell;
             cell.text = c < table.header.size() ? table.header[c] : std::string();

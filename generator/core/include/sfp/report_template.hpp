@@ -50,7 +50,8 @@ struct TemplateBlock {
     std::string note;                    ///< table, figure, key-figures: text key
     std::string sheet;                   ///< table, figure: workbook sheet name
     bool in_pdf = true;                  ///< table: false = workbook only
-    std::string when;                    ///< one of block_conditions(), or empty
+    int years = 0;    ///< table (trend, by-scope-year, coverage): only the last N years; 0: all
+    std::string when; ///< one of block_conditions(), or empty
     SourcePos where;
 };
 
