@@ -1105,29 +1105,51 @@ private:
         return true;
     }
 
-    /// Column widths that keep words whole: first every number (its widest integer and
-    /// fraction parts, measured for the decimal alignment) on one line, then, if the room is
-    /// there, every word of the header too. When the numbers alone do not fit the widths stay
-    /// proportional: the table has too many columns for the page (fewer years, `years = N`, is
-    /// the template's remedy).
+    /// Column widths that keep words whole. Each step is taken only if the columns can give
+    /// the room (fit_columns), best first: every number on one line with the decimal
+    /// alignment's room (its column's widest integer part plus widest fraction part), else
+    /// every number on one line (the widest number alone: the alignment then gives way); with
+    /// either, the one-word line under a number ("n=1,969") too, and then, room permitting,
+    /// every word of the header. When not even the numbers fit the widths stay proportional:
+    /// the table has too many columns for the page (`years = N` is the template's remedy).
+    /// `number_width`: the widest number of each column, measured with the decimal parts.
     void fit_words(const Table& table, const std::vector<double>& int_width,
-                   const std::vector<double>& frac_width, TableSetup& t) const {
+                   const std::vector<double>& frac_width, const std::vector<double>& number_width,
+                   TableSetup& t) const {
         const std::size_t columns = t.widths.size();
         // The 0.5 pt keeps Pango from wrapping a line exactly as wide as its box.
         constexpr double spare = 0.5;
-        std::vector<double> need(columns, 0);
+        std::vector<double> aligned(columns, 0);
+        std::vector<double> whole(columns, 0);
         for (std::size_t c = 0; c < columns; ++c) {
-            if (int_width[c] + frac_width[c] <= 0) {
+            if (number_width[c] <= 0) {
                 continue;
             }
             bool status = false;
+            const std::string* longest = nullptr; // the longest one-word line under a number
             for (const auto& row : table.rows) {
-                status = status || (c < row.size() && !row[c].status.empty());
+                if (c >= row.size()) {
+                    continue;
+                }
+                status = status || !row[c].status.empty();
+                const std::string& sub = row[c].subtext;
+                if (!sub.empty() && sub.find(' ') == std::string::npos &&
+                    (longest == nullptr || sub.size() > longest->size())) {
+                    longest = &sub;
+                }
             }
-            need[c] = int_width[c] + frac_width[c] + (status ? 9 : 0) + 2 * cell_pad + spare;
+            const double room = (status ? 9 : 0) + 2 * cell_pad + spare;
+            const double under =
+                longest != nullptr ? set(*longest, style(6))->width + 2 * cell_pad + spare : 0;
+            aligned[c] = std::max(int_width[c] + frac_width[c] + room, under);
+            whole[c] = std::max(number_width[c] + room, under);
         }
+        std::vector<double> need = aligned;
         if (!fit_columns(need, t)) {
-            return;
+            need = whole;
+            if (!fit_columns(need, t)) {
+                return;
+            }
         }
         bool more = false;
         for (std::size_t c = 0; c < columns && c < table.header.size(); ++c) {
@@ -1206,6 +1228,7 @@ private:
         };
         std::vector<double> int_width(columns, 0);
         std::vector<double> frac_width(columns, 0);
+        std::vector<double> number_width(columns, 0); ///< the widest number, whole + fraction
         auto numeric = [](const Cell& cell) {
             return !cell.missing && std::any_of(cell.text.begin(), cell.text.end(),
                                                 [](char ch) { return ch >= '0' && ch <= '9'; });
@@ -1221,12 +1244,14 @@ private:
                 }
                 const auto [whole, fraction] = split_decimal(row[c].text, decimal_);
                 const double fw = fraction.empty() ? 0 : set(fraction, style(8))->width;
-                int_width[c] = std::max(int_width[c], set(whole, style(8))->width);
+                const double iw = set(whole, style(8))->width;
+                int_width[c] = std::max(int_width[c], iw);
                 frac_width[c] = std::max(frac_width[c], fw);
+                number_width[c] = std::max(number_width[c], iw + fw);
                 fraction_width[{r, c}] = fw;
             }
         }
-        fit_words(table, int_width, frac_width, t);
+        fit_words(table, int_width, frac_width, number_width, t);
         for (std::size_t c = 0; c < columns; ++c) {
             Cell cell;
             cell.text = c < table.header.size() ? table.header[c] : std::string();
