@@ -6,6 +6,7 @@
 #include "sfp/output.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cairo-pdf.h>
 #include <ctime>
 #include <fmt/format.h>
@@ -166,6 +167,11 @@ struct TypesetterState {
     guint serial_rtl = 0;
     std::string family;
     std::unordered_map<std::string, LaidPtr> cache;
+    /// What pango_cairo_update_context reads from a cairo_t: the target's and the context's
+    /// font options and the linear part of the matrix, as of the last update.
+    cairo_font_options_t* surface_options = nullptr;
+    cairo_font_options_t* cr_options = nullptr;
+    std::array<double, 4> matrix{};
 
     TypesetterState() = default;
     ~TypesetterState() {
@@ -173,6 +179,8 @@ struct TypesetterState {
         if (ltr != nullptr) {
             g_object_unref(ltr);
             g_object_unref(rtl);
+            cairo_font_options_destroy(surface_options);
+            cairo_font_options_destroy(cr_options);
         }
     }
     TypesetterState(const TypesetterState&) = delete;
@@ -192,9 +200,16 @@ struct TypesetterState {
             // up to half a point off at body sizes and one PDF positioning number per glyph.
             pango_context_set_round_glyph_positions(state.ltr, FALSE);
             pango_context_set_round_glyph_positions(state.rtl, FALSE);
-        } else {
+            state.surface_options = cairo_font_options_create();
+            state.cr_options = cairo_font_options_create();
+            state.remember(cr);
+        } else if (!state.same_as(cr)) {
+            // pango_cairo_update_context moves the contexts' serial even when nothing it reads
+            // changed (it always sets the matrix), which would empty the cache for every
+            // document of a batch: it is called only when something did change.
             pango_cairo_update_context(cr, state.ltr);
             pango_cairo_update_context(cr, state.rtl);
+            state.remember(cr);
         }
         // A context whose settings changed (its serial moved) invalidates every laid text.
         const guint ltr_now = pango_context_get_serial(state.ltr);
@@ -207,6 +222,32 @@ struct TypesetterState {
             state.family = font_family;
         }
         return state;
+    }
+
+private:
+    static std::array<double, 4> linear_matrix(cairo_t* cr) {
+        cairo_matrix_t m;
+        cairo_get_matrix(cr, &m);
+        return {m.xx, m.yx, m.xy, m.yy};
+    }
+
+    [[nodiscard]] bool same_as(cairo_t* cr) const {
+        cairo_font_options_t* target = cairo_font_options_create();
+        cairo_font_options_t* own = cairo_font_options_create();
+        cairo_surface_get_font_options(cairo_get_target(cr), target);
+        cairo_get_font_options(cr, own);
+        const bool same = cairo_font_options_equal(target, surface_options) != 0 &&
+                          cairo_font_options_equal(own, cr_options) != 0 &&
+                          linear_matrix(cr) == matrix;
+        cairo_font_options_destroy(target);
+        cairo_font_options_destroy(own);
+        return same;
+    }
+
+    void remember(cairo_t* cr) {
+        cairo_surface_get_font_options(cairo_get_target(cr), surface_options);
+        cairo_get_font_options(cr, cr_options);
+        matrix = linear_matrix(cr);
     }
 };
 
