@@ -1011,10 +1011,10 @@ private:
         // A table of the last `years` years starts later than the report: its caption's
         // {first_year} is its own first year.
         Args caption_args;
-        if (const auto years = table_years(block); block.years > 0 && !years.empty()) {
-            caption_args.emplace("first_year",
-                                 MessageArg{fmt::format("{}", years.front()),
-                                            static_cast<double>(years.front()), false});
+        if (block.years > 0 && !results_.periods.empty()) {
+            const int first = table_years(block).front();
+            caption_args.emplace("first_year", MessageArg{fmt::format("{}", first),
+                                                          static_cast<double>(first), false});
         }
         const std::string caption =
             block.caption.empty() ? table.caption : word(block.caption, caption_args);
