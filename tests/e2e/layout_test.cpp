@@ -23,6 +23,7 @@
 #include <poppler/cpp/poppler-toc.h>
 #include <set>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -490,6 +491,36 @@ TEST_CASE("layout: numbers and header words are not broken when the table can ho
         CHECK(words.count(number) == 1);
     }
     CHECK(words.count("Institutions") == 1);
+}
+
+TEST_CASE("layout: a thread lays out a text once, however many documents use it", "[layout]") {
+    // A batch renders many documents per thread; they share most of their texts. The second
+    // render of a document lays out nothing new, and a document that differs in one paragraph
+    // lays out only that paragraph (and its page's footer, whose page count is the same text).
+    std::thread worker([] {
+        sfp::Document doc = contents_document(4);
+        const std::size_t before = sfp::pdf_texts_laid_out_on_this_thread();
+        const fs::path first = render(doc, "reuse-1");
+        const std::size_t once = sfp::pdf_texts_laid_out_on_this_thread() - before;
+        CHECK(once > 20);
+        const fs::path second = render(doc, "reuse-2");
+        CHECK(sfp::pdf_texts_laid_out_on_this_thread() - before == once);
+        std::ifstream a(first, std::ios::binary);
+        std::ifstream b(second, std::ios::binary);
+        const std::string bytes_a{std::istreambuf_iterator<char>(a), {}};
+        const std::string bytes_b{std::istreambuf_iterator<char>(b), {}};
+        CHECK(bytes_a == bytes_b);
+
+        sfp::Document changed = doc;
+        sfp::Paragraph extra;
+        extra.text = "One paragraph that no other document of this test has.";
+        changed.blocks.emplace_back(extra);
+        render(changed, "reuse-3");
+        const std::size_t more = sfp::pdf_texts_laid_out_on_this_thread() - before - once;
+        CHECK(more >= 1);
+        CHECK(more <= 3);
+    });
+    worker.join();
 }
 
 TEST_CASE("layout: footnotes sit on the page of their marker", "[layout]") {

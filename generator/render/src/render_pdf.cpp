@@ -167,6 +167,7 @@ struct TypesetterState {
     guint serial_rtl = 0;
     std::string family;
     std::unordered_map<std::string, LaidPtr> cache;
+    std::size_t laid_out = 0; ///< texts laid out by Pango on this thread (cache misses)
     /// What pango_cairo_update_context reads from a cairo_t: the target's and the context's
     /// font options and the linear part of the matrix, as of the last update.
     cairo_font_options_t* surface_options = nullptr;
@@ -188,9 +189,15 @@ struct TypesetterState {
     TypesetterState(TypesetterState&&) = delete;
     TypesetterState& operator=(TypesetterState&&) = delete;
 
+    /// This thread's state, as it is (created on first use, without contexts until a render).
+    static TypesetterState& of_this_thread() {
+        thread_local TypesetterState state;
+        return state;
+    }
+
     /// This thread's state, made ready for drawing on `cr` in `font_family`.
     static TypesetterState& for_render(cairo_t* cr, const std::string& font_family) {
-        thread_local TypesetterState state;
+        TypesetterState& state = of_this_thread();
         if (state.ltr == nullptr) {
             state.ltr = pango_cairo_create_context(cr);
             state.rtl = pango_cairo_create_context(cr);
@@ -281,6 +288,7 @@ public:
             return found->second;
         }
         LaidPtr out = set_uncached(text, style);
+        ++state_.laid_out;
         state_.cache.emplace(std::move(key), out);
         return out;
     }
@@ -1823,6 +1831,10 @@ bool check_font(const std::string& family, const std::string& path, Diagnostics&
 }
 
 } // namespace
+
+std::size_t pdf_texts_laid_out_on_this_thread() {
+    return TypesetterState::of_this_thread().laid_out;
+}
 
 bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
                 Diagnostics& diagnostics) {

@@ -5,6 +5,7 @@
 #include "sfp/document.hpp"
 
 #include <cairo.h>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -24,6 +25,11 @@ bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& 
 /// error of its last buffered write (a full disk gave a truncated PDF and exit 0), so every
 /// write is checked there. The error is kept for CheckedOutput::close() and not returned to
 /// cairo: cairo 1.16 aborts on an assertion in some of its write-error paths (full tmpfs).
+/// How many texts this thread's PDF renderer has laid out with Pango so far. A thread keeps
+/// its laid-out texts from one document to the next (up to a bound), so rendering a document
+/// again on the same thread lays out nothing new; tests and benchmarks read this.
+[[nodiscard]] std::size_t pdf_texts_laid_out_on_this_thread();
+
 cairo_status_t write_checked(void* closure, const unsigned char* data, unsigned int length);
 
 /// "2026-11-28T00:00:00Z" for a Unix timestamp.
