@@ -497,30 +497,41 @@ TEST_CASE("layout: a thread lays out a text once, however many documents use it"
     // A batch renders many documents per thread; they share most of their texts. The second
     // render of a document lays out nothing new, and a document that differs in one paragraph
     // lays out only that paragraph (and its page's footer, whose page count is the same text).
-    std::thread worker([] {
-        sfp::Document doc = contents_document(4);
-        const std::size_t before = sfp::pdf_texts_laid_out_on_this_thread();
-        const fs::path first = render(doc, "reuse-1");
-        const std::size_t once = sfp::pdf_texts_laid_out_on_this_thread() - before;
-        CHECK(once > 20);
-        const fs::path second = render(doc, "reuse-2");
-        CHECK(sfp::pdf_texts_laid_out_on_this_thread() - before == once);
-        std::ifstream a(first, std::ios::binary);
-        std::ifstream b(second, std::ios::binary);
-        const std::string bytes_a{std::istreambuf_iterator<char>(a), {}};
-        const std::string bytes_b{std::istreambuf_iterator<char>(b), {}};
-        CHECK(bytes_a == bytes_b);
-
-        sfp::Document changed = doc;
-        sfp::Paragraph extra;
-        extra.text = "One paragraph that no other document of this test has.";
-        changed.blocks.emplace_back(extra);
-        render(changed, "reuse-3");
-        const std::size_t more = sfp::pdf_texts_laid_out_on_this_thread() - before - once;
-        CHECK(more >= 1);
-        CHECK(more <= 3);
+    // A fresh thread starts with no laid-out texts; it only records, the checks run here
+    // (Catch's assertions are not made for other threads).
+    const sfp::Document doc = contents_document(4);
+    sfp::Document changed = doc;
+    sfp::Paragraph extra;
+    extra.text = "One paragraph that no other document of this test has.";
+    changed.blocks.emplace_back(extra);
+    const std::vector<fs::path> paths = {temp_pdf("reuse-1"), temp_pdf("reuse-2"),
+                                         temp_pdf("reuse-3")};
+    std::vector<bool> ok;
+    std::vector<std::size_t> laid; // layouts after each render, counted from the thread's start
+    std::thread worker([&] {
+        sfp::PdfOptions options;
+        options.timestamp = 1767225600;
+        const std::size_t start = sfp::pdf_texts_laid_out_on_this_thread();
+        for (std::size_t i = 0; i < paths.size(); ++i) {
+            sfp::Diagnostics diagnostics;
+            ok.push_back(
+                sfp::render_pdf(i < 2 ? doc : changed, paths[i].string(), options, diagnostics) &&
+                diagnostics.items().empty());
+            laid.push_back(sfp::pdf_texts_laid_out_on_this_thread() - start);
+        }
     });
     worker.join();
+    REQUIRE(ok == std::vector<bool>{true, true, true});
+    REQUIRE(laid.size() == 3);
+    CHECK(laid[0] > 20);
+    CHECK(laid[1] == laid[0]);
+    CHECK(laid[2] - laid[1] >= 1);
+    CHECK(laid[2] - laid[1] <= 3);
+    const auto bytes = [](const fs::path& path) {
+        std::ifstream in(path, std::ios::binary);
+        return std::string{std::istreambuf_iterator<char>(in), {}};
+    };
+    CHECK(bytes(paths[0]) == bytes(paths[1]));
 }
 
 TEST_CASE("layout: footnotes sit on the page of their marker", "[layout]") {
