@@ -448,6 +448,9 @@ private:
         return {charts::group_thousands(value, 0, locale_), value, false};
     }
     static MessageArg missing_arg() { return {"..", std::nullopt, true}; }
+    static MessageArg year_arg(int year) {
+        return {fmt::format("{}", year), static_cast<double>(year), false};
+    }
 
     std::string date_text(const std::string& iso) const {
         int year = 0;
@@ -466,9 +469,6 @@ private:
 
     std::optional<MessageArg> argument(std::string_view name) const {
         const std::size_t all = results_.all_scope();
-        auto year_arg = [](int year) {
-            return MessageArg{fmt::format("{}", year), static_cast<double>(year), false};
-        };
         if (name == "year" || name == "last_year") {
             return year_arg(last_);
         }
@@ -1012,9 +1012,7 @@ private:
         // {first_year} is its own first year.
         Args caption_args;
         if (block.years > 0 && !results_.periods.empty()) {
-            const int first = table_years(block).front();
-            caption_args.emplace("first_year", MessageArg{fmt::format("{}", first),
-                                                          static_cast<double>(first), false});
+            caption_args.emplace("first_year", year_arg(table_years(block).front()));
         }
         const std::string caption =
             block.caption.empty() ? table.caption : word(block.caption, caption_args);

@@ -59,6 +59,10 @@ Geometry geometry_for(PageSize size) {
 
 constexpr double paragraph_indent = 28; // room for the paragraph number
 constexpr double cell_pad = 3;
+/// Type sizes of a table: body cells, header cells, the line under a value ("n=12").
+constexpr double cell_size = 8;
+constexpr double header_size = 7.5;
+constexpr double subtext_size = 6;
 constexpr double note_size = 7.5;
 
 struct Colour {
@@ -1095,7 +1099,7 @@ private:
         if (!cell.status.empty()) {
             text_inner -= 9;
         }
-        Style s = style(header ? 7.5 : 8, header, std::max(text_inner, 10.0));
+        Style s = style(header ? header_size : cell_size, header, std::max(text_inner, 10.0));
         s.align = align;
         s.rtl = rtl;
         const auto main = set(cell.text, s);
@@ -1106,7 +1110,7 @@ private:
         double height = main->height;
         if (!cell.subtext.empty()) {
             Style sub = s;
-            sub.size = 6;
+            sub.size = subtext_size;
             sub.bold = false;
             sub.wrap = inner;
             const auto laid = set(cell.subtext, sub);
@@ -1131,8 +1135,11 @@ private:
             deficit += std::max(0.0, need[c] - t.widths[c]);
             slack += std::max(0.0, t.widths[c] - std::max(need[c], t.widths[c] / 2));
         }
-        if (deficit <= 0 || slack < deficit) {
-            return deficit <= 0;
+        if (deficit <= 0) {
+            return true;
+        }
+        if (slack < deficit) {
+            return false;
         }
         const double share = deficit / slack;
         // The table keeps its edges: the first column's outer edge is where it was.
@@ -1188,8 +1195,9 @@ private:
                 }
             }
             const double room = (status ? 9 : 0) + 2 * cell_pad + spare;
-            const double under =
-                longest != nullptr ? set(*longest, style(6))->width + 2 * cell_pad + spare : 0;
+            const double under = longest != nullptr ? set(*longest, style(subtext_size))->width +
+                                                          2 * cell_pad + spare
+                                                    : 0;
             aligned[c] = std::max(int_width[c] + frac_width[c] + room, under);
             whole[c] = std::max(number_width[c] + room, under);
         }
@@ -1206,7 +1214,8 @@ private:
             for (std::size_t from = 0; from < title.size();) {
                 const std::size_t to = std::min(title.find(' ', from), title.size());
                 if (to > from) {
-                    const double word = set(title.substr(from, to - from), style(7.5, true))->width;
+                    const double word =
+                        set(title.substr(from, to - from), style(header_size, true))->width;
                     if (word + 2 * cell_pad + spare > need[c]) {
                         need[c] = word + 2 * cell_pad + spare;
                         more = more || need[c] > t.widths[c];
@@ -1292,8 +1301,8 @@ private:
                     continue;
                 }
                 const auto [whole, fraction] = split_decimal(row[c].text, decimal_);
-                const double fw = fraction.empty() ? 0 : set(fraction, style(8))->width;
-                const double iw = set(whole, style(8))->width;
+                const double fw = fraction.empty() ? 0 : set(fraction, style(cell_size))->width;
+                const double iw = set(whole, style(cell_size))->width;
                 int_width[c] = std::max(int_width[c], iw);
                 frac_width[c] = std::max(frac_width[c], fw);
                 number_width[c] = std::max(number_width[c], iw + fw);
