@@ -86,11 +86,13 @@ struct ModeFigures {
     std::size_t header_rows = 0; ///< those with a TH cell
     std::uintmax_t pdf_bytes = 0;
     std::uintmax_t xlsx_bytes = 0;
+    sfp::PhaseTimes phases; ///< of the median run
 };
 
 using Measured = ChildResult<ModeFigures>;
 
-bool build_once(const Workload& work, const Mode& mode, const fs::path& out) {
+bool build_once(const Workload& work, const Mode& mode, const fs::path& out,
+                sfp::PhaseTimes& phases) {
     fs::remove_all(out);
     sfp::BuildOptions options;
     options.config_path = work.config.string();
@@ -105,6 +107,7 @@ bool build_once(const Workload& work, const Mode& mode, const fs::path& out) {
         }
         return false;
     }
+    phases = result.times;
     return true;
 }
 
@@ -113,19 +116,22 @@ bool build_once(const Workload& work, const Mode& mode, const fs::path& out) {
 std::optional<ModeFigures> time_mode(const Report& report, const Workload& work, const Mode& mode,
                                      int runs) {
     const fs::path out = work.dir / ("out-" + mode.metric);
-    std::vector<double> times;
+    std::vector<std::pair<double, sfp::PhaseTimes>> times;
     for (int run = 0; run < runs; ++run) {
         const auto start = std::chrono::steady_clock::now();
-        if (!build_once(work, mode, out)) {
+        sfp::PhaseTimes phases;
+        if (!build_once(work, mode, out, phases)) {
             return std::nullopt;
         }
-        times.push_back(seconds_since(start));
+        times.emplace_back(seconds_since(start), phases);
     }
-    std::sort(times.begin(), times.end());
+    const auto by_time = [](const auto& a, const auto& b) { return a.first < b.first; };
+    std::sort(times.begin(), times.end(), by_time);
     ModeFigures figures;
-    figures.median = times[times.size() / 2];
-    figures.best = times.front();
-    figures.worst = times.back();
+    figures.median = times[times.size() / 2].first;
+    figures.phases = times[times.size() / 2].second;
+    figures.best = times.front().first;
+    figures.worst = times.back().first;
     const fs::path pdf = out / (report.name + ".pdf");
     const fs::path xlsx = out / (report.name + ".xlsx");
     if (mode.writes(sfp::OutputFormat::pdf) != fs::exists(pdf) ||
@@ -165,7 +171,7 @@ std::optional<ModeFigures> time_mode(const Report& report, const Workload& work,
 std::optional<Measured> measure(const Report& report, const Workload& work, const Mode& mode,
                                 int runs) {
     Measured total;
-    std::vector<double> times;
+    std::vector<ModeFigures> runs_made;
     for (int run = 0; run < runs; ++run) {
         const auto one =
             sfp::bench::run_in_child<ModeFigures>([&] { return time_mode(report, work, mode, 1); });
@@ -173,15 +179,15 @@ std::optional<Measured> measure(const Report& report, const Workload& work, cons
             fmt::print("{}: failed\n", mode.label);
             return std::nullopt;
         }
-        times.push_back(one->value.median);
-        total.value = one->value; // pages and sizes: the same every run
+        runs_made.push_back(one->value);
         total.peak_rss_mib = std::max(total.peak_rss_mib, one->peak_rss_mib);
         total.cpu_seconds += one->cpu_seconds;
     }
-    std::sort(times.begin(), times.end());
-    total.value.median = times[times.size() / 2];
-    total.value.best = times.front();
-    total.value.worst = times.back();
+    std::sort(runs_made.begin(), runs_made.end(),
+              [](const ModeFigures& a, const ModeFigures& b) { return a.median < b.median; });
+    total.value = runs_made[runs_made.size() / 2]; // pages and sizes: the same every run
+    total.value.best = runs_made.front().median;
+    total.value.worst = runs_made.back().median;
     return total;
 }
 
@@ -207,6 +213,11 @@ void print_mode(const Report& report, const Mode& mode, const Measured& measured
     fmt::print("{:<9} median {:.3f} s (best {:.3f}, worst {:.3f}) over {} run(s){}, peak RSS "
                "{:.1f} MiB\n",
                mode.label, f.median, f.best, f.worst, runs, sizes, measured.peak_rss_mib);
+    const sfp::PhaseTimes& t = f.phases;
+    fmt::print("{:<9} the median run: prepare (config, sources, template) {:.3f} s, evaluate "
+               "{:.3f} s, document {:.3f} s, PDF layout {:.3f} s, PDF output {:.3f} s, other "
+               "formats {:.3f} s\n",
+               "", t.prepare, t.evaluate, t.document, t.pdf_layout, t.pdf_output, t.other_formats);
 }
 
 void print_mode_figures(const Report& report, const Mode& mode, const Measured& measured,
@@ -217,6 +228,13 @@ void print_mode_figures(const Report& report, const Mode& mode, const Measured& 
     print_figure(bench, m + "_seconds", f.median, "s");
     print_figure(bench, m + "_best_seconds", f.best, "s");
     print_figure(bench, m + "_cpu_seconds", measured.cpu_seconds / runs, "s");
+    const sfp::PhaseTimes& t = f.phases;
+    for (const auto& [phase, seconds] :
+         {std::pair{"prepare", t.prepare}, std::pair{"evaluate", t.evaluate},
+          std::pair{"document", t.document}, std::pair{"pdf_layout", t.pdf_layout},
+          std::pair{"pdf_output", t.pdf_output}, std::pair{"other_formats", t.other_formats}}) {
+        print_figure(bench, m + "_phase_" + phase + "_seconds", seconds, "s");
+    }
     if (f.pdf_bytes > 0) {
         print_figure(bench, m + "_pages", static_cast<double>(f.pages), "pages");
         print_figure(bench, m + "_pages_per_s", static_cast<double>(f.pages) / f.median, "pages/s");

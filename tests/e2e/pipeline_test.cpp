@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -250,6 +251,41 @@ TEST_CASE("e2e: two builds with the same SOURCE_DATE_EPOCH are byte-identical",
     }
     fs::remove_all(first);
     fs::remove_all(second);
+}
+
+TEST_CASE("e2e: a build says where its time went, phase by phase", "[e2e][timing]") {
+    const fs::path out = fresh_dir("phases");
+    const auto build = [&](std::vector<sfp::OutputFormat> formats, double& wall) {
+        sfp::BuildOptions options;
+        options.config_path = sample_config;
+        options.output_dir = out.string();
+        options.formats = std::move(formats);
+        options.source_date_epoch = epoch;
+        sfp::Diagnostics diagnostics;
+        const auto start = std::chrono::steady_clock::now();
+        auto result = sfp::build_report(options, diagnostics);
+        wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        REQUIRE(result.code == sfp::ExitCode::ok);
+        return result.times;
+    };
+    const auto sum = [](const sfp::PhaseTimes& t) {
+        return t.prepare + t.evaluate + t.document + t.pdf_layout + t.pdf_output + t.other_formats;
+    };
+    double wall = 0;
+    const sfp::PhaseTimes pdf = build({sfp::OutputFormat::pdf}, wall);
+    for (const double phase :
+         {pdf.prepare, pdf.evaluate, pdf.document, pdf.pdf_layout, pdf.pdf_output}) {
+        CHECK(phase > 0);
+    }
+    CHECK(pdf.other_formats >= 0);
+    CHECK(pdf.other_formats < pdf.pdf_output); // nothing but the PDF was asked
+    CHECK(sum(pdf) <= wall);                   // each moment counted once
+    const sfp::PhaseTimes xlsx = build({sfp::OutputFormat::xlsx}, wall);
+    CHECK(xlsx.pdf_layout == 0);
+    CHECK(xlsx.pdf_output == 0);
+    CHECK(xlsx.other_formats > 0);
+    CHECK(sum(xlsx) <= wall);
+    fs::remove_all(out);
 }
 
 TEST_CASE("e2e: an unwritable output folder is a diagnostic and leaves nothing behind",

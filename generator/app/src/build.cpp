@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <ctime>
 #include <exception>
 #include <filesystem>
@@ -82,6 +83,20 @@ std::optional<std::int64_t> parse_epoch(const std::string& text, Diagnostics& di
 }
 
 namespace {
+
+/// Wall-clock seconds since it was made, or since the last lap (PhaseTimes).
+class PhaseClock {
+public:
+    double lap() {
+        const auto now = std::chrono::steady_clock::now();
+        const double seconds = std::chrono::duration<double>(now - last_).count();
+        last_ = now;
+        return seconds;
+    }
+
+private:
+    std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 
 std::int64_t epoch_of_date(const std::string& iso_date) {
     std::tm tm{};
@@ -387,8 +402,11 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     const Dataset& data = *job.data;
     ReportSpec spec = run.spec;
     spec.constituent = job.constituent;
+    PhaseTimes times;
+    PhaseClock clock;
     auto evaluation = std::make_unique<Evaluation>(
         evaluate(run.definitions, data, job.targets, options.evaluation_threads));
+    times.evaluate = clock.lap();
     const bool workbook = wants(options, OutputFormat::xlsx);
     const auto errors_before = diagnostics.error_count();
     Document document =
@@ -427,6 +445,7 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     if (pdf_thread) {
         release_free_memory();
     }
+    times.document = clock.lap();
     const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec.date));
     const std::string base = job.base.string();
     // The PDF renders on a thread of its own while the other formats are written (when asked
@@ -434,11 +453,13 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     bool pdf_ok = true;
     Diagnostics pdf_diagnostics;
     std::exception_ptr pdf_failure;
+    PdfTimes pdf_times;
     const auto write_pdf = [&] {
         try {
             PdfOptions pdf;
             pdf.timestamp = timestamp;
             pdf.creator = fmt::format("sfpgen {}", version);
+            pdf.times = &pdf_times;
             pdf_ok = render_pdf(document, base + ".pdf", pdf, pdf_diagnostics);
         } catch (...) {
             pdf_failure = std::current_exception();
@@ -454,8 +475,15 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
         } else if (pdf_wanted) {
             write_pdf();
         }
+        PhaseClock others;
         others_ok = write_other_formats(document, options, spec, catalogue, data, evaluation.get(),
                                         base, timestamp, other_outputs, other_diagnostics);
+        times.other_formats = others.lap();
+    }
+    times.pdf_layout = pdf_times.layout;
+    times.pdf_output = pdf_times.output;
+    if (job.times != nullptr) {
+        *job.times = times;
     }
     if (pdf_failure) {
         std::rethrow_exception(pdf_failure);
@@ -479,11 +507,13 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
 BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) {
     BuildResult result;
     ExitCode code = ExitCode::ok;
+    PhaseClock clock;
     auto run = detail::prepare_run(options, diagnostics, code);
     if (!run) {
         result.code = code;
         return result;
     }
+    const double prepare = clock.lap();
     result.issues = run->data.issues;
     const std::string language = options.language.empty() ? run->spec.language : options.language;
     if (!detail::check_language(
@@ -502,7 +532,9 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     job.disposable_data = &run->data; // nothing reads it after this report
     job.language = language;
     job.base = std::filesystem::path(options.output_dir) / (run->spec.name + suffix);
+    job.times = &result.times;
     result.code = detail::render_report(*run, options, job, result.outputs, diagnostics);
+    result.times.prepare = prepare;
     return result;
 }
 

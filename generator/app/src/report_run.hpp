@@ -60,6 +60,7 @@ struct ReportJob {
     /// fingerprint (the unit key); empty for a report over all data.
     std::string slice_description;
     std::string fingerprint;
+    PhaseTimes* times = nullptr; ///< filled when not null
 };
 
 /// The output paths a job writes, in order.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cairo-pdf.h>
+#include <chrono>
 #include <ctime>
 #include <fmt/format.h>
 #include <functional>
@@ -1688,6 +1689,9 @@ cairo_status_t render_once(const Document& doc, const std::string& path, const P
 
 cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOptions& options,
                            bool tags) {
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    auto laid_out = start;
     const Geometry g = geometry_for(doc.info.page_size);
     std::unique_ptr<cairo_surface_t, CairoDeleter> surface(
         cairo_pdf_surface_create_for_stream(write_checked, &file, g.width, g.height));
@@ -1723,6 +1727,7 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
             }
             labels = std::move(found);
         }
+        laid_out = Clock::now();
         auto& pages = layout->pages();
         const std::size_t front = layout->front_pages();
         const std::size_t body_pages = pages.size() - front;
@@ -1799,6 +1804,11 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
     if (status == CAIRO_STATUS_SUCCESS) {
         status = cairo_surface_status(pdf);
     }
+    if (options.times != nullptr) {
+        const auto end = Clock::now();
+        options.times->layout += std::chrono::duration<double>(laid_out - start).count();
+        options.times->output += std::chrono::duration<double>(end - laid_out).count();
+    }
     return status;
 }
 
@@ -1847,6 +1857,9 @@ std::size_t pdf_texts_laid_out_on_this_thread() {
 
 bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
                 Diagnostics& diagnostics) {
+    if (options.times != nullptr) {
+        *options.times = {};
+    }
     if (!check_font(options.font_family, path, diagnostics)) {
         return false;
     }

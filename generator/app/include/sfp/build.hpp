@@ -52,10 +52,23 @@ struct BuildOptions {
     unsigned evaluation_threads = 2;
 };
 
+/// Where a build's time went, in wall-clock seconds, phase by phase (tests/bench/report_bench
+/// prints them; docs/performance.md keeps them).
+struct PhaseTimes {
+    double prepare = 0;    ///< configuration, catalogue, data sources (most of it) and template
+    double evaluate = 0;   ///< indicators and targets
+    double document = 0;   ///< the document from the results (and the workbook's audit table)
+    double pdf_layout = 0; ///< the PDF's layout passes (PdfTimes::layout)
+    double pdf_output = 0; ///< the PDF's pages drawn and written (PdfTimes::output)
+    /// Workbook, results files and figures; on a thread beside the PDF when both are asked.
+    double other_formats = 0;
+};
+
 struct BuildResult {
     ExitCode code = ExitCode::ok;
     std::vector<std::string> outputs; ///< paths written
     std::vector<QualityIssue> issues; ///< data problems found while loading (not fatal)
+    PhaseTimes times;
 };
 
 /// Runs the whole pipeline. Diagnostics are collected, not printed.

@@ -11,10 +11,18 @@
 
 namespace sfp {
 
+/// Where the PDF's time went, in wall-clock seconds (benchmarks: tests/bench/report_bench).
+struct PdfTimes {
+    double layout = 0; ///< the layout passes: text set with Pango, pages of draw operations
+    double output = 0; ///< drawing the pages into cairo and writing the file (cairo's page
+                       ///< output, the font subsets and the structure tree at the end)
+};
+
 struct PdfOptions {
     std::int64_t timestamp = 0; ///< seconds since 1970 (UTC): PDF CreationDate and ModDate
     std::string font_family = "DejaVu Sans";
     std::string creator = "sfpgen";
+    PdfTimes* times = nullptr; ///< filled when not null
 };
 
 /// Writes `doc` to `path` (atomically: nothing is left at `path` on failure).
