@@ -387,6 +387,20 @@ TEST_CASE("load: a large file read on a second thread gives the records and prob
     lines[700].insert(lines[700].find(',') + 1, "\xff\xfe");
     lines[2222] = lines[2222].substr(0, lines[2222].find(','));
     lines[3001].clear();
+    // Numbers the second thread reads ahead (NumberReading): one that is not a number, and a
+    // missing token in another case with blanks around it.
+    const auto set_field = [](std::string& line, std::size_t k, const std::string& value) {
+        std::size_t from = 0;
+        for (std::size_t i = 0; i < k; ++i) {
+            from = line.find(',', from) + 1;
+        }
+        line.replace(from, line.find(',', from) - from, value);
+    };
+    REQUIRE(lines[0].rfind("mfi_id,mfi_name,country_iso3,region,fiscal_year,currency,"
+                           "gross_loan_portfolio_usd,par30_usd,",
+                           0) == 0);
+    set_field(lines[1500], 6, "12x34");
+    set_field(lines[2800], 7, " n/A ");
     std::string broken;
     for (const auto& line : lines) {
         broken += line + "\n";
@@ -432,6 +446,17 @@ TEST_CASE("load: a large file read on a second thread gives the records and prob
         // The planted problems are there, at their rows.
         CHECK(issues.find(":701:2: error: [invalid-encoding]") != std::string::npos);
         CHECK(issues.find(":2223: error: [field-count]") != std::string::npos);
+        CHECK(issues.find(":1501:7: warning: [not-a-number]") != std::string::npos);
+        const auto record_at = [&](long line) {
+            const auto found =
+                std::find_if(a.origin.begin(), a.origin.end(),
+                             [&](const sfp::SourcePos& at) { return at.line == line; });
+            REQUIRE(found != a.origin.end());
+            return static_cast<std::size_t>(found - a.origin.begin());
+        };
+        CHECK_FALSE(a.column("gross_loan_portfolio")->at(record_at(1501)).has_value());
+        CHECK_FALSE(a.column("par30_balance")->at(record_at(2801)).has_value());
+        CHECK(a.column("par30_balance")->at(record_at(2802)).has_value());
         REQUIRE(a.stats.size() == 1);
         CHECK(a.stats[0].rows_read == b.stats[0].rows_read);
         CHECK(a.stats[0].rows_rejected == b.stats[0].rows_rejected);

@@ -162,13 +162,73 @@ std::string normalise_id(std::string_view text) {
 
 namespace {
 
+/// Bit `size` (sizes of 63 and more share bit 63): a set of text lengths.
+std::uint64_t length_bit(std::size_t size) {
+    return std::uint64_t{1} << std::min<std::size_t>(size, 63);
+}
+
+/// std::tolower in the "C" locale (the program's; iequals uses it), without the call.
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+} // namespace
+
+NumberReading::NumberReading(std::vector<Field> fields, std::size_t slots,
+                             const std::vector<std::string>& missing_tokens, NumberStyle style)
+    : fields_(std::move(fields)), slots_(slots), style_(style) {
+    for (const auto& token : missing_tokens) {
+        missing_lengths_ |= length_bit(token.size());
+        std::string lowered(token);
+        std::transform(lowered.begin(), lowered.end(), lowered.begin(), ascii_lower);
+        lowered_tokens_.push_back(std::move(lowered));
+    }
+}
+
+bool NumberReading::is_missing(std::string_view text) const {
+    if (text.empty()) {
+        return true;
+    }
+    // Most cells are numbers as long as no token: rule them out without comparing.
+    if ((missing_lengths_ & length_bit(text.size())) == 0) {
+        return false;
+    }
+    return std::any_of(
+        lowered_tokens_.begin(), lowered_tokens_.end(), [&](const std::string& token) {
+            return token.size() == text.size() &&
+                   std::equal(text.begin(), text.end(), token.begin(),
+                              [](char c, char lowered) { return ascii_lower(c) == lowered; });
+        });
+}
+
+void NumberReading::prepare(const CsvRecord& record, std::vector<PreparedNumber>& out) const {
+    out.resize(slots_);
+    for (const Field& field : fields_) {
+        PreparedNumber& number = out[field.slot];
+        const std::string_view text = field.column < record.fields.size()
+                                          ? trim_blanks(record.fields[field.column])
+                                          : std::string_view{};
+        if (is_missing(text)) {
+            number = {PreparedNumber::State::missing, 0};
+        } else if (const auto value = parse_number(text, style_)) {
+            number = {PreparedNumber::State::number, *value};
+        } else {
+            number = {PreparedNumber::State::not_a_number, 0};
+        }
+    }
+}
+
+namespace {
+
 /// Reads the records of a CsvReader on a thread of its own, a few hundred records ahead of
 /// the loader, so that parsing the file and building the dataset share two cores. Records and
 /// the reader's problems come out in file order, exactly as from the reader itself; a reader
 /// that stops (the end, a read error, a limit) stops the stream at the same record.
 class PrefetchingReader {
 public:
-    explicit PrefetchingReader(CsvReader& reader) : reader_(reader) {
+    /// `reading`, when not null, reads each record's numbers on the reader's thread too.
+    PrefetchingReader(CsvReader& reader, std::shared_ptr<const NumberReading> reading)
+        : reader_(reader), reading_(std::move(reading)) {
         // Every allocation the producer's thread cannot report is made here: it fills and
         // hands over these chunks only (a failure while filling travels in the chunk).
         full_.reserve(max_chunks);
@@ -191,6 +251,11 @@ public:
     PrefetchingReader(PrefetchingReader&&) = delete;
     PrefetchingReader& operator=(PrefetchingReader&&) = delete;
 
+    /// The numbers of the record next() gave last; nullptr without a NumberReading.
+    [[nodiscard]] const std::vector<PreparedNumber>* numbers() const {
+        return reading_ ? &numbers_ : nullptr;
+    }
+
     bool next(CsvRecord& record, Diagnostics& diagnostics) {
         for (;;) {
             if (current_ && at_ < current_->count) {
@@ -199,6 +264,7 @@ public:
                 record.line = item.record.line;
                 // The reader refills the strings it is given: they go back with the chunk.
                 std::swap(record.fields, item.record.fields);
+                std::swap(numbers_, item.numbers);
                 for (const auto& problem : item.problems) {
                     diagnostics.add(problem);
                 }
@@ -230,6 +296,7 @@ private:
     struct Item {
         CsvRecord record;
         std::vector<Diagnostic> problems;
+        std::vector<PreparedNumber> numbers; ///< by slot, when there is a NumberReading
     };
     struct Chunk {
         std::vector<Item> items;
@@ -282,6 +349,9 @@ private:
                     chunk.end_problems = std::move(item.problems);
                     return;
                 }
+                if (reading_) {
+                    reading_->prepare(item.record, item.numbers);
+                }
                 ++chunk.count;
             }
         } catch (...) {
@@ -291,6 +361,8 @@ private:
     }
 
     CsvReader& reader_;
+    const std::shared_ptr<const NumberReading> reading_;
+    std::vector<PreparedNumber> numbers_; ///< of the record next() gave last (loader's thread)
     std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<std::unique_ptr<Chunk>> full_; ///< read, in file order
@@ -342,7 +414,7 @@ public:
         if (prefetch_wanted_ && !prefetch_) {
             prefetch_wanted_ = false;
             try {
-                prefetch_ = std::make_unique<PrefetchingReader>(*reader_);
+                prefetch_ = std::make_unique<PrefetchingReader>(*reader_, reading_);
             } catch (const std::system_error&) {
                 // No thread to be had: the records are read here, as for a small file.
             }
@@ -351,9 +423,17 @@ public:
                          : reader_->next(record, diagnostics);
     }
     [[nodiscard]] const std::string& origin() const override { return reader_->path(); }
+    void read_numbers(std::shared_ptr<const NumberReading> reading) override {
+        reading_ = std::move(reading);
+    }
+    /// Read ahead with the records on the reader's thread; without it, the loader reads them.
+    [[nodiscard]] const std::vector<PreparedNumber>* numbers() const override {
+        return prefetch_ ? prefetch_->numbers() : nullptr;
+    }
 
 private:
     std::unique_ptr<CsvReader> reader_;
+    std::shared_ptr<const NumberReading> reading_; ///< before prefetch_, which shares it
     bool prefetch_wanted_;
     std::unique_ptr<PrefetchingReader> prefetch_; ///< after reader_: stopped before it goes
 };
@@ -475,14 +555,6 @@ public:
                  const CountryResolver* countries)
         : source_(source), reader_(reader), diagnostics_(diagnostics), countries_(countries) {
         data_.kind = source.record;
-        style_.decimal = source.decimal;
-        style_.thousands = source.thousands;
-        for (const auto& token : source.missing_tokens) {
-            missing_lengths_ |= length_bit(token.size());
-            std::string lowered(token);
-            std::transform(lowered.begin(), lowered.end(), lowered.begin(), ascii_lower);
-            lowered_tokens_.push_back(std::move(lowered));
-        }
     }
 
     std::optional<Dataset> load() {
@@ -594,6 +666,26 @@ private:
                               [](const BoundColumn& c) { return c.mapping->fraction_of.empty(); });
         row_.bind(columns_);
         bind_slots();
+        // The numbers are read where the reader reads (its own thread for a large file).
+        std::vector<NumberReading::Field> numeric;
+        for (std::size_t slot = 0; slot < columns_.size(); ++slot) {
+            switch (columns_[slot].field->kind) {
+            case FieldKind::amount:
+            case FieldKind::count:
+            case FieldKind::fraction:
+            case FieldKind::number:
+                numeric.push_back({slot, columns_[slot].index});
+                break;
+            case FieldKind::text:
+            case FieldKind::year:
+            case FieldKind::date:
+                break;
+            }
+        }
+        reading_ = std::make_shared<const NumberReading>(
+            std::move(numeric), columns_.size(), source_.missing_tokens,
+            NumberStyle{source_.decimal, source_.thousands});
+        reader_.read_numbers(reading_);
         return ok;
     }
 
@@ -657,25 +749,8 @@ private:
                field != "country_iso3" && field != "region" && field != "currency";
     }
 
-    bool is_missing(std::string_view text) const {
-        if (text.empty()) {
-            return true;
-        }
-        // Most cells are numbers as long as no token: rule them out without comparing.
-        if ((missing_lengths_ & length_bit(text.size())) == 0) {
-            return false;
-        }
-        return std::any_of(
-            lowered_tokens_.begin(), lowered_tokens_.end(), [&](const std::string& token) {
-                return token.size() == text.size() &&
-                       std::equal(text.begin(), text.end(), token.begin(),
-                                  [](char c, char lowered) { return ascii_lower(c) == lowered; });
-            });
-    }
-
-    /// std::tolower in the "C" locale (the program's; iequals uses it), without the call.
-    static char ascii_lower(char c) {
-        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    [[nodiscard]] bool is_missing(std::string_view text) const {
+        return reading_->is_missing(text);
     }
 
     void issue(std::string code, Severity severity, const CsvRecord& record, std::size_t column,
@@ -693,21 +768,18 @@ private:
                                 "row rejected: " + std::move(problem)});
     }
 
-    /// Bit `size` (sizes of 63 and more share bit 63): a set of text lengths.
-    static std::uint64_t length_bit(std::size_t size) {
-        return std::uint64_t{1} << std::min<std::size_t>(size, 63);
-    }
-
+    /// The value of a number that is not missing (NumberReading read it), after the field's
+    /// checks, units and fraction.
     std::optional<double> parse_value(const CsvRecord& record, const BoundColumn& column,
-                                      std::string_view text, const RowValues& row) {
-        const auto number = parse_number(text, style_);
+                                      std::string_view text, const PreparedNumber& number,
+                                      const RowValues& row) {
         const std::string_view field = column.field->name;
-        if (!number) {
+        if (number.state != PreparedNumber::State::number) {
             issue("not-a-number", Severity::warning, record, column.index, field, text,
                   "expected a number; treated as missing");
             return std::nullopt;
         }
-        double value = *number * column.mapping->scale;
+        double value = number.value * column.mapping->scale;
         if (column.mapping->percent) {
             value /= 100.0;
         }
@@ -745,8 +817,19 @@ private:
                                record.fields.size()));
             return false;
         }
+        const std::vector<PreparedNumber>* numbers = reader_.numbers();
+        if (numbers == nullptr) {
+            reading_->prepare(record, own_numbers_);
+            numbers = &own_numbers_;
+        }
         RowValues& row = row_;
         row.reset();
+        // The record was read on the reader's thread (PrefetchingReader), so its fields are in
+        // the other core's cache; the columns below read them in mapping order. Asking for all
+        // of them first, in file order, overlaps those misses (the loop took 15-20% less).
+        for (const auto& field : record.fields) {
+            __builtin_prefetch(field.data());
+        }
         for (std::size_t slot = 0; slot < columns_.size(); ++slot) {
             const BoundColumn& column = columns_[slot];
             const std::string_view text = trim_blanks(record.fields[column.index]);
@@ -798,10 +881,13 @@ private:
             case FieldKind::amount:
             case FieldKind::count:
             case FieldKind::fraction:
-            case FieldKind::number:
-                row.number_at(slot) =
-                    is_missing(text) ? std::nullopt : parse_value(record, column, text, row);
+            case FieldKind::number: {
+                const PreparedNumber& number = (*numbers)[slot];
+                row.number_at(slot) = number.state == PreparedNumber::State::missing
+                                          ? std::nullopt
+                                          : parse_value(record, column, text, number, row);
                 break;
+            }
             }
         }
         return finish_record(record, row);
@@ -968,7 +1054,8 @@ private:
     RecordReader& reader_;
     Diagnostics& diagnostics_;
     const CountryResolver* countries_;
-    NumberStyle style_;
+    std::shared_ptr<const NumberReading> reading_; ///< made by bind(); shared with the reader
+    std::vector<PreparedNumber> own_numbers_;      ///< when the reader does not read numbers
     Dataset data_;
     SourceStats stats_;
     std::vector<std::string> header_;
@@ -981,8 +1068,6 @@ private:
     std::vector<ColumnSink<std::optional<double>>> number_sinks_;
     std::vector<ColumnSink<std::string>> text_sinks_;
     std::vector<ColumnSink<std::optional<Date>>> date_sinks_;
-    std::uint64_t missing_lengths_ = 0;       ///< length_bit of each missing token
-    std::vector<std::string> lowered_tokens_; ///< the missing tokens in lower case
     std::unordered_map<std::string, std::optional<CountryMatch>> country_cache_;
     std::unordered_set<std::pair<std::string, int>, RecordKeyHash> keys_;
 };

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -73,6 +74,16 @@ struct Dataset {
                                                  std::size_t index) const;
 };
 
+/// A numeric field of a record as read ahead of the loader's checks: its text trimmed, compared
+/// with the source's missing tokens and parsed in the source's number style (NumberReading).
+struct PreparedNumber {
+    enum class State : std::uint8_t { missing, number, not_a_number };
+    State state = State::missing;
+    double value = 0; ///< when `number`
+};
+
+class NumberReading;
+
 /// A table of text cells read row by row: a CSV file, the rows of a SQLite query.
 class RecordReader {
 public:
@@ -89,6 +100,14 @@ public:
     virtual bool next(CsvRecord& record, Diagnostics& diagnostics) = 0;
     /// The name used in diagnostics and provenance (a file path).
     [[nodiscard]] virtual const std::string& origin() const = 0;
+    /// Asks the reader to read each record's numbers with `reading`, before the first next():
+    /// a reader that reads ahead on a thread of its own does it there. A reader may ignore it.
+    virtual void read_numbers(std::shared_ptr<const NumberReading> reading) {
+        static_cast<void>(reading);
+    }
+    /// The numbers of the record the last next() gave, by slot; nullptr when this reader does
+    /// not read them (the loader then does).
+    [[nodiscard]] virtual const std::vector<PreparedNumber>* numbers() const { return nullptr; }
 };
 
 /// A country as resolved from the reference table.
@@ -146,5 +165,29 @@ struct NumberStyle {
 /// Locale-independent. nullopt if not a finite number.
 [[nodiscard]] std::optional<double> parse_number(std::string_view text,
                                                  const NumberStyle& style = {});
+
+/// Reads the numeric fields of records: which file columns are numbers, the missing tokens and
+/// the number style of a source. Immutable once made, so any thread may use it.
+class NumberReading {
+public:
+    struct Field {
+        std::size_t slot;   ///< where its value goes in `out`
+        std::size_t column; ///< its position in the records
+    };
+    NumberReading(std::vector<Field> fields, std::size_t slots,
+                  const std::vector<std::string>& missing_tokens, NumberStyle style);
+
+    /// Whether `text` (trimmed) is missing: empty, or one of the tokens (any case).
+    [[nodiscard]] bool is_missing(std::string_view text) const;
+    /// Fills `out` (one entry per slot; slots that are not numbers are left as they are).
+    void prepare(const CsvRecord& record, std::vector<PreparedNumber>& out) const;
+
+private:
+    std::vector<Field> fields_;
+    std::size_t slots_;
+    std::uint64_t missing_lengths_ = 0;       ///< bit n: a token has n characters (63: 63+)
+    std::vector<std::string> lowered_tokens_; ///< the missing tokens in lower case
+    NumberStyle style_;
+};
 
 } // namespace sfp
