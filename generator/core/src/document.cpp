@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 namespace sfp {
 
@@ -1567,25 +1569,24 @@ private:
         table.header = {grouping_title(results_.groupings[grouping].name), header("institutions"),
                         header("names")};
         table.widths = {2.0, 1.0, 5.0};
-        std::map<std::string, std::string> names;
+        // Each institution's name as its last record gives it (views into the dataset).
+        std::unordered_map<std::string_view, std::string_view> names;
         for (std::size_t r = 0; r < data_.institution_id.size(); ++r) {
             if (r < data_.institution_name.size() && !data_.institution_name[r].empty()) {
                 names[data_.institution_id[r]] = data_.institution_name[r];
             }
         }
         for (const std::size_t scope : results_.group_scopes(grouping)) {
-            std::set<std::string> members;
+            std::vector<const IndicatorResult*> items;
             for (const auto& item : results_.items) {
                 if (item.scope == scope && item.period == last_) {
-                    for (auto& id : results_.institutions(item)) {
-                        members.insert(std::move(id));
-                    }
+                    items.push_back(&item);
                 }
             }
             std::vector<std::string> shown;
-            for (const auto& id : members) {
+            for (const auto& id : results_.institutions(items)) {
                 const auto found = names.find(id);
-                shown.push_back(found != names.end() ? found->second : id);
+                shown.emplace_back(found != names.end() ? found->second : std::string_view(id));
             }
             std::sort(shown.begin(), shown.end());
             table.rows.push_back(

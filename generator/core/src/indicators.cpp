@@ -169,21 +169,29 @@ std::size_t Results::drop_provenance() {
 }
 
 std::vector<std::string> Results::institutions(const IndicatorResult& item) const {
+    return institutions(std::vector<const IndicatorResult*>{&item});
+}
+
+std::vector<std::string>
+Results::institutions(const std::vector<const IndicatorResult*>& chosen) const {
     if (record_rank_.size() != record_institution.size()) {
         // Results assembled by hand (tests): no ranks.
         std::set<std::string> ids;
-        for (const std::uint32_t record : item.records) {
-            if (record < record_year.size() && record_year[record] == item.period) {
-                ids.insert(record_institution[record]);
+        for (const IndicatorResult* item : chosen) {
+            for (const std::uint32_t record : item->records) {
+                if (record < record_year.size() && record_year[record] == item->period) {
+                    ids.insert(record_institution[record]);
+                }
             }
         }
         return {ids.begin(), ids.end()};
     }
     std::vector<std::uint32_t> ranks;
-    ranks.reserve(item.records.size());
-    for (const std::uint32_t record : item.records) {
-        if (record < record_year.size() && record_year[record] == item.period) {
-            ranks.push_back(record_rank_[record]);
+    for (const IndicatorResult* item : chosen) {
+        for (const std::uint32_t record : item->records) {
+            if (record < record_year.size() && record_year[record] == item->period) {
+                ranks.push_back(record_rank_[record]);
+            }
         }
     }
     std::sort(ranks.begin(), ranks.end());
@@ -889,18 +897,27 @@ std::vector<std::string> peer_labels(Context& context, const PeerGroupDef& def) 
     return labels;
 }
 
-/// Scope keys and labels of every record for one grouping; empty key: not grouped.
+/// The groups of one grouping and the group of every record.
 struct Assignment {
-    std::vector<std::string> keys;
-    std::vector<std::string> labels;
-    std::vector<std::vector<std::string>> values; ///< [dimension][record]
+    static constexpr std::uint32_t none = ~std::uint32_t{0}; ///< a record in no group
+    struct Group {
+        std::string key;                 ///< "region:Africa", "region:Africa+legal_form:NGO"
+        std::string label;               ///< "Africa", "Africa, NGO"
+        std::vector<std::string> values; ///< by dimension
+        std::size_t first = 0;           ///< the first record in the group
+    };
+    std::vector<Group> groups;        ///< in the order of their first records
+    std::vector<std::uint32_t> group; ///< by record: its group, or none
+    [[nodiscard]] const std::string& key_of(std::size_t record) const {
+        static const std::string no_key;
+        return group[record] == none ? no_key : groups[group[record]].key;
+    }
 };
 
 Assignment assign(Context& context, const Catalogue& catalogue, const EngineOptions& options,
                   const std::string& grouping, const Dataset& data) {
     Assignment out;
-    out.keys.assign(data.size(), "");
-    out.labels.assign(data.size(), "");
+    out.group.assign(data.size(), Assignment::none);
     const auto dimensions = split(grouping, '+');
     std::vector<std::vector<std::string>> values;
     for (const auto& dimension : dimensions) {
@@ -923,24 +940,36 @@ Assignment assign(Context& context, const Catalogue& catalogue, const EngineOpti
         }
         values.push_back(std::move(column));
     }
+    // A record's key is made in one buffer and looked up: a group's strings are made once.
+    std::unordered_map<std::string, std::uint32_t> group_of_key;
+    std::string key;
     for (std::size_t r = 0; r < data.size(); ++r) {
-        std::string key;
-        std::string label;
+        key.clear();
         bool complete = true;
         for (std::size_t d = 0; d < dimensions.size(); ++d) {
             if (values[d][r].empty()) {
                 complete = false;
                 break;
             }
-            key += (d == 0 ? "" : "+") + dimensions[d] + ":" + values[d][r];
-            label += (d == 0 ? "" : ", ") + values[d][r];
+            key.append(d == 0 ? "" : "+").append(dimensions[d]).append(":").append(values[d][r]);
         }
-        if (complete) {
-            out.keys[r] = std::move(key);
-            out.labels[r] = std::move(label);
+        if (!complete) {
+            continue;
         }
+        const auto [found, added] =
+            group_of_key.try_emplace(key, static_cast<std::uint32_t>(out.groups.size()));
+        if (added) {
+            Assignment::Group group;
+            group.key = key;
+            for (std::size_t d = 0; d < dimensions.size(); ++d) {
+                group.label.append(d == 0 ? "" : ", ").append(values[d][r]);
+                group.values.push_back(values[d][r]);
+            }
+            group.first = r;
+            out.groups.push_back(std::move(group));
+        }
+        out.group[r] = found->second;
     }
-    out.values = std::move(values);
     return out;
 }
 
@@ -1288,26 +1317,25 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
 
     // Scopes: every grouping's values (sorted by key), then "all" once at the end.
     std::vector<Assignment> assignments;
-    std::vector<std::map<std::string, std::size_t>> scope_of_key(options.groupings.size());
+    std::vector<std::vector<std::size_t>> scope_of_group(options.groupings.size());
     for (std::size_t g = 0; g < options.groupings.size(); ++g) {
         assignments.push_back(assign(context, catalogue, options, options.groupings[g], data));
-        std::map<std::string, std::size_t> keys; // key -> its first record
+        Assignment& assignment = assignments.back();
         // Every group present in the data, even one without records in the report's years:
-        // it is shown with "no-data" rather than silently left out.
-        for (std::size_t r = 0; r < n; ++r) {
-            if (!assignments[g].keys[r].empty()) {
-                keys.emplace(assignments[g].keys[r], r);
-            }
-        }
+        // it is shown with "no-data" rather than silently left out. Scopes go by key.
+        std::vector<std::size_t> order(assignment.groups.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return assignment.groups[a].key < assignment.groups[b].key;
+        });
+        scope_of_group[g].resize(assignment.groups.size());
         Grouping grouping{options.groupings[g], {}};
-        for (const auto& [key, record] : keys) {
-            scope_of_key[g][key] = results.scopes.size();
+        for (const std::size_t i : order) {
+            Assignment::Group& group = assignment.groups[i];
+            scope_of_group[g][i] = results.scopes.size();
             grouping.scopes.push_back(results.scopes.size());
-            std::vector<std::string> values;
-            for (const auto& column : assignments[g].values) {
-                values.push_back(column[record]);
-            }
-            results.scopes.push_back({key, assignments[g].labels[record], g, std::move(values)});
+            results.scopes.push_back(
+                {std::move(group.key), std::move(group.label), g, std::move(group.values)});
         }
         results.groupings.push_back(std::move(grouping));
     }
@@ -1331,8 +1359,8 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         const auto period = static_cast<std::size_t>(year - first);
         cells[results.all_ * period_count + period].push_back(static_cast<std::uint32_t>(r));
         for (std::size_t g = 0; g < assignments.size(); ++g) {
-            if (!assignments[g].keys[r].empty()) {
-                const std::size_t scope = scope_of_key[g].at(assignments[g].keys[r]);
+            if (const std::uint32_t group = assignments[g].group[r]; group != Assignment::none) {
+                const std::size_t scope = scope_of_group[g][group];
                 cells[scope * period_count + period].push_back(static_cast<std::uint32_t>(r));
             }
         }
@@ -1340,7 +1368,7 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
     // The groupings' keys and labels of every record (12 MB for seven groupings of 30,000
     // records) are not read again: they go before the results and their provenance are made.
     assignments = {};
-    scope_of_key = {};
+    scope_of_group = {};
     results.reporting_.resize(cells.size());
     for (std::size_t c = 0; c < cells.size(); ++c) {
         results.reporting_[c] = static_cast<long>(cells[c].size());
@@ -1567,7 +1595,7 @@ AuditTable audit_table(const Dataset& data, const Catalogue& catalogue,
         if (!grouping.name.empty()) {
             const Assignment assignment = assign(context, catalogue, options, grouping.name, data);
             for (const std::uint32_t r : table.records) {
-                const auto found = text_of_key.find(assignment.keys[r]);
+                const auto found = text_of_key.find(assignment.key_of(r));
                 labels.push_back(found == text_of_key.end() ? std::string() : found->second);
             }
         } else {

@@ -196,6 +196,9 @@ struct Results {
     [[nodiscard]] std::vector<std::size_t> group_scopes(std::size_t grouping = 0) const;
     /// Ids of the institutions whose records enter `item` for its own period, sorted, unique.
     [[nodiscard]] std::vector<std::string> institutions(const IndicatorResult& item) const;
+    /// The same for several results together: the ids that enter any of them.
+    [[nodiscard]] std::vector<std::string>
+    institutions(const std::vector<const IndicatorResult*>& chosen) const;
     /// Frees the provenance lists (IndicatorResult::records, a third of the results' memory)
     /// once nothing will read them: institutions() is empty afterwards. Returns the bytes freed.
     std::size_t drop_provenance();
