@@ -919,11 +919,16 @@ Assignment assign(Context& context, const Catalogue& catalogue, const EngineOpti
     Assignment out;
     out.group.assign(data.size(), Assignment::none);
     const auto dimensions = split(grouping, '+');
-    std::vector<std::vector<std::string>> values;
+    // Each dimension's value of each record, as views: into the dataset, the options, or the
+    // peer-group labels kept here.
+    std::vector<std::vector<std::string>> peer_columns;
+    std::vector<std::vector<std::string_view>> values;
     for (const auto& dimension : dimensions) {
-        std::vector<std::string> column(data.size());
+        std::vector<std::string_view> column(data.size());
         if (dimension.rfind("peer:", 0) == 0) {
-            column = peer_labels(context, *catalogue.find_peer_group(dimension.substr(5)));
+            peer_columns.push_back(
+                peer_labels(context, *catalogue.find_peer_group(dimension.substr(5))));
+            std::copy(peer_columns.back().begin(), peer_columns.back().end(), column.begin());
         } else if (dimension.rfind("custom:", 0) == 0) {
             const auto name = dimension.substr(7);
             const auto custom =
@@ -963,7 +968,7 @@ Assignment assign(Context& context, const Catalogue& catalogue, const EngineOpti
             group.key = key;
             for (std::size_t d = 0; d < dimensions.size(); ++d) {
                 group.label.append(d == 0 ? "" : ", ").append(values[d][r]);
-                group.values.push_back(values[d][r]);
+                group.values.emplace_back(values[d][r]);
             }
             group.first = r;
             out.groups.push_back(std::move(group));
