@@ -904,7 +904,6 @@ struct Assignment {
         std::string key;                 ///< "region:Africa", "region:Africa+legal_form:NGO"
         std::string label;               ///< "Africa", "Africa, NGO"
         std::vector<std::string> values; ///< by dimension
-        std::size_t first = 0;           ///< the first record in the group
     };
     std::vector<Group> groups;        ///< in the order of their first records
     std::vector<std::uint32_t> group; ///< by record: its group, or none
@@ -970,7 +969,6 @@ Assignment assign(Context& context, const Catalogue& catalogue, const EngineOpti
                 group.label.append(d == 0 ? "" : ", ").append(values[d][r]);
                 group.values.emplace_back(values[d][r]);
             }
-            group.first = r;
             out.groups.push_back(std::move(group));
         }
         out.group[r] = found->second;
