@@ -518,8 +518,8 @@ bool is_rtl(const std::string& text, TextDirection direction) {
     return false;
 }
 
-/// Lays the document out into pages of draw operations. One pass; the caller repeats it until
-/// the contents' page labels are stable.
+/// Lays the document out into pages of draw operations. One pass; the caller lays the front
+/// matter out again until the contents' page labels are stable.
 class Layout {
 public:
     Layout(const Document& doc, const Geometry& geometry, RenderContext& rc,
@@ -548,7 +548,8 @@ public:
         }
     }
 
-    void run() {
+    /// Lays out the whole document; with `front_only`, up to the end of its Contents block.
+    void run(bool front_only = false) {
         cover(doc_.info);
         std::size_t ordinal = 0;
         for (std::size_t i = 0; i < doc_.blocks.size(); ++i) {
@@ -558,10 +559,29 @@ public:
                 add_heading(*heading, ordinal++, next);
             } else if (std::holds_alternative<Contents>(block)) {
                 add_contents(std::get<Contents>(block), ordinal);
+                if (front_only) {
+                    return;
+                }
             } else {
                 std::visit([this](const auto& b) { add(b); }, block);
             }
         }
+    }
+
+    /// Whether the page labels this layout was given are printed: only a Contents block reads
+    /// them.
+    [[nodiscard]] bool prints_labels() const { return contents_blocks_ > 0; }
+
+    /// Takes the front matter of `front` (laid out with run(true)), which has as many pages as
+    /// this layout's: the body after a single Contents block starts on a page of its own and
+    /// its labels count from there, so it does not depend on the labels the contents print.
+    [[nodiscard]] bool take_front(Layout& front) {
+        if (contents_blocks_ != 1 || front.front_pages_ != front_pages_ ||
+            front.pages_.size() != front_pages_) {
+            return false;
+        }
+        std::move(front.pages_.begin(), front.pages_.end(), pages_.begin());
+        return true;
     }
 
     std::vector<Page>& pages() { return pages_; }
@@ -881,6 +901,7 @@ private:
         }
         tag_end("TOC");
         front_pages_ = pages_.size();
+        ++contents_blocks_;
         force_new_page_ = true;
     }
 
@@ -1661,6 +1682,7 @@ private:
     std::vector<HeadingPlace> headings_;
     std::set<std::string> ids_; ///< destination names in use
     std::size_t front_pages_ = 0;
+    std::size_t contents_blocks_ = 0; ///< Contents blocks laid out
     int footnote_counter_ = 0;
     double y_ = 0;
     bool force_new_page_ = false;
@@ -1715,17 +1737,25 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         cairo_t* cr = context.get();
         Typesetter ts(cr, options.font_family);
         RenderContext rc{ts, options.font_family, tags};
-        // Lay out until the contents' page labels are those the headings land on.
+        // Lay out until the contents' page labels are those the headings land on. The body does
+        // not depend on them (Layout::take_front): once it is laid out, only the front matter is
+        // laid out again, unless that changes its number of pages.
         std::vector<std::string> labels;
-        std::unique_ptr<Layout> layout;
-        for (int pass = 0; pass < 8; ++pass) {
-            layout = std::make_unique<Layout>(doc, g, rc, labels);
-            layout->run();
+        auto layout = std::make_unique<Layout>(doc, g, rc, labels);
+        layout->run();
+        for (int pass = 1; pass < 8 && layout->prints_labels(); ++pass) {
             std::vector<std::string> found = layout->body_labels();
             if (found == labels) {
                 break;
             }
             labels = std::move(found);
+            Layout front(doc, g, rc, labels);
+            front.run(/*front_only=*/true);
+            if (layout->take_front(front)) {
+                break;
+            }
+            layout = std::make_unique<Layout>(doc, g, rc, labels);
+            layout->run();
         }
         laid_out = Clock::now();
         auto& pages = layout->pages();
