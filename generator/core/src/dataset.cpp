@@ -549,6 +549,22 @@ struct RecordKeyHash {
     }
 };
 
+/// Fields read as numbers (NumberReading), as opposed to texts, years and dates.
+bool is_numeric(FieldKind kind) {
+    switch (kind) {
+    case FieldKind::amount:
+    case FieldKind::count:
+    case FieldKind::fraction:
+    case FieldKind::number:
+        return true;
+    case FieldKind::text:
+    case FieldKind::year:
+    case FieldKind::date:
+        return false;
+    }
+    return false;
+}
+
 class SourceLoader {
 public:
     SourceLoader(const SourceSpec& source, RecordReader& reader, Diagnostics& diagnostics,
@@ -669,17 +685,8 @@ private:
         // The numbers are read where the reader reads (its own thread for a large file).
         std::vector<NumberReading::Field> numeric;
         for (std::size_t slot = 0; slot < columns_.size(); ++slot) {
-            switch (columns_[slot].field->kind) {
-            case FieldKind::amount:
-            case FieldKind::count:
-            case FieldKind::fraction:
-            case FieldKind::number:
+            if (is_numeric(columns_[slot].field->kind)) {
                 numeric.push_back({slot, columns_[slot].index});
-                break;
-            case FieldKind::text:
-            case FieldKind::year:
-            case FieldKind::date:
-                break;
             }
         }
         reading_ = std::make_shared<const NumberReading>(
@@ -769,13 +776,13 @@ private:
     }
 
     /// The value of a number that is not missing (NumberReading read it), after the field's
-    /// checks, units and fraction.
+    /// checks, units and fraction. Its text is trimmed again only for a problem.
     std::optional<double> parse_value(const CsvRecord& record, const BoundColumn& column,
-                                      std::string_view text, const PreparedNumber& number,
-                                      const RowValues& row) {
+                                      const PreparedNumber& number, const RowValues& row) {
         const std::string_view field = column.field->name;
+        const auto text = [&] { return trim_blanks(record.fields[column.index]); };
         if (number.state != PreparedNumber::State::number) {
-            issue("not-a-number", Severity::warning, record, column.index, field, text,
+            issue("not-a-number", Severity::warning, record, column.index, field, text(),
                   "expected a number; treated as missing");
             return std::nullopt;
         }
@@ -784,13 +791,14 @@ private:
             value /= 100.0;
         }
         if (column.field->kind == FieldKind::count && value != std::floor(value)) {
-            issue("not-a-whole-number", Severity::warning, record, column.index, field, text,
+            issue("not-a-whole-number", Severity::warning, record, column.index, field, text(),
                   "a count must be a whole number; treated as missing");
             return std::nullopt;
         }
         if (!column.mapping->fraction_of.empty()) {
             if (value < 0 || value > 1) {
-                issue("fraction-out-of-range", Severity::warning, record, column.index, field, text,
+                issue("fraction-out-of-range", Severity::warning, record, column.index, field,
+                      text(),
                       fmt::format("a fraction of {} must be between 0 and 1 (0% and 100%); "
                                   "treated as missing",
                                   column.mapping->fraction_of));
@@ -803,7 +811,7 @@ private:
             value *= *whole;
         }
         if (column.field->nonnegative && value < 0) {
-            issue("negative-value", Severity::warning, record, column.index, field, text,
+            issue("negative-value", Severity::warning, record, column.index, field, text(),
                   "impossible negative value; treated as missing");
             return std::nullopt;
         }
@@ -832,7 +840,10 @@ private:
         }
         for (std::size_t slot = 0; slot < columns_.size(); ++slot) {
             const BoundColumn& column = columns_[slot];
-            const std::string_view text = trim_blanks(record.fields[column.index]);
+            // NumberReading has trimmed and read the numbers already.
+            const std::string_view text = is_numeric(column.field->kind)
+                                              ? std::string_view{}
+                                              : trim_blanks(record.fields[column.index]);
             const std::string_view field = column.field->name;
             const auto col = static_cast<long>(column.index) + 1;
             switch (column.field->kind) {
@@ -885,7 +896,7 @@ private:
                 const PreparedNumber& number = (*numbers)[slot];
                 row.number_at(slot) = number.state == PreparedNumber::State::missing
                                           ? std::nullopt
-                                          : parse_value(record, column, text, number, row);
+                                          : parse_value(record, column, number, row);
                 break;
             }
             }

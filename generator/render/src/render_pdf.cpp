@@ -576,8 +576,7 @@ public:
     /// this layout's: the body after a single Contents block starts on a page of its own and
     /// its labels count from there, so it does not depend on the labels the contents print.
     [[nodiscard]] bool take_front(Layout& front) {
-        if (contents_blocks_ != 1 || front.front_pages_ != front_pages_ ||
-            front.pages_.size() != front_pages_) {
+        if (contents_blocks_ != 1 || front.pages_.size() != front_pages_) {
             return false;
         }
         std::move(front.pages_.begin(), front.pages_.end(), pages_.begin());
