@@ -377,8 +377,8 @@ private:
 /// thread (PrefetchingReader) once the header is read.
 class CsvFileReader final : public RecordReader {
 public:
-    explicit CsvFileReader(std::unique_ptr<CsvReader> reader, bool prefetch = false)
-        : reader_(std::move(reader)), prefetch_wanted_(prefetch) {}
+    CsvFileReader(std::unique_ptr<CsvReader> reader, std::uint64_t bytes, bool prefetch)
+        : reader_(std::move(reader)), bytes_(bytes), prefetch_wanted_(prefetch) {}
 
     bool read_header(std::vector<std::string>& names, Diagnostics& diagnostics) override {
         CsvRecord header;
@@ -430,9 +430,11 @@ public:
     [[nodiscard]] const std::vector<PreparedNumber>* numbers() const override {
         return prefetch_ ? prefetch_->numbers() : nullptr;
     }
+    [[nodiscard]] std::uint64_t input_bytes() const override { return bytes_; }
 
 private:
     std::unique_ptr<CsvReader> reader_;
+    std::uint64_t bytes_;                          ///< the file's size; 0 if unknown
     std::shared_ptr<const NumberReading> reading_; ///< before prefetch_, which shares it
     bool prefetch_wanted_;
     std::unique_ptr<PrefetchingReader> prefetch_; ///< after reader_: stopped before it goes
@@ -592,6 +594,15 @@ public:
                 continue; // a blank line
             }
             ++stats_.rows_read;
+            if (static_cast<std::size_t>(stats_.rows_read) <= sample_rows) {
+                sample_bytes_ += record.fields.size(); // the delimiters and the line's end
+                for (const auto& field : record.fields) {
+                    sample_bytes_ += field.size();
+                }
+                if (static_cast<std::size_t>(stats_.rows_read) == sample_rows) {
+                    reserve_columns();
+                }
+            }
             if (add_record(record)) {
                 ++stats_.rows_used;
             } else {
@@ -623,6 +634,38 @@ public:
     }
 
 private:
+    /// The records whose size gives the estimate of how many the input holds.
+    static constexpr std::size_t sample_rows = 256;
+
+    /// Sizes every column for the records the input holds, estimated from its size and the
+    /// first records: growing 60 columns of 30,000 values by doubling copied each of them and
+    /// touched twice its memory (page faults were a third of the loop's time). One record in
+    /// 16 is added for longer records further on; a wrong estimate only means growth as before.
+    void reserve_columns() {
+        const std::uint64_t bytes = reader_.input_bytes();
+        if (bytes == 0 || sample_bytes_ == 0) {
+            return;
+        }
+        constexpr std::uint64_t most = std::uint64_t{1} << 22U;
+        const std::uint64_t per_record = std::max<std::uint64_t>(sample_bytes_ / sample_rows, 1);
+        const std::uint64_t records = bytes / per_record;
+        const auto capacity = static_cast<std::size_t>(std::min(records + records / 16, most));
+        const auto reserve = [capacity](auto&... columns) { (columns.reserve(capacity), ...); };
+        reserve(data_.institution_id, data_.institution_name, data_.country_iso3, data_.region,
+                data_.currency, data_.fiscal_year, data_.period_start, data_.period_end,
+                data_.origin);
+        for (const auto& sink : number_sinks_) {
+            sink.column->reserve(capacity);
+        }
+        for (const auto& sink : text_sinks_) {
+            sink.column->reserve(capacity);
+        }
+        for (const auto& sink : date_sinks_) {
+            sink.column->reserve(capacity);
+        }
+        keys_.reserve(capacity);
+    }
+
     bool bind() {
         std::set<std::string> seen;
         for (std::size_t i = 0; i < header_.size(); ++i) {
@@ -1081,6 +1124,7 @@ private:
     std::vector<ColumnSink<std::optional<Date>>> date_sinks_;
     std::unordered_map<std::string, std::optional<CountryMatch>> country_cache_;
     std::unordered_set<std::pair<std::string, int>, RecordKeyHash> keys_;
+    std::uint64_t sample_bytes_ = 0; ///< the size of the first sample_rows records
 };
 
 } // namespace
@@ -1114,7 +1158,8 @@ std::optional<Dataset> load_source(const SourceSpec& source, Diagnostics& diagno
     constexpr std::uintmax_t prefetch_bytes = 1U << 20U;
     std::error_code size_error;
     const std::uintmax_t size = std::filesystem::file_size(source.path, size_error);
-    CsvFileReader reader(std::move(csv), !size_error && size >= prefetch_bytes);
+    CsvFileReader reader(std::move(csv), size_error ? 0 : size,
+                         !size_error && size >= prefetch_bytes);
     auto data = load_records(source, reader, diagnostics, countries);
     if (data && !data->stats.empty() && data->stats.back().rows_read == 0) {
         // Only a header (or blank lines after it): an export that went wrong, not an empty

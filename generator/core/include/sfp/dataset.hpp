@@ -108,6 +108,9 @@ public:
     /// The numbers of the record the last next() gave, by slot; nullptr when this reader does
     /// not read them (the loader then does).
     [[nodiscard]] virtual const std::vector<PreparedNumber>* numbers() const { return nullptr; }
+    /// The size of the whole input in bytes (a file's size), or 0 when not known: the loader
+    /// sizes its columns from it.
+    [[nodiscard]] virtual std::uint64_t input_bytes() const { return 0; }
 };
 
 /// A country as resolved from the reference table.
