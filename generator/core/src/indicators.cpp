@@ -1000,11 +1000,12 @@ public:
         }
         counts_.emplace_back(reason, 1);
     }
-    [[nodiscard]] std::string most_frequent(const Context& context) const {
+    /// `reasons`: the reason texts by id (Context::reason_texts).
+    [[nodiscard]] std::string most_frequent(const std::vector<std::string>& reasons) const {
         const std::string* best = nullptr;
         long best_count = 0;
         for (const auto& [id, count] : counts_) {
-            const std::string& text = context.reason_text(id);
+            const std::string& text = reasons[id];
             if (count > best_count || (count == best_count && best != nullptr && text < *best)) {
                 best = &text;
                 best_count = count;
@@ -1038,12 +1039,15 @@ void set_missing(IndicatorResult& result, const std::string& reason) {
     result.missing_detail.clear();
 }
 
-/// Aggregates one statistic of one indicator over the records of one cell.
+/// Aggregates one statistic of one indicator over the records of one cell. It reads of the
+/// context only what is fixed once it is made (previous periods, flag names): the reason
+/// texts come as a copy, since the next indicator's columns are made meanwhile.
 class Aggregator {
 public:
     Aggregator(const Context& context, const IndicatorDef& def, const IndicatorColumns& columns,
-               const Column* weight, long min_n)
-        : context_(context), def_(def), columns_(columns), weight_(weight), min_n_(min_n) {}
+               const Column* weight, long min_n, const std::vector<std::string>& reason_texts)
+        : context_(context), def_(def), columns_(columns), weight_(weight), min_n_(min_n),
+          reason_texts_(reason_texts) {}
 
     void run(Statistic statistic, const std::vector<std::uint32_t>& records,
              IndicatorResult& result) {
@@ -1078,7 +1082,7 @@ public:
             return;
         }
         if (contributing_.empty()) {
-            set_missing(result, reasons_.most_frequent(context_));
+            set_missing(result, reasons_.most_frequent(reason_texts_));
             return;
         }
         switch (statistic) {
@@ -1210,6 +1214,7 @@ private:
     const IndicatorColumns& columns_;
     const Column* weight_;
     long min_n_;
+    const std::vector<std::string>& reason_texts_;
     std::optional<Statistic> prepared_;
     std::vector<Entry> entries_;
     std::vector<std::uint32_t> contributing_;
@@ -1387,19 +1392,45 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
     constexpr std::size_t records_per_thread = 4096;
     const unsigned threads =
         n >= records_per_thread ? std::max(1U, std::min(options.threads, 8U)) : 1U;
+    // The columns of one indicator, made on this thread (they change the context): those of
+    // the next indicator are made while the helpers aggregate this one's cells.
+    struct Prepared {
+        const IndicatorDef* def = nullptr;
+        IndicatorColumns columns;
+        ColumnPtr weight;
+        std::vector<std::string> reason_texts; ///< every reason its columns can name
+    };
+    const auto prepare = [&](const std::string& id) {
+        Prepared prepared;
+        prepared.def = catalogue.find(id);
+        prepared.columns = context.indicator(id);
+        if (prepared.def->has(Statistic::bwm)) {
+            formula::Expression expression;
+            expression.nodes.push_back({formula::Op::field, 0, prepared.def->weight, {}, 0});
+            expression.root = 0;
+            prepared.weight = context.column(expression);
+        }
+        prepared.reason_texts = context.reason_texts();
+        // Each indicator's own columns are read once, from `prepared` (values_of makes again
+        // the few it needs): kept, they held 25 MB at the end of the evaluation. Fields and
+        // derived quantities stay: other indicators share them.
+        context.forget_indicators();
+        return prepared;
+    };
+    const std::vector<std::string> ids = requested(catalogue, options);
+    std::optional<Prepared> upcoming;
+    if (!ids.empty()) {
+        upcoming = prepare(ids.front());
+    }
     std::vector<CellJob> cell_jobs;
-    for (const auto& id : requested(catalogue, options)) {
-        const IndicatorDef& def = *catalogue.find(id);
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+        const std::string& id = ids[k];
+        const Prepared current = std::move(*upcoming);
+        upcoming.reset();
+        const IndicatorDef& def = *current.def;
+        const IndicatorColumns& columns = current.columns;
         results.indicators.push_back(id);
         results.headline_[id] = def.headline();
-        const IndicatorColumns& columns = context.indicator(id);
-        ColumnPtr weight;
-        if (def.has(Statistic::bwm)) {
-            formula::Expression expression;
-            expression.nodes.push_back({formula::Op::field, 0, def.weight, {}, 0});
-            expression.root = 0;
-            weight = context.column(expression);
-        }
         // Every (statistic, scope, period) cell of the indicator, in the order of the results.
         cell_jobs.clear();
         for (const Statistic statistic : def.statistics) {
@@ -1420,7 +1451,8 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         std::mutex failure_mutex;
         std::exception_ptr failure; // the first exception of a helper, thrown here after it
         const auto aggregate = [&] {
-            Aggregator aggregator(context, def, columns, weight.get(), options.min_n);
+            Aggregator aggregator(context, def, columns, current.weight.get(), options.min_n,
+                                  current.reason_texts);
             for (std::size_t i = next++; i < cell_jobs.size(); i = next++) {
                 const CellJob& job = cell_jobs[i];
                 IndicatorResult& result = computed[i];
@@ -1451,6 +1483,12 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
                     break; // no thread to be had: fewer do the work
                 }
             }
+            // The next indicator's columns, in the order they were always made (the reasons
+            // they add keep their ids), then this thread joins the aggregation. Were this to
+            // throw, the helpers finish their cells before it leaves the block.
+            if (k + 1 < ids.size()) {
+                upcoming = prepare(ids[k + 1]);
+            }
             helper();
         }
         if (failure) {
@@ -1462,10 +1500,6 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
                 results.items.size());
             results.items.push_back(std::move(result));
         }
-        // Each indicator's own columns are read here once (values_of makes again the few it
-        // needs): kept, they held 25 MB at the end of the evaluation. Fields and derived
-        // quantities stay: other indicators share them.
-        context.forget_indicators();
     }
     return results;
 }
