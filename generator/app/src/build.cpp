@@ -408,6 +408,17 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
         evaluate(run.definitions, data, job.targets, options.evaluation_threads));
     times.evaluate = clock.lap();
     const bool workbook = wants(options, OutputFormat::xlsx);
+    // The document is built on this core alone: the other readies the PDF renderer's fonts
+    // and patterns meanwhile (a report on its own; a batch's workers keep theirs warm).
+    std::jthread warm_up;
+    if (wants(options, OutputFormat::pdf) && options.parallel_formats) {
+        try {
+            warm_up =
+                std::jthread([&] { warm_pdf_renderer(PdfOptions{}.font_family, job.language); });
+        } catch (const std::system_error&) {
+            // No thread to be had: the render loads them itself.
+        }
+    }
     const auto errors_before = diagnostics.error_count();
     Document document =
         build_document(spec, run.report, job.language, catalogue, data, evaluation->results,
@@ -470,6 +481,9 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     done_data.reset();
     if (pdf_thread) {
         release_free_memory();
+    }
+    if (warm_up.joinable()) {
+        warm_up.join();
     }
     times.document = clock.lap();
     const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec.date));

@@ -1880,6 +1880,21 @@ bool check_font(const std::string& family, const std::string& path, Diagnostics&
 
 } // namespace
 
+void warm_pdf_renderer(const std::string& font_family, const std::string& language) {
+    {
+        const std::lock_guard<std::mutex> lock(charts::layout_mutex());
+        const std::unique_ptr<PangoContext, GObjectDeleter> context(
+            pango_font_map_create_context(pango_cairo_font_map_get_default()));
+        const std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> wanted(
+            pango_font_description_new(), &pango_font_description_free);
+        pango_font_description_set_family(wanted.get(), font_family.c_str());
+        pango_font_description_set_size(wanted.get(), 10 * PANGO_SCALE);
+        const std::unique_ptr<PangoFont, GObjectDeleter> font(
+            pango_context_load_font(context.get(), wanted.get()));
+    }
+    const Hyphenator patterns(language); // loaded once per process, kept for every thread
+}
+
 std::size_t pdf_texts_laid_out_on_this_thread() {
     return TypesetterState::of_this_thread().laid_out;
 }
