@@ -654,6 +654,85 @@ TEST_CASE("layout: right-to-left paragraph", "[layout]") {
     CHECK(ltr.rfind(words[0], 0) != 0);
 }
 
+TEST_CASE("layout: a helper thread setting up the last tables changes no byte", "[layout]") {
+    // PdfOptions::layout_helper: a document with 2,000 table cells or more has its last tables
+    // set up on a second thread while the layout works from the first. Its Pango contexts are
+    // its own; the PDF must be the one a single thread writes. Tables with decimal columns,
+    // wrapped text, second lines, status cells and missing values, behind a contents page (the
+    // front matter is laid out again, with the same set-ups).
+    sfp::Document doc = contents_document(3);
+    for (int t = 0; t < 14; ++t) {
+        sfp::Heading heading;
+        heading.number = std::to_string(4 + t);
+        heading.text = "Tables " + std::to_string(t);
+        doc.blocks.emplace_back(heading);
+        sfp::Table table;
+        table.caption = "Table " + std::to_string(t + 1) + ". Helper check";
+        table.header = {"Institution name", "Value", "Share of the whole", "Status", "Note"};
+        table.widths = {2.2, 1, 1, 1, 2};
+        for (int r = 0; r < 40; ++r) {
+            const int k = t * 40 + r;
+            sfp::Cell name;
+            name.text = "Institution " + std::to_string(k) +
+                        (k % 7 == 0 ? " de microfinance "
+                                      "rurale et urbaine"
+                                    : "");
+            sfp::Cell value;
+            value.text = std::to_string(k * 137 % 100000) + "." + std::to_string(k % 10);
+            value.align = sfp::Align::decimal;
+            value.subtext = "n=" + std::to_string(k % 50);
+            sfp::Cell share;
+            if (k % 11 == 0) {
+                share.text = "..";
+                share.missing = true;
+                share.subtext = "missing-input";
+            } else {
+                share.text = std::to_string(k % 100) + "%";
+            }
+            share.align = sfp::Align::right;
+            sfp::Cell status;
+            status.text = k % 3 == 0 ? "On track" : "Off track";
+            status.status = k % 3 == 0 ? "on-track" : "off-track";
+            sfp::Cell note;
+            note.text = lorem(3 + k % 9, k);
+            table.rows.push_back({name, value, share, status, note});
+        }
+        doc.blocks.emplace_back(table);
+    }
+    const auto bytes = [](const fs::path& path) {
+        std::ifstream in(path, std::ios::binary);
+        return std::string{std::istreambuf_iterator<char>(in), {}};
+    };
+    const auto render_with = [&](bool helper, const std::string& name, std::size_t& helped) {
+        const fs::path path = temp_pdf(name);
+        sfp::Diagnostics diagnostics;
+        sfp::PdfOptions options;
+        options.timestamp = 1767225600;
+        options.layout_helper = helper;
+        sfp::PdfTimes times;
+        options.times = &times;
+        REQUIRE(sfp::render_pdf(doc, path.string(), options, diagnostics));
+        REQUIRE(diagnostics.items().empty());
+        helped = times.helper_tables;
+        return bytes(path);
+    };
+    std::size_t helped = 0;
+    const std::string alone = render_with(false, "helper-off", helped);
+    CHECK(helped == 0);
+    REQUIRE(!alone.empty());
+    // The helper's share depends on how the two threads run: each render must give the same
+    // bytes, and at least one of a few must have had the helper set up tables.
+    std::size_t most = 0;
+    for (int round = 0; round < 4 && most < 2; ++round) {
+        const std::string helped_bytes =
+            render_with(true, "helper-on-" + std::to_string(round), helped);
+        CHECK(helped_bytes == alone);
+        most = std::max(most, helped);
+    }
+    CHECK(most >= 1);
+    CHECK(most < 14); // the layout sets up the first tables itself
+}
+
 TEST_CASE("layout: identical input gives identical bytes", "[layout]") {
     const sfp::Document doc = contents_document(10);
     const fs::path a = render(doc, "same-a");

@@ -500,6 +500,8 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
             pdf.timestamp = timestamp;
             pdf.creator = fmt::format("sfpgen {}", version);
             pdf.times = &pdf_times;
+            // Alone, the PDF has the other core to itself (the disposer's frees aside).
+            pdf.layout_helper = !pdf_thread && options.parallel_formats;
             pdf_ok = render_pdf(document, base + ".pdf", pdf, pdf_diagnostics);
         } catch (...) {
             pdf_failure = std::current_exception();

@@ -9,6 +9,7 @@
 #include <array>
 #include <cairo-pdf.h>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
 #include <fmt/format.h>
 #include <functional>
@@ -18,7 +19,9 @@
 #include <optional>
 #include <pango/pangocairo.h>
 #include <set>
+#include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace sfp {
 
@@ -518,6 +521,102 @@ bool is_rtl(const std::string& text, TextDirection direction) {
     return false;
 }
 
+// A table laid out for the page: its columns and every cell's lines, whatever page it lands on.
+struct CellLine {
+    LaidPtr laid;
+    std::size_t index = 0;
+    double top = 0, bottom = 0; ///< in cell coordinates
+    double dx = 0;              ///< extra x offset (decimal alignment)
+    Colour colour = ink;
+};
+struct CellBox {
+    std::vector<CellLine> lines;
+    std::string status;
+    double height = 0;
+};
+struct Row {
+    std::vector<CellBox> cells;
+    double height = 0;
+};
+struct TableSetup {
+    std::vector<double> widths;
+    std::vector<double> xs; ///< left edge of each column (mirrored for rtl)
+    Row header;
+    std::vector<Row> rows;
+    LaidPtr caption;
+    LaidPtr continued;
+    std::string caption_text;
+    bool rtl = false;
+};
+
+/// The set-ups of a document's tables, shared by the render's layout, which works from the
+/// first table, and a helper thread, which works from the last (Layout::set_up_tables_from_end)
+/// with Pango contexts of its own: each table is set up once, by whichever claims it first, and
+/// the helper stops at the first table the layout has claimed. A set-up depends on the table
+/// and the page width alone, not on where the table lands, and laid-out texts are never changed,
+/// so the layout can use the helper's; nothing of the helper's is drawn before it is joined.
+class TableShare {
+public:
+    /// The layout's side: the set-up of `table` when done, after waiting for the helper if it
+    /// is setting it up now; nullptr, claiming it, when nobody has started it.
+    std::shared_ptr<const TableSetup> take_or_claim(const Table* table) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] { return helper_table_ != table; });
+        if (const auto found = done_.find(table); found != done_.end()) {
+            return found->second;
+        }
+        claimed_.insert(table);
+        return nullptr;
+    }
+    /// The helper's side: whether `table` is its to set up (nobody has claimed it, and the
+    /// layout has not stopped it).
+    bool claim_for_helper(const Table* table) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (stopped_ || claimed_.count(table) != 0 || done_.count(table) != 0) {
+            return false;
+        }
+        claimed_.insert(table);
+        helper_table_ = table;
+        return true;
+    }
+    /// A set-up made, by either side (nullptr: the helper gave up on its table).
+    void publish(const Table* table, std::shared_ptr<const TableSetup> setup) {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            const bool helpers = helper_table_ == table;
+            if (setup) {
+                done_.emplace(table, std::move(setup));
+                helper_tables_ += helpers ? 1 : 0;
+            } else {
+                claimed_.erase(table);
+            }
+            if (helpers) {
+                helper_table_ = nullptr;
+            }
+        }
+        changed_.notify_all();
+    }
+    /// No more claims by the helper (the layout is done).
+    void stop() {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        stopped_ = true;
+    }
+    /// The tables the helper set up.
+    [[nodiscard]] std::size_t helper_tables() {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return helper_tables_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::unordered_map<const Table*, std::shared_ptr<const TableSetup>> done_;
+    std::unordered_set<const Table*> claimed_;
+    const Table* helper_table_ = nullptr; ///< the table the helper is setting up now
+    std::size_t helper_tables_ = 0;
+    bool stopped_ = false;
+};
+
 /// Lays the document out into pages of draw operations. One pass; the caller lays the front
 /// matter out again until the contents' page labels are stable.
 class Layout {
@@ -585,6 +684,31 @@ public:
 
     std::vector<Page>& pages() { return pages_; }
     [[nodiscard]] const std::vector<HeadingPlace>& headings() const { return headings_; }
+
+    /// Takes the set-ups of tables from `share`, and gives it its own (TableShare).
+    void share_tables(TableShare& share) { share_ = &share; }
+
+    /// The helper's work (on a thread of its own, with its own Pango contexts): sets up the
+    /// document's tables from the last one, until it meets one the layout has claimed.
+    void set_up_tables_from_end(TableShare& share) const {
+        for (auto block = doc_.blocks.rbegin(); block != doc_.blocks.rend(); ++block) {
+            const auto* table = std::get_if<Table>(&*block);
+            if (table == nullptr || !table->in_pdf) {
+                continue;
+            }
+            if (!share.claim_for_helper(table)) {
+                return;
+            }
+            std::shared_ptr<const TableSetup> setup;
+            try {
+                setup = std::make_shared<const TableSetup>(make_table_setup(*table));
+            } catch (...) {
+                share.publish(table, nullptr); // the layout sets it up itself
+                return;
+            }
+            share.publish(table, std::move(setup));
+        }
+    }
     /// Number of front-matter pages (those up to the end of the Contents block), 0 without one.
     [[nodiscard]] std::size_t front_pages() const { return front_pages_; }
 
@@ -1074,33 +1198,8 @@ private:
 
     // -- Tables ------------------------------------------------------------------------------
 
-    struct CellLine {
-        LaidPtr laid;
-        std::size_t index = 0;
-        double top = 0, bottom = 0; ///< in cell coordinates
-        double dx = 0;              ///< extra x offset (decimal alignment)
-        Colour colour = ink;
-    };
-    struct CellBox {
-        std::vector<CellLine> lines;
-        std::string status;
-        double height = 0;
-    };
-    struct Row {
-        std::vector<CellBox> cells;
-        double height = 0;
-    };
-    struct TableSetup {
-        std::vector<double> widths;
-        std::vector<double> xs; ///< left edge of each column (mirrored for rtl)
-        Row header;
-        std::vector<Row> rows;
-        LaidPtr caption;
-        LaidPtr continued;
-        std::string caption_text;
-        bool rtl = false;
-    };
-    std::unordered_map<const Table*, TableSetup> table_cache_;
+    std::unordered_map<const Table*, std::shared_ptr<const TableSetup>> table_cache_;
+    TableShare* share_ = nullptr; ///< tables set up by a helper thread too, when not null
 
     static std::pair<std::string, std::string> split_decimal(const std::string& text,
                                                              const std::string& separator) {
@@ -1253,8 +1352,22 @@ private:
     const TableSetup& table_setup(const Table& table) {
         auto found = table_cache_.find(&table);
         if (found != table_cache_.end()) {
-            return found->second;
+            return *found->second;
         }
+        std::shared_ptr<const TableSetup> setup;
+        if (share_ != nullptr) {
+            setup = share_->take_or_claim(&table);
+        }
+        if (!setup) {
+            setup = std::make_shared<const TableSetup>(make_table_setup(table));
+            if (share_ != nullptr) {
+                share_->publish(&table, setup);
+            }
+        }
+        return *table_cache_.emplace(&table, std::move(setup)).first->second;
+    }
+
+    TableSetup make_table_setup(const Table& table) const {
         TableSetup t;
         const double cw = g_.content_width();
         std::size_t columns = table.header.size();
@@ -1370,7 +1483,7 @@ private:
         t.caption_text = table.caption + marker_preview(table.footnotes.size());
         t.caption = set(t.caption_text, style(9.5, true, cw));
         t.continued = set(table.caption + " " + doc_.info.labels.continued, style(9.5, true, cw));
-        return table_cache_.emplace(&table, std::move(t)).first->second;
+        return t;
     }
 
     /// Draws lines of each cell from `starts`, as many as fit in `avail` (inner height).
@@ -1692,6 +1805,10 @@ struct CairoDeleter {
     void operator()(cairo_surface_t* surface) const { cairo_surface_destroy(surface); }
 };
 
+/// The table cells from which a document's layout gets a helper (PdfOptions::layout_helper):
+/// below, its start (a Pango font map of its own) costs more than it could set up.
+constexpr std::size_t layout_helper_cells = 2000;
+
 cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOptions& options,
                            bool tags);
 
@@ -1706,6 +1823,46 @@ cairo_status_t render_once(const Document& doc, const std::string& path, const P
     }
     os_error = file.error();
     return status;
+}
+
+/// The cells of the tables a PDF shows.
+std::size_t pdf_table_cells(const Document& doc) {
+    std::size_t cells = 0;
+    for (const auto& block : doc.blocks) {
+        if (const auto* table = std::get_if<Table>(&block); table != nullptr && table->in_pdf) {
+            for (const auto& row : table->rows) {
+                cells += row.size();
+            }
+        }
+    }
+    return cells;
+}
+
+cairo_status_t discard_output(void* /*closure*/, const unsigned char* /*data*/,
+                              unsigned int /*length*/) {
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/// The helper of a layout (PdfOptions::layout_helper): sets up the document's tables from the
+/// last one (Layout::set_up_tables_from_end) with this thread's own Pango contexts, made for
+/// a PDF surface of the same page size, whose font options are the render's.
+void help_lay_out_tables(const Document& doc, const Geometry& g, const std::string& family,
+                         bool tags, TableShare& share) noexcept {
+    try {
+        const std::unique_ptr<cairo_surface_t, CairoDeleter> scratch(
+            cairo_pdf_surface_create_for_stream(discard_output, nullptr, g.width, g.height));
+        const std::unique_ptr<cairo_t, CairoDeleter> cr(cairo_create(scratch.get()));
+        if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
+            return;
+        }
+        Typesetter ts(cr.get(), family);
+        RenderContext rc{ts, family, tags};
+        const std::vector<std::string> no_labels;
+        const Layout helper(doc, g, rc, no_labels);
+        helper.set_up_tables_from_end(share);
+    } catch (...) {
+        // The layout sets up whatever the helper did not.
+    }
 }
 
 cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOptions& options,
@@ -1731,16 +1888,35 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
 
     cairo_status_t status = CAIRO_STATUS_SUCCESS;
+    std::size_t helper_tables = 0;
     {
         const std::unique_ptr<cairo_t, CairoDeleter> context(cairo_create(pdf));
         cairo_t* cr = context.get();
         Typesetter ts(cr, options.font_family);
         RenderContext rc{ts, options.font_family, tags};
+        // A document with many table cells has its last tables set up by a helper thread while
+        // the layout works from the first (a report rendered alone: the other core is idle).
+        TableShare share;
+        std::jthread helper;
+        if (options.layout_helper && pdf_table_cells(doc) >= layout_helper_cells) {
+            try {
+                helper = std::jthread([&doc, &g, &options, tags, &share] {
+                    help_lay_out_tables(doc, g, options.font_family, tags, share);
+                });
+            } catch (const std::system_error&) {
+                // No thread to be had: the layout sets up every table.
+            }
+        }
+        const auto make_layout = [&](const std::vector<std::string>& toc_labels) {
+            auto made = std::make_unique<Layout>(doc, g, rc, toc_labels);
+            made->share_tables(share);
+            return made;
+        };
         // Lay out until the contents' page labels are those the headings land on. The body does
         // not depend on them (Layout::take_front): once it is laid out, only the front matter is
         // laid out again, unless that changes its number of pages.
         std::vector<std::string> labels;
-        auto layout = std::make_unique<Layout>(doc, g, rc, labels);
+        auto layout = make_layout(labels);
         layout->run();
         for (int pass = 1; pass < 8 && layout->prints_labels(); ++pass) {
             std::vector<std::string> found = layout->body_labels();
@@ -1748,14 +1924,20 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
                 break;
             }
             labels = std::move(found);
-            Layout front(doc, g, rc, labels);
-            front.run(/*front_only=*/true);
-            if (layout->take_front(front)) {
+            const auto front = make_layout(labels);
+            front->run(/*front_only=*/true);
+            if (layout->take_front(*front)) {
                 break;
             }
-            layout = std::make_unique<Layout>(doc, g, rc, labels);
+            layout = make_layout(labels);
             layout->run();
         }
+        // Every table is set up by now; the helper's laid-out texts are drawn once it is gone.
+        share.stop();
+        if (helper.joinable()) {
+            helper.join();
+        }
+        helper_tables = share.helper_tables();
         laid_out = Clock::now();
         auto& pages = layout->pages();
         const std::size_t front = layout->front_pages();
@@ -1837,6 +2019,7 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         const auto end = Clock::now();
         options.times->layout += std::chrono::duration<double>(laid_out - start).count();
         options.times->output += std::chrono::duration<double>(end - laid_out).count();
+        options.times->helper_tables += helper_tables;
     }
     return status;
 }

@@ -16,6 +16,7 @@ struct PdfTimes {
     double layout = 0; ///< the layout passes: text set with Pango, pages of draw operations
     double output = 0; ///< drawing the pages into cairo and writing the file (cairo's page
                        ///< output, the font subsets and the structure tree at the end)
+    std::size_t helper_tables = 0; ///< tables set up by the layout's helper (layout_helper)
 };
 
 struct PdfOptions {
@@ -23,6 +24,10 @@ struct PdfOptions {
     std::string font_family = "DejaVu Sans";
     std::string creator = "sfpgen";
     PdfTimes* times = nullptr; ///< filled when not null
+    /// A document with many table cells (2,000 or more) has its last tables set up by a
+    /// second thread while the layout works from the first: for a PDF rendered on its own,
+    /// when the other core has nothing to do. The same bytes either way.
+    bool layout_helper = false;
 };
 
 /// Writes `doc` to `path` (atomically: nothing is left at `path` on failure).
