@@ -215,9 +215,10 @@ void print_mode(const Report& report, const Mode& mode, const Measured& measured
                mode.label, f.median, f.best, f.worst, runs, sizes, measured.peak_rss_mib);
     const sfp::PhaseTimes& t = f.phases;
     fmt::print("{:<9} the median run: prepare (config, sources, template) {:.3f} s, evaluate "
-               "{:.3f} s, document {:.3f} s, PDF layout {:.3f} s, PDF output {:.3f} s, other "
-               "formats {:.3f} s\n",
-               "", t.prepare, t.evaluate, t.document, t.pdf_layout, t.pdf_output, t.other_formats);
+               "{:.3f} s, document {:.3f} s, PDF layout {:.3f} s ({} tables set up by the "
+               "layout's helper), PDF output {:.3f} s, other formats {:.3f} s\n",
+               "", t.prepare, t.evaluate, t.document, t.pdf_layout, t.pdf_helper_tables,
+               t.pdf_output, t.other_formats);
 }
 
 void print_mode_figures(const Report& report, const Mode& mode, const Measured& measured,
@@ -234,6 +235,10 @@ void print_mode_figures(const Report& report, const Mode& mode, const Measured& 
           std::pair{"document", t.document}, std::pair{"pdf_layout", t.pdf_layout},
           std::pair{"pdf_output", t.pdf_output}, std::pair{"other_formats", t.other_formats}}) {
         print_figure(bench, m + "_phase_" + phase + "_seconds", seconds, "s");
+    }
+    if (f.pdf_bytes > 0) {
+        print_figure(bench, m + "_layout_helper_tables", static_cast<double>(t.pdf_helper_tables),
+                     "tables");
     }
     if (f.pdf_bytes > 0) {
         print_figure(bench, m + "_pages", static_cast<double>(f.pages), "pages");

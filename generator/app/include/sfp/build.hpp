@@ -4,6 +4,7 @@
 #include "sfp/dataset.hpp"
 #include "sfp/diagnostics.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -62,6 +63,7 @@ struct PhaseTimes {
     double pdf_output = 0; ///< the PDF's pages drawn and written (PdfTimes::output)
     /// Workbook, results files and figures; on a thread beside the PDF when both are asked.
     double other_formats = 0;
+    std::size_t pdf_helper_tables = 0; ///< tables the PDF layout's helper set up
 };
 
 struct BuildResult {
