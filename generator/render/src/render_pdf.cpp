@@ -550,11 +550,11 @@ struct TableSetup {
 };
 
 /// The set-ups of a document's tables, shared by the render's layout, which works from the
-/// first table, and a helper thread, which works from the last (Layout::set_up_tables_from_end)
-/// with Pango contexts of its own: each table is set up once, by whichever claims it first, and
-/// the helper stops at the first table the layout has claimed. A set-up depends on the table
-/// and the page width alone, not on where the table lands, and laid-out texts are never changed,
-/// so the layout can use the helper's; nothing of the helper's is drawn before it is joined.
+/// first table, and a helper thread, which takes the largest first (Layout::set_up_tables) with
+/// Pango contexts of its own: each table is set up once, by whichever claims it first; the
+/// layout waits for a table the helper is setting up. A set-up depends on the table and the
+/// page width alone, not on where the table lands, and laid-out texts are never changed, so
+/// the layout can use the helper's; nothing of the helper's is drawn before it is joined.
 class TableShare {
 public:
     /// The layout's side: the set-up of `table` when done, after waiting for the helper if it
@@ -568,16 +568,20 @@ public:
         claimed_.insert(table);
         return nullptr;
     }
-    /// The helper's side: whether `table` is its to set up (nobody has claimed it, and the
-    /// layout has not stopped it).
-    bool claim_for_helper(const Table* table) {
+    enum class Claim { yours, taken, stopped };
+    /// The helper's side: whether `table` is its to set up, already claimed, or whether the
+    /// layout has stopped the helper.
+    Claim claim_for_helper(const Table* table) {
         const std::lock_guard<std::mutex> lock(mutex_);
-        if (stopped_ || claimed_.count(table) != 0 || done_.count(table) != 0) {
-            return false;
+        if (stopped_) {
+            return Claim::stopped;
+        }
+        if (claimed_.count(table) != 0 || done_.count(table) != 0) {
+            return Claim::taken;
         }
         claimed_.insert(table);
         helper_table_ = table;
-        return true;
+        return Claim::yours;
     }
     /// A set-up made, by either side (nullptr: the helper gave up on its table).
     void publish(const Table* table, std::shared_ptr<const TableSetup> setup) {
@@ -689,15 +693,38 @@ public:
     void share_tables(TableShare& share) { share_ = &share; }
 
     /// The helper's work (on a thread of its own, with its own Pango contexts): sets up the
-    /// document's tables from the last one, until it meets one the layout has claimed.
-    void set_up_tables_from_end(TableShare& share) const {
-        for (auto block = doc_.blocks.rbegin(); block != doc_.blocks.rend(); ++block) {
-            const auto* table = std::get_if<Table>(&*block);
+    /// document's tables, the largest first (by cells and characters: what Pango's time goes
+    /// with), those the layout has not claimed, until the layout is done. The fonts of the
+    /// tables are loaded first, so that the layout never waits for the helper's start.
+    void set_up_tables(TableShare& share) const {
+        std::vector<std::pair<std::size_t, const Table*>> tables; // (cost, table)
+        for (const auto& block : doc_.blocks) {
+            const auto* table = std::get_if<Table>(&block);
             if (table == nullptr || !table->in_pdf) {
                 continue;
             }
-            if (!share.claim_for_helper(table)) {
+            std::size_t cost = 0;
+            for (const auto& row : table->rows) {
+                for (const auto& cell : row) {
+                    cost += 40 + cell.text.size() + cell.subtext.size();
+                }
+            }
+            tables.emplace_back(cost, table);
+        }
+        std::stable_sort(tables.begin(), tables.end(),
+                         [](const auto& a, const auto& b) { return a.first > b.first; });
+        const double cw = g_.content_width();
+        for (const auto& [size, bold] : {std::pair{cell_size, false}, std::pair{header_size, true},
+                                         std::pair{subtext_size, false}, std::pair{9.5, true}}) {
+            static_cast<void>(set("Ag 0123456789", style(size, bold, cw)));
+        }
+        for (const auto& [cost, table] : tables) {
+            const TableShare::Claim claim = share.claim_for_helper(table);
+            if (claim == TableShare::Claim::stopped) {
                 return;
+            }
+            if (claim == TableShare::Claim::taken) {
+                continue;
             }
             std::shared_ptr<const TableSetup> setup;
             try {
@@ -1843,9 +1870,9 @@ cairo_status_t discard_output(void* /*closure*/, const unsigned char* /*data*/,
     return CAIRO_STATUS_SUCCESS;
 }
 
-/// The helper of a layout (PdfOptions::layout_helper): sets up the document's tables from the
-/// last one (Layout::set_up_tables_from_end) with this thread's own Pango contexts, made for
-/// a PDF surface of the same page size, whose font options are the render's.
+/// The helper of a layout (PdfOptions::layout_helper): sets up the document's tables, largest
+/// first (Layout::set_up_tables), with this thread's own Pango contexts, made for a PDF surface
+/// of the same page size, whose font options are the render's.
 void help_lay_out_tables(const Document& doc, const Geometry& g, const std::string& family,
                          bool tags, TableShare& share) noexcept {
     try {
@@ -1859,7 +1886,7 @@ void help_lay_out_tables(const Document& doc, const Geometry& g, const std::stri
         RenderContext rc{ts, family, tags};
         const std::vector<std::string> no_labels;
         const Layout helper(doc, g, rc, no_labels);
-        helper.set_up_tables_from_end(share);
+        helper.set_up_tables(share);
     } catch (...) {
         // The layout sets up whatever the helper did not.
     }
@@ -1894,8 +1921,9 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         cairo_t* cr = context.get();
         Typesetter ts(cr, options.font_family);
         RenderContext rc{ts, options.font_family, tags};
-        // A document with many table cells has its last tables set up by a helper thread while
-        // the layout works from the first (a report rendered alone: the other core is idle).
+        // A document with many table cells has its largest tables set up by a helper thread
+        // while the layout works from the first (a report rendered alone: the other core is
+        // idle).
         TableShare share;
         std::jthread helper;
         if (options.layout_helper && pdf_table_cells(doc) >= layout_helper_cells) {

@@ -24,7 +24,7 @@ struct PdfOptions {
     std::string font_family = "DejaVu Sans";
     std::string creator = "sfpgen";
     PdfTimes* times = nullptr; ///< filled when not null
-    /// A document with many table cells (2,000 or more) has its last tables set up by a
+    /// A document with many table cells (2,000 or more) has its largest tables set up by a
     /// second thread while the layout works from the first: for a PDF rendered on its own,
     /// when the other core has nothing to do. The same bytes either way.
     bool layout_helper = false;
