@@ -659,53 +659,60 @@ TEST_CASE("layout: a helper thread setting up tables changes no byte", "[layout]
     // tables set up on a second thread while the layout works from the first. Its Pango
     // contexts are its own; the PDF must be the one a single thread writes. Tables with decimal
     // columns, wrapped text, second lines, status cells and missing values, behind a contents
-    // page (the front matter is laid out again, with the same set-ups) and 30 sections of text,
-    // so that the helper has started when the layout meets the first table; the last table is
-    // the largest, the helper's first.
-    sfp::Document doc = contents_document(30);
-    for (int t = 0; t < 14; ++t) {
-        sfp::Heading heading;
-        heading.number = std::to_string(31 + t);
-        heading.text = "Tables " + std::to_string(t);
-        doc.blocks.emplace_back(heading);
-        sfp::Table table;
-        table.caption = "Table " + std::to_string(t + 1) + ". Helper check";
-        table.header = {"Institution name", "Value", "Share of the whole", "Status", "Note"};
-        table.widths = {2.2, 1, 1, 1, 2};
-        for (int r = 0; r < (t == 13 ? 160 : 40); ++r) {
-            const int k = t * 40 + r;
-            sfp::Cell name;
-            name.text = "Institution " + std::to_string(k) +
-                        (k % 7 == 0 ? " de microfinance "
-                                      "rurale et urbaine"
-                                    : "");
-            sfp::Cell value;
-            value.text = std::to_string(k * 137 % 100000) + "." + std::to_string(k % 10);
-            value.align = sfp::Align::decimal;
-            value.subtext = "n=" + std::to_string(k % 50);
-            sfp::Cell share;
-            if (k % 11 == 0) {
-                share.text = "..";
-                share.missing = true;
-                share.subtext = "missing-input";
-            } else {
-                share.text = std::to_string(k % 100) + "%";
+    // page (the front matter is laid out again, with the same set-ups). Two documents: 30
+    // sections of text, then tables of which the last is the largest, the helper's first (the
+    // helper has started when the layout meets the first table); and one whose first table is
+    // the largest, 600 rows shared out by rows between the helper (from the end) and the
+    // layout (from the start).
+    const auto make_doc = [](bool largest_first) {
+        sfp::Document doc = contents_document(largest_first ? 1 : 30);
+        const int big = largest_first ? 0 : 13;
+        for (int t = 0; t < 14; ++t) {
+            sfp::Heading heading;
+            heading.number = std::to_string(31 + t);
+            heading.text = "Tables " + std::to_string(t);
+            doc.blocks.emplace_back(heading);
+            sfp::Table table;
+            table.caption = "Table " + std::to_string(t + 1) + ". Helper check";
+            table.header = {"Institution name", "Value", "Share of the whole", "Status", "Note"};
+            table.widths = {2.2, 1, 1, 1, 2};
+            for (int r = 0; r < (t == big ? (largest_first ? 600 : 160) : 40); ++r) {
+                const int k = t * 40 + r;
+                sfp::Cell name;
+                name.text = "Institution " + std::to_string(k) +
+                            (k % 7 == 0 ? " de microfinance "
+                                          "rurale et urbaine"
+                                        : "");
+                sfp::Cell value;
+                value.text = std::to_string(k * 137 % 100000) + "." + std::to_string(k % 10);
+                value.align = sfp::Align::decimal;
+                value.subtext = "n=" + std::to_string(k % 50);
+                sfp::Cell share;
+                if (k % 11 == 0) {
+                    share.text = "..";
+                    share.missing = true;
+                    share.subtext = "missing-input";
+                } else {
+                    share.text = std::to_string(k % 100) + "%";
+                }
+                share.align = sfp::Align::right;
+                sfp::Cell status;
+                status.text = k % 3 == 0 ? "On track" : "Off track";
+                status.status = k % 3 == 0 ? "on-track" : "off-track";
+                sfp::Cell note;
+                note.text = lorem(3 + k % 9, k);
+                table.rows.push_back({name, value, share, status, note});
             }
-            share.align = sfp::Align::right;
-            sfp::Cell status;
-            status.text = k % 3 == 0 ? "On track" : "Off track";
-            status.status = k % 3 == 0 ? "on-track" : "off-track";
-            sfp::Cell note;
-            note.text = lorem(3 + k % 9, k);
-            table.rows.push_back({name, value, share, status, note});
+            doc.blocks.emplace_back(table);
         }
-        doc.blocks.emplace_back(table);
-    }
+        return doc;
+    };
     const auto bytes = [](const fs::path& path) {
         std::ifstream in(path, std::ios::binary);
         return std::string{std::istreambuf_iterator<char>(in), {}};
     };
-    const auto render_with = [&](bool helper, const std::string& name, std::size_t& helped) {
+    const auto render_with = [&](const sfp::Document& doc, bool helper, const std::string& name,
+                                 std::size_t& helped) {
         const fs::path path = temp_pdf(name);
         sfp::Diagnostics diagnostics;
         sfp::PdfOptions options;
@@ -718,20 +725,24 @@ TEST_CASE("layout: a helper thread setting up tables changes no byte", "[layout]
         helped = times.helper_tables;
         return bytes(path);
     };
-    std::size_t helped = 0;
-    const std::string alone = render_with(false, "helper-off", helped);
-    CHECK(helped == 0);
-    REQUIRE(!alone.empty());
-    // The helper's share depends on how the two threads run: each render must give the same
-    // bytes, and at least one of a few must have had the helper set up tables.
-    std::size_t most = 0;
-    for (int round = 0; round < 4 && most < 2; ++round) {
-        const std::string helped_bytes =
-            render_with(true, "helper-on-" + std::to_string(round), helped);
-        CHECK(helped_bytes == alone);
-        most = std::max(most, helped);
+    for (const bool largest_first : {false, true}) {
+        const sfp::Document doc = make_doc(largest_first);
+        const std::string name = largest_first ? "helper-first" : "helper-last";
+        std::size_t helped = 0;
+        const std::string alone = render_with(doc, false, name + "-off", helped);
+        CHECK(helped == 0);
+        REQUIRE(!alone.empty());
+        // The helper's share depends on how the two threads run: each render must give the
+        // same bytes, and at least one of a few must have had the helper set up tables.
+        std::size_t most = 0;
+        for (int round = 0; round < 4 && most < 2; ++round) {
+            const std::string helped_bytes =
+                render_with(doc, true, name + "-on-" + std::to_string(round), helped);
+            CHECK(helped_bytes == alone);
+            most = std::max(most, helped);
+        }
+        CHECK(most >= 1);
     }
-    CHECK(most >= 1);
 }
 
 TEST_CASE("layout: identical input gives identical bytes", "[layout]") {

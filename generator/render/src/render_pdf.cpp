@@ -549,25 +549,65 @@ struct TableSetup {
     bool rtl = false;
 };
 
+/// What a table's rows are set up with besides the frame (Layout::make_table_frame): the decimal
+/// columns' widest integer and fraction parts, and each decimal cell's fraction width.
+struct RowPlan {
+    std::vector<double> int_width;
+    std::vector<double> frac_width;
+    std::map<std::pair<std::size_t, std::size_t>, double> fraction_width; ///< by (row, column)
+};
+
 /// The set-ups of a document's tables, shared by the render's layout, which works from the
 /// first table, and a helper thread, which takes the largest first (Layout::set_up_tables) with
-/// Pango contexts of its own: each table is set up once, by whichever claims it first; the
-/// layout waits for a table the helper is setting up. A set-up depends on the table and the
-/// page width alone, not on where the table lands, and laid-out texts are never changed, so
-/// the layout can use the helper's; nothing of the helper's is drawn before it is joined.
+/// Pango contexts of its own. Each table is set up once, by whichever claims it first; a table
+/// of many rows is shared out by rows (the helper makes its frame, then both sides take chunks
+/// of rows, the helper from the end, the layout from the start), and whichever side makes the
+/// last chunk publishes it; the layout waits for a table the helper is making whole or whose
+/// frame it is making. A set-up depends on the table and the page width alone, not on where the
+/// table lands, and laid-out texts are never changed, so the layout can use the helper's;
+/// nothing of the helper's is drawn before it is joined.
 class TableShare {
 public:
-    /// The layout's side: the set-up of `table` when done, after waiting for the helper if it
-    /// is setting it up now; nullptr, claiming it, when nobody has started it.
-    std::shared_ptr<const TableSetup> take_or_claim(const Table* table) {
+    /// Rows of a shared table to set up: [from, to) into `setup`, with `plan`.
+    struct Chunk {
+        std::size_t from = 0;
+        std::size_t to = 0;
+        TableSetup* setup = nullptr;
+        const RowPlan* plan = nullptr;
+    };
+    static constexpr std::size_t chunk_rows = 32;
+    /// Tables of this many rows or more are shared out by rows.
+    static constexpr std::size_t shared_rows = 4 * chunk_rows;
+
+    enum class Found { done, rows, claimed };
+    /// The layout's side: `done` with the set-up in `setup`; `rows` when its rows are being
+    /// shared out (take_rows); `claimed` when nobody had started it, now the layout's to make.
+    /// Waits while the helper makes the table whole, or its frame.
+    Found find_or_claim(const Table* table, std::shared_ptr<const TableSetup>& setup) {
         std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return helper_table_ != table; });
+        changed_.wait(lock, [&] { return helper_table_ != table || rows_.count(table) != 0; });
         if (const auto found = done_.find(table); found != done_.end()) {
-            return found->second;
+            setup = found->second;
+            return Found::done;
+        }
+        if (rows_.count(table) != 0) {
+            return Found::rows;
         }
         claimed_.insert(table);
-        return nullptr;
+        return Found::claimed;
     }
+    /// The layout's side, its rows all taken: the set-up once done, or nullptr when rows came
+    /// back to take (the helper gave up on its chunk).
+    std::shared_ptr<const TableSetup> wait_for_rows(const Table* table) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] {
+            const auto work = rows_.find(table);
+            return work == rows_.end() || work->second.front < work->second.back;
+        });
+        const auto found = done_.find(table);
+        return found != done_.end() ? found->second : nullptr;
+    }
+
     enum class Claim { yours, taken, stopped };
     /// The helper's side: whether `table` is its to set up, already claimed, or whether the
     /// layout has stopped the helper.
@@ -583,7 +623,70 @@ public:
         helper_table_ = table;
         return Claim::yours;
     }
-    /// A set-up made, by either side (nullptr: the helper gave up on its table).
+    /// The helper's side: the frame of `table` made, its rows to share out.
+    void open_rows(const Table* table, std::shared_ptr<TableSetup> setup, RowPlan plan) {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            const std::size_t rows = setup->rows.size();
+            rows_.emplace(table, RowWork{std::move(setup), std::move(plan), 0, rows, 0});
+            ++helper_tables_;
+        }
+        changed_.notify_all();
+    }
+    /// The next chunk of rows of a shared table (from its end for the helper), or nullopt when
+    /// every row is taken.
+    std::optional<Chunk> take_rows(const Table* table, bool from_end) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        const auto found = rows_.find(table);
+        if (found == rows_.end() || found->second.front >= found->second.back) {
+            return std::nullopt;
+        }
+        RowWork& work = found->second;
+        Chunk chunk{work.front, work.back, work.setup.get(), &work.plan};
+        if (from_end) {
+            chunk.from = work.back - std::min(chunk_rows, work.back - work.front);
+            work.back = chunk.from;
+        } else {
+            chunk.to = work.front + std::min(chunk_rows, work.back - work.front);
+            work.front = chunk.to;
+        }
+        ++work.busy;
+        return chunk;
+    }
+    /// A chunk set up; the last one publishes the table.
+    void rows_made(const Table* table) {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            const auto found = rows_.find(table);
+            RowWork& work = found->second;
+            --work.busy;
+            if (work.front < work.back || work.busy > 0) {
+                return;
+            }
+            done_.emplace(table, std::move(work.setup));
+            rows_.erase(found);
+            if (helper_table_ == table) {
+                helper_table_ = nullptr;
+            }
+        }
+        changed_.notify_all();
+    }
+    /// The helper's side, failing on `chunk` (taken from the end): its rows go back to take,
+    /// and the helper stops.
+    void give_back(const Table* table, const Chunk& chunk) {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            RowWork& work = rows_.at(table);
+            work.back = chunk.to; // the helper alone takes from the end: back was chunk.from
+            --work.busy;
+            if (helper_table_ == table) {
+                helper_table_ = nullptr;
+            }
+            stopped_ = true;
+        }
+        changed_.notify_all();
+    }
+    /// A whole table set up, by either side (nullptr: the helper gave up on its table).
     void publish(const Table* table, std::shared_ptr<const TableSetup> setup) {
         {
             const std::lock_guard<std::mutex> lock(mutex_);
@@ -600,23 +703,42 @@ public:
         }
         changed_.notify_all();
     }
+    /// The helper leaves the table it shared out (its rows are all taken, some perhaps still
+    /// being made by the layout).
+    void leave(const Table* table) {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            if (helper_table_ == table) {
+                helper_table_ = nullptr;
+            }
+        }
+        changed_.notify_all();
+    }
     /// No more claims by the helper (the layout is done).
     void stop() {
         const std::lock_guard<std::mutex> lock(mutex_);
         stopped_ = true;
     }
-    /// The tables the helper set up.
+    /// The tables the helper set up, whole or in part.
     [[nodiscard]] std::size_t helper_tables() {
         const std::lock_guard<std::mutex> lock(mutex_);
         return helper_tables_;
     }
 
 private:
+    struct RowWork {
+        std::shared_ptr<TableSetup> setup;
+        RowPlan plan;
+        std::size_t front = 0; ///< rows [front, back) are not taken yet
+        std::size_t back = 0;
+        int busy = 0; ///< chunks taken and not made yet
+    };
     std::mutex mutex_;
     std::condition_variable changed_;
     std::unordered_map<const Table*, std::shared_ptr<const TableSetup>> done_;
+    std::unordered_map<const Table*, RowWork> rows_; ///< tables shared out by rows
     std::unordered_set<const Table*> claimed_;
-    const Table* helper_table_ = nullptr; ///< the table the helper is setting up now
+    const Table* helper_table_ = nullptr; ///< the table the helper is making now
     std::size_t helper_tables_ = 0;
     bool stopped_ = false;
 };
@@ -692,6 +814,31 @@ public:
     /// Takes the set-ups of tables from `share`, and gives it its own (TableShare).
     void share_tables(TableShare& share) { share_ = &share; }
 
+    /// The helper's side of a table of many rows: makes its frame, then chunks of its rows from
+    /// the end while the layout, once there, takes them from the start. False when it failed
+    /// (what it took goes back to the layout).
+    bool share_rows(const Table& table, TableShare& share) const {
+        try {
+            RowPlan plan;
+            auto setup = std::make_shared<TableSetup>(make_table_frame(table, plan));
+            share.open_rows(&table, std::move(setup), std::move(plan));
+        } catch (...) {
+            share.publish(&table, nullptr); // the layout sets it up itself
+            return false;
+        }
+        while (const auto chunk = share.take_rows(&table, /*from_end=*/true)) {
+            try {
+                make_rows(table, *chunk);
+            } catch (...) {
+                share.give_back(&table, *chunk);
+                return false;
+            }
+            share.rows_made(&table);
+        }
+        share.leave(&table);
+        return true;
+    }
+
     /// The helper's work (on a thread of its own, with its own Pango contexts): sets up the
     /// document's tables, the largest first (by cells and characters: what Pango's time goes
     /// with), those the layout has not claimed, until the layout is done. The fonts of the
@@ -724,6 +871,12 @@ public:
                 return;
             }
             if (claim == TableShare::Claim::taken) {
+                continue;
+            }
+            if (table->rows.size() >= TableShare::shared_rows) {
+                if (!share_rows(*table, share)) {
+                    return;
+                }
                 continue;
             }
             std::shared_ptr<const TableSetup> setup;
@@ -1382,19 +1535,90 @@ private:
             return *found->second;
         }
         std::shared_ptr<const TableSetup> setup;
-        if (share_ != nullptr) {
-            setup = share_->take_or_claim(&table);
+        while (share_ != nullptr && !setup) {
+            const TableShare::Found state = share_->find_or_claim(&table, setup);
+            if (state == TableShare::Found::claimed) {
+                setup = std::make_shared<const TableSetup>(make_table_setup(table));
+                share_->publish(&table, setup);
+            } else if (state == TableShare::Found::rows) {
+                // The helper made the frame: take chunks of rows from the start with it.
+                while (const auto chunk = share_->take_rows(&table, /*from_end=*/false)) {
+                    make_rows(table, *chunk);
+                    share_->rows_made(&table);
+                }
+                setup = share_->wait_for_rows(&table);
+            }
         }
         if (!setup) {
             setup = std::make_shared<const TableSetup>(make_table_setup(table));
-            if (share_ != nullptr) {
-                share_->publish(&table, setup);
-            }
         }
         return *table_cache_.emplace(&table, std::move(setup)).first->second;
     }
 
+    /// Rows [chunk.from, chunk.to) of a table shared out by rows (TableShare).
+    void make_rows(const Table& table, const TableShare::Chunk& chunk) const {
+        for (std::size_t r = chunk.from; r < chunk.to; ++r) {
+            chunk.setup->rows[r] = make_row(table, *chunk.setup, *chunk.plan, r);
+        }
+    }
+
     TableSetup make_table_setup(const Table& table) const {
+        RowPlan plan;
+        TableSetup t = make_table_frame(table, plan);
+        for (std::size_t r = 0; r < table.rows.size(); ++r) {
+            t.rows[r] = make_row(table, t, plan, r);
+        }
+        return t;
+    }
+
+    /// Which way a cell's text goes in its column (mirrored in a right-to-left table).
+    static HAlign column_halign(Align a, bool rtl) {
+        switch (a) {
+        case Align::left:
+            return rtl ? HAlign::right : HAlign::left;
+        case Align::right:
+        case Align::decimal:
+            return rtl ? HAlign::left : HAlign::right;
+        case Align::centre:
+            return HAlign::centre;
+        }
+        return HAlign::left;
+    }
+
+    static void finish_row(Row& row) {
+        row.height = 0;
+        for (const auto& cell : row.cells) {
+            row.height = std::max(row.height, cell.height);
+        }
+        row.height += 2 * cell_pad;
+    }
+
+    /// Row `r` of `table`, set up in the frame `t` (make_table_frame).
+    Row make_row(const Table& table, const TableSetup& t, const RowPlan& plan,
+                 std::size_t r) const {
+        Row row;
+        for (std::size_t c = 0; c < t.widths.size(); ++c) {
+            const Cell cell = c < table.rows[r].size() ? table.rows[r][c] : Cell{};
+            const double inner = t.widths[c] - 2 * cell_pad;
+            double dx = 0;
+            HAlign a = column_halign(cell.align, t.rtl);
+            if (auto it = plan.fraction_width.find({r, c}); it != plan.fraction_width.end()) {
+                // Numbers stay right-aligned (also in mirrored tables); the padding is
+                // dropped when the column is too narrow for it, so text stays in its cell.
+                if (plan.int_width[c] + plan.frac_width[c] <= inner) {
+                    dx = -(plan.frac_width[c] - it->second);
+                }
+                a = HAlign::right;
+            }
+            row.cells.push_back(cell_box(cell, inner, false, false, dx, a));
+        }
+        finish_row(row);
+        return row;
+    }
+
+    /// A table's set-up but its rows (`rows` has as many empty rows as the table): columns,
+    /// header, caption; `plan` gets what its rows are set up with (make_row).
+    TableSetup make_table_frame(const Table& table, RowPlan& plan) const {
         TableSetup t;
         const double cw = g_.content_width();
         std::size_t columns = table.header.size();
@@ -1433,20 +1657,10 @@ private:
                 aligns[c] = table.rows.front()[c].align;
             }
         }
-        auto halign = [&](Align a) {
-            switch (a) {
-            case Align::left:
-                return t.rtl ? HAlign::right : HAlign::left;
-            case Align::right:
-            case Align::decimal:
-                return t.rtl ? HAlign::left : HAlign::right;
-            case Align::centre:
-                return HAlign::centre;
-            }
-            return HAlign::left;
-        };
-        std::vector<double> int_width(columns, 0);
-        std::vector<double> frac_width(columns, 0);
+        std::vector<double>& int_width = plan.int_width;
+        std::vector<double>& frac_width = plan.frac_width;
+        int_width.assign(columns, 0);
+        frac_width.assign(columns, 0);
         std::vector<double> number_width(columns, 0); ///< the widest number, whole + fraction
         auto numeric = [](const Cell& cell) {
             return !cell.missing && std::any_of(cell.text.begin(), cell.text.end(),
@@ -1454,7 +1668,7 @@ private:
         };
         // Decimal columns: the widest integer and fraction parts of each column, measured once
         // per cell; right-aligned text then moves left by the fraction room it does not use.
-        std::map<std::pair<std::size_t, std::size_t>, double> fraction_width;
+        auto& fraction_width = plan.fraction_width;
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
             const auto& row = table.rows[r];
             for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
@@ -1475,38 +1689,11 @@ private:
             Cell cell;
             cell.text = c < table.header.size() ? table.header[c] : std::string();
             const double inner = t.widths[c] - 2 * cell_pad;
-            t.header.cells.push_back(cell_box(cell, inner, true, t.rtl, 0, halign(aligns[c])));
+            t.header.cells.push_back(
+                cell_box(cell, inner, true, t.rtl, 0, column_halign(aligns[c], t.rtl)));
         }
-        for (std::size_t r = 0; r < table.rows.size(); ++r) {
-            Row row;
-            for (std::size_t c = 0; c < columns; ++c) {
-                const Cell cell = c < table.rows[r].size() ? table.rows[r][c] : Cell{};
-                const double inner = t.widths[c] - 2 * cell_pad;
-                double dx = 0;
-                HAlign a = halign(cell.align);
-                if (auto it = fraction_width.find({r, c}); it != fraction_width.end()) {
-                    // Numbers stay right-aligned (also in mirrored tables); the padding is
-                    // dropped when the column is too narrow for it, so text stays in its cell.
-                    if (int_width[c] + frac_width[c] <= inner) {
-                        dx = -(frac_width[c] - it->second);
-                    }
-                    a = HAlign::right;
-                }
-                row.cells.push_back(cell_box(cell, inner, false, false, dx, a));
-            }
-            t.rows.push_back(std::move(row));
-        }
-        auto finish = [](Row& row) {
-            row.height = 0;
-            for (const auto& cell : row.cells) {
-                row.height = std::max(row.height, cell.height);
-            }
-            row.height += 2 * cell_pad;
-        };
-        finish(t.header);
-        for (auto& row : t.rows) {
-            finish(row);
-        }
+        finish_row(t.header);
+        t.rows.resize(table.rows.size());
         t.caption_text = table.caption + marker_preview(table.footnotes.size());
         t.caption = set(t.caption_text, style(9.5, true, cw));
         t.continued = set(table.caption + " " + doc_.info.labels.continued, style(9.5, true, cw));
