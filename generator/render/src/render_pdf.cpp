@@ -2246,16 +2246,22 @@ struct GObjectDeleter {
 /// Checks that `family` gives real glyphs. With no font installed, or FONTCONFIG_FILE naming a
 /// configuration without fonts, Pango draws every character as a hex box and the PDF would
 /// look written: that is an error. Another family standing in for a missing one is a warning.
-bool check_font(const std::string& family, const std::string& path, Diagnostics& diagnostics) {
-    const std::lock_guard<std::mutex> lock(charts::layout_mutex());
-    std::unique_ptr<PangoContext, GObjectDeleter> context(
+/// `family` at 10 points from this thread's font map (null when fontconfig has nothing at
+/// all). The caller holds charts::layout_mutex().
+std::unique_ptr<PangoFont, GObjectDeleter> load_font(const std::string& family) {
+    const std::unique_ptr<PangoContext, GObjectDeleter> context(
         pango_font_map_create_context(pango_cairo_font_map_get_default()));
-    std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> wanted(
+    const std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> wanted(
         pango_font_description_new(), &pango_font_description_free);
     pango_font_description_set_family(wanted.get(), family.c_str());
     pango_font_description_set_size(wanted.get(), 10 * PANGO_SCALE);
-    const std::unique_ptr<PangoFont, GObjectDeleter> font(
+    return std::unique_ptr<PangoFont, GObjectDeleter>(
         pango_context_load_font(context.get(), wanted.get()));
+}
+
+bool check_font(const std::string& family, const std::string& path, Diagnostics& diagnostics) {
+    const std::lock_guard<std::mutex> lock(charts::layout_mutex());
+    const auto font = load_font(family);
     if (!font || !pango_font_has_char(font.get(), 'a') || !pango_font_has_char(font.get(), '0')) {
         diagnostics.error({path, 0, 0},
                           fmt::format("cannot write PDF: no font to draw text with (fontconfig "
@@ -2281,14 +2287,7 @@ bool check_font(const std::string& family, const std::string& path, Diagnostics&
 void warm_pdf_renderer(const std::string& font_family, const std::string& language) {
     {
         const std::lock_guard<std::mutex> lock(charts::layout_mutex());
-        const std::unique_ptr<PangoContext, GObjectDeleter> context(
-            pango_font_map_create_context(pango_cairo_font_map_get_default()));
-        const std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> wanted(
-            pango_font_description_new(), &pango_font_description_free);
-        pango_font_description_set_family(wanted.get(), font_family.c_str());
-        pango_font_description_set_size(wanted.get(), 10 * PANGO_SCALE);
-        const std::unique_ptr<PangoFont, GObjectDeleter> font(
-            pango_context_load_font(context.get(), wanted.get()));
+        static_cast<void>(load_font(font_family));
     }
     const Hyphenator patterns(language); // loaded once per process, kept for every thread
 }
