@@ -4,6 +4,7 @@
 #include "charts/text.hpp"
 #include "sfp/hyphenate.hpp"
 #include "sfp/output.hpp"
+#include "sfp/table_share.hpp"
 
 #include <algorithm>
 #include <array>
@@ -21,7 +22,6 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace sfp {
 
@@ -557,191 +557,19 @@ struct RowPlan {
     std::map<std::pair<std::size_t, std::size_t>, double> fraction_width; ///< by (row, column)
 };
 
-/// The set-ups of a document's tables, shared by the render's layout, which works from the
-/// first table, and a helper thread, which takes the largest first (Layout::set_up_tables) with
-/// Pango contexts of its own. Each table is set up once, by whichever claims it first; a table
-/// of many rows is shared out by rows (the helper makes its frame, then both sides take chunks
-/// of rows, the helper from the end, the layout from the start), and whichever side makes the
-/// last chunk publishes it; the layout waits for a table the helper is making whole or whose
-/// frame it is making. A set-up depends on the table and the page width alone, not on where the
-/// table lands, and laid-out texts are never changed, so the layout can use the helper's;
-/// nothing of the helper's is drawn before it is joined.
-class TableShare {
-public:
-    /// Rows of a shared table to set up: [from, to) into `setup`, with `plan`.
-    struct Chunk {
-        std::size_t from = 0;
-        std::size_t to = 0;
-        TableSetup* setup = nullptr;
-        const RowPlan* plan = nullptr;
-    };
-    static constexpr std::size_t chunk_rows = 32;
-    /// Tables of this many rows or more are shared out by rows.
-    static constexpr std::size_t shared_rows = 4 * chunk_rows;
+/// The set-ups of the document's tables, shared with the layout's helper thread.
+using TableShare = TableShareOf<Table, TableSetup, RowPlan>;
 
-    enum class Found { done, rows, claimed };
-    /// The layout's side: `done` with the set-up in `setup`; `rows` when its rows are being
-    /// shared out (take_rows); `claimed` when nobody had started it, now the layout's to make.
-    /// Waits while the helper makes the table whole, or its frame.
-    Found find_or_claim(const Table* table, std::shared_ptr<const TableSetup>& setup) {
-        std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] { return helper_table_ != table || rows_.count(table) != 0; });
-        if (const auto found = done_.find(table); found != done_.end()) {
-            setup = found->second;
-            return Found::done;
+/// The document's tables, in order: the slots of its TableShare.
+std::vector<const Table*> tables_of(const Document& doc) {
+    std::vector<const Table*> tables;
+    for (const auto& block : doc.blocks) {
+        if (const auto* table = std::get_if<Table>(&block)) {
+            tables.push_back(table);
         }
-        if (rows_.count(table) != 0) {
-            return Found::rows;
-        }
-        claimed_.insert(table);
-        return Found::claimed;
     }
-    /// The layout's side, its rows all taken: the set-up once done, or nullptr when rows came
-    /// back to take (the helper gave up on its chunk).
-    std::shared_ptr<const TableSetup> wait_for_rows(const Table* table) {
-        std::unique_lock<std::mutex> lock(mutex_);
-        changed_.wait(lock, [&] {
-            const auto work = rows_.find(table);
-            return work == rows_.end() || work->second.front < work->second.back;
-        });
-        const auto found = done_.find(table);
-        return found != done_.end() ? found->second : nullptr;
-    }
-
-    enum class Claim { yours, taken, stopped };
-    /// The helper's side: whether `table` is its to set up, already claimed, or whether the
-    /// layout has stopped the helper.
-    Claim claim_for_helper(const Table* table) {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        if (stopped_) {
-            return Claim::stopped;
-        }
-        if (claimed_.count(table) != 0 || done_.count(table) != 0) {
-            return Claim::taken;
-        }
-        claimed_.insert(table);
-        helper_table_ = table;
-        return Claim::yours;
-    }
-    /// The helper's side: the frame of `table` made, its rows to share out.
-    void open_rows(const Table* table, std::shared_ptr<TableSetup> setup, RowPlan plan) {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            const std::size_t rows = setup->rows.size();
-            rows_.emplace(table, RowWork{std::move(setup), std::move(plan), 0, rows, 0});
-            ++helper_tables_;
-        }
-        changed_.notify_all();
-    }
-    /// The next chunk of rows of a shared table (from its end for the helper), or nullopt when
-    /// every row is taken.
-    std::optional<Chunk> take_rows(const Table* table, bool from_end) {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        const auto found = rows_.find(table);
-        if (found == rows_.end() || found->second.front >= found->second.back) {
-            return std::nullopt;
-        }
-        RowWork& work = found->second;
-        Chunk chunk{work.front, work.back, work.setup.get(), &work.plan};
-        if (from_end) {
-            chunk.from = work.back - std::min(chunk_rows, work.back - work.front);
-            work.back = chunk.from;
-        } else {
-            chunk.to = work.front + std::min(chunk_rows, work.back - work.front);
-            work.front = chunk.to;
-        }
-        ++work.busy;
-        return chunk;
-    }
-    /// A chunk set up; the last one publishes the table.
-    void rows_made(const Table* table) {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            const auto found = rows_.find(table);
-            RowWork& work = found->second;
-            --work.busy;
-            if (work.front < work.back || work.busy > 0) {
-                return;
-            }
-            done_.emplace(table, std::move(work.setup));
-            rows_.erase(found);
-            if (helper_table_ == table) {
-                helper_table_ = nullptr;
-            }
-        }
-        changed_.notify_all();
-    }
-    /// The helper's side, failing on `chunk` (taken from the end): its rows go back to take,
-    /// and the helper stops.
-    void give_back(const Table* table, const Chunk& chunk) {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            RowWork& work = rows_.at(table);
-            work.back = chunk.to; // the helper alone takes from the end: back was chunk.from
-            --work.busy;
-            if (helper_table_ == table) {
-                helper_table_ = nullptr;
-            }
-            stopped_ = true;
-        }
-        changed_.notify_all();
-    }
-    /// A whole table set up, by either side (nullptr: the helper gave up on its table).
-    void publish(const Table* table, std::shared_ptr<const TableSetup> setup) {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            const bool helpers = helper_table_ == table;
-            if (setup) {
-                done_.emplace(table, std::move(setup));
-                helper_tables_ += helpers ? 1 : 0;
-            } else {
-                claimed_.erase(table);
-            }
-            if (helpers) {
-                helper_table_ = nullptr;
-            }
-        }
-        changed_.notify_all();
-    }
-    /// The helper leaves the table it shared out (its rows are all taken, some perhaps still
-    /// being made by the layout).
-    void leave(const Table* table) {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            if (helper_table_ == table) {
-                helper_table_ = nullptr;
-            }
-        }
-        changed_.notify_all();
-    }
-    /// No more claims by the helper (the layout is done).
-    void stop() {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        stopped_ = true;
-    }
-    /// The tables the helper set up, whole or in part.
-    [[nodiscard]] std::size_t helper_tables() {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        return helper_tables_;
-    }
-
-private:
-    struct RowWork {
-        std::shared_ptr<TableSetup> setup;
-        RowPlan plan;
-        std::size_t front = 0; ///< rows [front, back) are not taken yet
-        std::size_t back = 0;
-        int busy = 0; ///< chunks taken and not made yet
-    };
-    std::mutex mutex_;
-    std::condition_variable changed_;
-    std::unordered_map<const Table*, std::shared_ptr<const TableSetup>> done_;
-    std::unordered_map<const Table*, RowWork> rows_; ///< tables shared out by rows
-    std::unordered_set<const Table*> claimed_;
-    const Table* helper_table_ = nullptr; ///< the table the helper is making now
-    std::size_t helper_tables_ = 0;
-    bool stopped_ = false;
-};
+    return tables;
+}
 
 /// Lays the document out into pages of draw operations. One pass; the caller lays the front
 /// matter out again until the contents' page labels are stable.
@@ -2076,6 +1904,7 @@ void help_lay_out_tables(const Document& doc, const Geometry& g, const std::stri
         helper.set_up_tables(share);
     } catch (...) {
         // The layout sets up whatever the helper did not.
+        share.abandon();
     }
 }
 
@@ -2111,7 +1940,7 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         // A document with many table cells has its largest tables set up by a helper thread
         // while the layout works from the first (a report rendered alone: the other core is
         // idle).
-        TableShare share;
+        TableShare share(tables_of(doc));
         std::jthread helper;
         if (options.layout_helper && pdf_table_cells(doc) >= layout_helper_cells) {
             try {
