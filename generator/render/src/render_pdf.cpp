@@ -3,6 +3,7 @@
 #include "charts/draw.hpp"
 #include "charts/text.hpp"
 #include "sfp/hyphenate.hpp"
+#include "sfp/number_printing.hpp"
 #include "sfp/output.hpp"
 #include "sfp/table_share.hpp"
 
@@ -2127,6 +2128,7 @@ std::size_t pdf_texts_laid_out_on_this_thread() {
 
 bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
                 Diagnostics& diagnostics) {
+    detail::link_number_printing(); // cairo's numbers printed fast (sfp/number_printing.hpp)
     if (options.times != nullptr) {
         *options.times = {};
     }
