@@ -5,6 +5,7 @@
 #include "sfp/number_printing.hpp"
 
 #include <catch2/catch.hpp>
+#include <cfenv>
 #include <cmath>
 #include <cstdarg>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -101,6 +103,38 @@ TEST_CASE("number printing: doubles in fixed point match glibc to the last chara
         }
     }
     CHECK(mismatches == 0);
+}
+
+TEST_CASE("number printing: halfway cases and rounding modes match glibc", "[number-printing]") {
+    // Dyadic values are exactly halfway between two decimals at some precision: the exact
+    // value decides, ties go to the even digit.
+    std::mt19937_64 random(7);
+    std::uniform_int_distribution<long> numerator(-2000000, 2000000);
+    int mismatches = 0;
+    for (int n = 0; n <= 24; ++n) {
+        for (int i = 0; i < 400; ++i) {
+            const double v = std::ldexp(static_cast<double>(numerator(random)), -n);
+            for (int p = 0; p <= 17; ++p) {
+                const std::string got = ours(400, "%.*f", p, v);
+                const std::string want = glibc(400, "%.*f", p, v);
+                if (got != want && ++mismatches <= 5) {
+                    CHECK(got == want);
+                }
+            }
+        }
+    }
+    CHECK(mismatches == 0);
+    // glibc rounds in the current rounding mode: so does the process's snprintf.
+    for (const int mode : {FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO}) {
+        REQUIRE(std::fesetround(mode) == 0);
+        std::vector<std::string> got, want;
+        for (const double v : {0.1234565, -2.5, 1.0000005, 428.9648437, -1e-9}) {
+            got.push_back(ours(64, "%f", v));
+            want.push_back(glibc(64, "%f", v));
+        }
+        std::fesetround(FE_TONEAREST);
+        CHECK(got == want);
+    }
 }
 
 TEST_CASE("number printing: integers, non-finite values and other formats match glibc",

@@ -12,6 +12,7 @@
 #include <exception>
 #include <filesystem>
 #include <fmt/format.h>
+#include <future>
 #include <iterator>
 #include <limits>
 #include <mutex>
@@ -1298,6 +1299,10 @@ struct CellJob {
     std::size_t period; ///< index into Results::periods
 };
 
+/// Threads share out work on the records only when there is enough of it: a brief's few
+/// hundred records aggregate faster than a thread starts.
+constexpr std::size_t records_per_thread = 4096;
+
 Results results_of(Context& context, const Dataset& data, const Catalogue& catalogue,
                    const EngineOptions& options) {
     Results results;
@@ -1322,6 +1327,27 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         results.periods.push_back(year);
     }
     const std::size_t period_count = results.periods.size();
+
+    // What each record is (copied from the dataset) and the institutions' ranks read the data
+    // alone: a second thread makes them while this one assigns the groupings (about 10 ms of
+    // string copies and sorting on 30,000 records, while the other core had nothing to do).
+    const auto identify_records = [&data] {
+        Results records;
+        records.record_institution = data.institution_id;
+        records.record_year = data.fiscal_year;
+        records.record_origin = data.origin;
+        rank_institutions(records);
+        return records;
+    };
+    std::future<Results> identified;
+    try {
+        identified =
+            std::async(options.threads > 1 && n >= records_per_thread ? std::launch::async
+                                                                      : std::launch::deferred,
+                       identify_records);
+    } catch (const std::system_error&) {
+        identified = std::async(std::launch::deferred, identify_records); // no thread
+    }
 
     // Scopes: every grouping's values (sorted by key), then "all" once at the end.
     std::vector<Assignment> assignments;
@@ -1382,14 +1408,13 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         results.reporting_[c] = static_cast<long>(cells[c].size());
     }
 
-    results.record_institution = data.institution_id;
-    results.record_year = data.fiscal_year;
-    results.record_origin = data.origin;
-    rank_institutions(results);
+    Results records = identified.get();
+    results.record_institution = std::move(records.record_institution);
+    results.record_year = std::move(records.record_year);
+    results.record_origin = std::move(records.record_origin);
+    results.institution_names_ = std::move(records.institution_names_);
+    results.record_rank_ = std::move(records.record_rank_);
 
-    // Threads share out the cells of each indicator only when there is enough work: a brief's
-    // few hundred records aggregate faster than a thread starts.
-    constexpr std::size_t records_per_thread = 4096;
     const unsigned threads =
         n >= records_per_thread ? std::max(1U, std::min(options.threads, 8U)) : 1U;
     // The columns of one indicator, made on this thread (they change the context): those of

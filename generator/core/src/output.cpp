@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <random>
 #include <signal.h>
+#include <stdio_ext.h>
 #include <string_view>
 #include <unistd.h>
 
@@ -74,7 +75,13 @@ bool PendingFile::commit(Diagnostics& diagnostics) {
 CheckedOutput::CheckedOutput(const std::string& path) : file_(std::fopen(path.c_str(), "wb")) {
     if (file_ == nullptr) {
         error_ = std::strerror(errno);
+        return;
     }
+    // Cairo hands a PDF over in pieces of a few bytes (every number, every xref line): one
+    // thread writes the file, so stdio need not lock it for each, and a 64 KiB buffer makes
+    // 25 writes of a 1.6 MB PDF rather than 400.
+    __fsetlocking(file_, FSETLOCKING_BYCALLER);
+    static_cast<void>(std::setvbuf(file_, nullptr, _IOFBF, std::size_t{1} << 16));
 }
 
 CheckedOutput::~CheckedOutput() {

@@ -3,11 +3,14 @@
 #undef _FORTIFY_SOURCE
 #include "sfp/number_printing.hpp"
 
+#include <array>
+#include <cfenv>
 #include <charconv>
 #include <clocale>
 #include <cmath>
 #include <cstdarg>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
@@ -29,6 +32,53 @@ bool put(char* buffer, std::size_t size, const char* from, const char* to, int& 
     buffer[n] = '\0';
     length = static_cast<int>(n);
     return true;
+}
+
+/// `value` in fixed point with `precision` decimals when |value| x 10^precision is under 2^52
+/// (cairo's coordinates, colours and matrices), exactly as glibc writes it: the exact binary
+/// value rounded to nearest, ties to even. p = |value| x 10^precision rounded, and e, what the
+/// rounding lost, exact by fma; p's nearest integer is the answer unless p is halfway between
+/// two, where e decides (none: the even one). False (nothing written) otherwise.
+bool print_fixed_exact(char* buffer, std::size_t size, double value, int precision, int& length) {
+    static constexpr std::array<double, 18> powers{1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                                   1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+    if (precision >= static_cast<int>(powers.size())) {
+        return false;
+    }
+    const double scale = powers[static_cast<std::size_t>(precision)];
+    const double magnitude = std::fabs(value);
+    const double p = magnitude * scale;
+    if (!(p < 0x1p52)) {
+        return false;
+    }
+    const double e = std::fma(magnitude, scale, -p);
+    const double r = std::nearbyint(p);
+    auto units = static_cast<std::uint64_t>(r);
+    if (p - r == 0.5 && e > 0) {
+        ++units;
+    } else if (p - r == -0.5 && e < 0) {
+        --units;
+    }
+    // Digits from the right: the decimals, then the integer part (at least "0").
+    char digits[40];
+    char* end = digits + sizeof digits;
+    char* out = end;
+    for (int d = 0; d < precision; ++d) {
+        *--out = static_cast<char>('0' + units % 10);
+        units /= 10;
+    }
+    if (precision > 0) {
+        *--out = '.';
+    }
+    do {
+        *--out = static_cast<char>('0' + units % 10);
+        units /= 10;
+    } while (units != 0);
+    if (std::signbit(value)) {
+        *--out = '-';
+    }
+    return put(buffer, size, out, end, length);
 }
 
 /// The fast path: true with `buffer` written and `length` set when `format` is one it handles,
@@ -62,12 +112,17 @@ bool print_fast(char* buffer, std::size_t size, const char* format, std::va_list
     if (precision >= 0 && precision <= 40) {
         const double value = va_arg(ap, double);
         const char* point = std::localeconv()->decimal_point;
-        if (std::isfinite(value) && point[0] == '.' && point[1] == '\0') {
-            // Up to 309 integer digits, a point and 40 decimals.
-            char digits[360];
-            const auto out = std::to_chars(digits, digits + sizeof digits, value,
-                                           std::chars_format::fixed, precision);
-            done = out.ec == std::errc() && put(buffer, size, digits, out.ptr, length);
+        // glibc rounds in the current rounding mode; both ways below round to nearest.
+        if (std::isfinite(value) && point[0] == '.' && point[1] == '\0' &&
+            std::fegetround() == FE_TONEAREST) {
+            done = print_fixed_exact(buffer, size, value, precision, length);
+            if (!done) {
+                // Up to 309 integer digits, a point and 40 decimals.
+                char digits[360];
+                const auto out = std::to_chars(digits, digits + sizeof digits, value,
+                                               std::chars_format::fixed, precision);
+                done = out.ec == std::errc() && put(buffer, size, digits, out.ptr, length);
+            }
         }
     }
     va_end(ap);

@@ -6,10 +6,11 @@
 /// formats a double with multi-precision arithmetic. On the Governing Body report that was a
 /// quarter of cairo's page output (about 40 ms). The PDF renderer's library therefore defines
 /// `snprintf` and `__snprintf_chk` for the process: a format that is a single fixed-point
-/// conversion of a double ("%f", "%.Nf", "%.*f") or a plain "%d" is written with
-/// std::to_chars, which gives the same characters as glibc (the exact decimal value, rounded to
-/// nearest, ties to even); every other format, a non-finite value, a locale whose decimal
-/// point is not ".", or output that would not fit goes to glibc's own vsnprintf. The bytes
+/// conversion of a double ("%f", "%.Nf", "%.*f") or a plain "%d" is written here, with the
+/// characters glibc writes (the exact binary value rounded to nearest, ties to even: exactly,
+/// with an fma, when the value times 10^N is under 2^52, else with std::to_chars); every other
+/// format, a non-finite value, a locale whose decimal point is not ".", a rounding mode other
+/// than to-nearest, or output that would not fit goes to glibc's own vsnprintf. The bytes
 /// written never change, only the time.
 
 namespace sfp {
