@@ -1984,6 +1984,9 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         }
         helper_tables = share.helper_tables();
         laid_out = Clock::now();
+        if (options.laid_out) {
+            options.laid_out();
+        }
         auto& pages = layout->pages();
         const std::size_t front = layout->front_pages();
         const std::size_t body_pages = pages.size() - front;

@@ -7,6 +7,7 @@
 #include <cairo.h>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 namespace sfp {
@@ -28,6 +29,10 @@ struct PdfOptions {
     /// second thread while the layout works from the first: for a PDF rendered on its own,
     /// when the other core has nothing to do. The same bytes either way.
     bool layout_helper = false;
+    /// Called on the rendering thread once the document is laid out, before cairo draws and
+    /// writes the pages (which takes one core alone): a caller gives the other core work
+    /// then. Called again if the document is laid out again (without structure tags).
+    std::function<void()> laid_out;
 };
 
 /// Writes `doc` to `path` (atomically: nothing is left at `path` on failure).
