@@ -1448,6 +1448,19 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         upcoming = prepare(ids.front());
     }
     std::vector<CellJob> cell_jobs;
+    // Each indicator's results are filed (appended and indexed, 1,000 keys an indicator) while
+    // the next one is aggregated, by the first helper before it takes cells: the helpers had
+    // time to spare while this thread made the next columns, and this thread filed them alone.
+    std::vector<IndicatorResult> to_file;
+    const auto file_results = [&results](std::vector<IndicatorResult>& done) {
+        for (auto& result : done) {
+            results.index_.emplace(
+                index_key(result.indicator, result.statistic, result.scope, result.period),
+                results.items.size());
+            results.items.push_back(std::move(result));
+        }
+        done.clear();
+    };
     for (std::size_t k = 0; k < ids.size(); ++k) {
         const std::string& id = ids[k];
         const Prepared current = std::move(*upcoming);
@@ -1488,8 +1501,11 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
                 aggregator.run(job.statistic, cells[job.scope * period_count + job.period], result);
             }
         };
-        const auto helper = [&] {
+        const auto helper = [&](bool files) {
             try {
+                if (files) {
+                    file_results(to_file);
+                }
                 aggregate();
             } catch (...) {
                 const std::lock_guard<std::mutex> lock(failure_mutex);
@@ -1503,10 +1519,13 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
             std::vector<std::jthread> helpers;
             for (unsigned t = 1; t < threads; ++t) {
                 try {
-                    helpers.emplace_back(helper);
+                    helpers.emplace_back(helper, /*files=*/t == 1);
                 } catch (const std::system_error&) {
                     break; // no thread to be had: fewer do the work
                 }
+            }
+            if (helpers.empty()) {
+                file_results(to_file);
             }
             // The next indicator's columns, in the order they were always made (the reasons
             // they add keep their ids), then this thread joins the aggregation. Were this to
@@ -1514,18 +1533,14 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
             if (k + 1 < ids.size()) {
                 upcoming = prepare(ids[k + 1]);
             }
-            helper();
+            helper(/*files=*/false);
         }
         if (failure) {
             std::rethrow_exception(failure);
         }
-        for (auto& result : computed) {
-            results.index_.emplace(
-                index_key(result.indicator, result.statistic, result.scope, result.period),
-                results.items.size());
-            results.items.push_back(std::move(result));
-        }
+        to_file = std::move(computed);
     }
+    file_results(to_file);
     return results;
 }
 
