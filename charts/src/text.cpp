@@ -69,6 +69,10 @@ std::unordered_map<std::string, FontRef>& warmed_fonts() {
 }
 } // namespace
 
+void forget_warmed_fonts() {
+    warmed_fonts().clear();
+}
+
 LayoutLock::LayoutLock(std::string_view text, std::string font)
     : lock_(layout_mutex(), std::defer_lock) {
     const bool latin = latin_only(text);

@@ -745,6 +745,54 @@ TEST_CASE("layout: a helper thread setting up tables changes no byte", "[layout]
     }
 }
 
+TEST_CASE("layout: font maps readied on another thread change no byte", "[layout]") {
+    // warm_pdf_renderer readies font maps for the next render on a thread that has not rendered
+    // yet and for its layout helper; the render takes them. Each render runs on a fresh thread,
+    // with the layout's helper: the bytes must be those of a render that loads its own fonts.
+    sfp::Document doc = contents_document(12);
+    for (int t = 0; t < 3; ++t) {
+        sfp::Table table;
+        table.caption = "Table " + std::to_string(t + 1) + ". Ready fonts";
+        table.header = {"Institution", "Value", "Note"};
+        for (int r = 0; r < 400; ++r) {
+            sfp::Cell value;
+            value.text = std::to_string(r * 37 % 1000) + "." + std::to_string(r % 10);
+            value.align = sfp::Align::decimal;
+            value.subtext = "n=" + std::to_string(r % 40);
+            sfp::Cell name;
+            name.text = "Institution " + std::to_string(r);
+            sfp::Cell note;
+            note.text = lorem(4, r);
+            table.rows.push_back({name, value, note});
+        }
+        doc.blocks.emplace_back(table);
+    }
+    const auto render_on_fresh_thread = [&](const std::string& name) {
+        std::string bytes;
+        std::thread([&] {
+            const fs::path path = temp_pdf(name);
+            sfp::Diagnostics diagnostics;
+            sfp::PdfOptions options;
+            options.timestamp = 1767225600;
+            options.layout_helper = true;
+            if (sfp::render_pdf(doc, path.string(), options, diagnostics) &&
+                diagnostics.items().empty()) {
+                std::ifstream in(path, std::ios::binary);
+                bytes.assign(std::istreambuf_iterator<char>(in), {});
+            }
+        }).join();
+        return bytes;
+    };
+    REQUIRE(sfp::pdf_font_maps_waiting() == 0);
+    const std::string own = render_on_fresh_thread("ready-fonts-own");
+    REQUIRE(!own.empty());
+    std::thread([] { sfp::warm_pdf_renderer("DejaVu Sans", "en"); }).join();
+    CHECK(sfp::pdf_font_maps_waiting() == 2);
+    const std::string ready = render_on_fresh_thread("ready-fonts-taken");
+    CHECK(sfp::pdf_font_maps_waiting() == 0);
+    CHECK(ready == own);
+}
+
 TEST_CASE("layout: identical input gives identical bytes", "[layout]") {
     const sfp::Document doc = contents_document(10);
     const fs::path a = render(doc, "same-a");

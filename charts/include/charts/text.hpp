@@ -79,6 +79,10 @@ private:
     std::string warms_; ///< the font this layout warms (a Latin text under the lock), or empty
 };
 
+/// Forgets which fonts this thread has warmed (LayoutLock): for a thread that changes its
+/// default font map, whose fonts are others.
+void forget_warmed_fonts();
+
 /// Lays out `text` (plain UTF-8, not markup) for drawing on `cr`.
 [[nodiscard]] Text make_text(cairo_t* cr, const std::string& text, const TextStyle& style);
 

@@ -856,7 +856,9 @@ BatchResult run_batch(const BatchOptions& options, Diagnostics& diagnostics,
         return result;
     }
     ExitCode code = ExitCode::ok;
-    auto run = detail::prepare_run(options.build, diagnostics, code);
+    // A single report (no --for) has its PDF renderer readied while it loads and evaluates.
+    auto run = detail::prepare_run(options.build, diagnostics, code,
+                                   /*warm_pdf=*/options.for_spec.empty());
     if (!run) {
         result.code = code;
         return result;

@@ -248,7 +248,7 @@ std::vector<std::string> audited_indicators(const Document& document) {
 namespace detail {
 
 std::optional<PreparedRun> prepare_run(const BuildOptions& options, Diagnostics& diagnostics,
-                                       ExitCode& code) {
+                                       ExitCode& code, bool warm_pdf) {
     auto spec = parse_config(options.config_path, diagnostics);
     if (!spec) {
         code = ExitCode::config;
@@ -300,6 +300,19 @@ std::optional<PreparedRun> prepare_run(const BuildOptions& options, Diagnostics&
         code = load_failure_code(*spec, diagnostics);
         return std::nullopt;
     }
+    // The PDF renderer's fonts and patterns are readied from here on: the template's loading
+    // and the evaluation's first steps (the records' links, the groupings) take one core.
+    std::shared_future<void> pdf_warm_up;
+    if (warm_pdf && wants(options, OutputFormat::pdf) && options.parallel_formats) {
+        const std::string language = options.language.empty() ? spec->language : options.language;
+        try {
+            pdf_warm_up = std::async(std::launch::async, [language] {
+                              warm_pdf_renderer(PdfOptions{}.font_family, language);
+                          }).share();
+        } catch (const std::system_error&) {
+            // No thread to be had: the render loads them itself.
+        }
+    }
     if (spec->template_path.empty()) {
         diagnostics.error({spec->config_path, 1, 1},
                           "the configuration has no [report] template: nothing says what the "
@@ -318,8 +331,8 @@ std::optional<PreparedRun> prepare_run(const BuildOptions& options, Diagnostics&
     for (const Diagnostic& item : digest_diagnostics.items()) {
         diagnostics.add(item);
     }
-    return PreparedRun{std::move(*spec), std::move(*definitions), std::move(*data),
-                       std::move(*report), std::move(inputs)};
+    return PreparedRun{std::move(*spec),   std::move(*definitions), std::move(*data),
+                       std::move(*report), std::move(inputs),       std::move(pdf_warm_up)};
 }
 
 bool check_language(const PreparedRun& run, const std::string& language, const std::string& what,
@@ -425,11 +438,10 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     PhaseTimes times;
     PhaseClock clock;
     // Another core readies the PDF renderer's fonts and hyphenation patterns (a report on its
-    // own; a batch's workers keep theirs warm). From the start of the evaluation, whose first
-    // steps (the records' links and the groupings) take one core: started with the document
-    // instead, its 20 ms of work slowed the layout's start.
+    // own; a batch's workers keep theirs warm): from the end of the loading (prepare_run), else
+    // from the start of the evaluation, whose first steps take one core.
     std::jthread warm_up;
-    if (wants(options, OutputFormat::pdf) && options.parallel_formats) {
+    if (!run.pdf_warm_up.valid() && wants(options, OutputFormat::pdf) && options.parallel_formats) {
         try {
             warm_up =
                 std::jthread([&] { warm_pdf_renderer(PdfOptions{}.font_family, job.language); });
@@ -520,6 +532,9 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     if (warm_up.joinable()) {
         warm_up.join();
     }
+    if (run.pdf_warm_up.valid()) {
+        run.pdf_warm_up.wait();
+    }
     times.document = clock.lap();
     const std::int64_t timestamp = options.source_date_epoch.value_or(epoch_of_date(spec.date));
     const std::string base = job.base.string();
@@ -587,7 +602,7 @@ BuildResult build_report(const BuildOptions& options, Diagnostics& diagnostics) 
     BuildResult result;
     ExitCode code = ExitCode::ok;
     PhaseClock clock;
-    auto run = detail::prepare_run(options, diagnostics, code);
+    auto run = detail::prepare_run(options, diagnostics, code, /*warm_pdf=*/true);
     if (!run) {
         result.code = code;
         return result;

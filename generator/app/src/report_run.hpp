@@ -9,6 +9,7 @@
 #include "sfp/report_template.hpp"
 
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,12 +33,18 @@ struct PreparedRun {
     Dataset data;
     ReportTemplate report;
     std::vector<InputDigest> inputs; ///< config, catalogue, template, reference, targets, data
+    /// The PDF renderer readied on another thread from the end of the loading
+    /// (warm_pdf_renderer), for a single report: render_report waits for it.
+    std::shared_future<void> pdf_warm_up;
 };
 
 /// Parses the configuration, loads the definitions, every source and the template, and hashes
-/// the input files. nullopt with diagnostics and `code` when the run cannot go on.
+/// the input files. nullopt with diagnostics and `code` when the run cannot go on. With
+/// `warm_pdf` (a single report, PDF wanted, parallel formats), the PDF renderer is readied on
+/// another thread once the data is loaded, while the template loads and the evaluation starts.
 [[nodiscard]] std::optional<PreparedRun> prepare_run(const BuildOptions& options,
-                                                     Diagnostics& diagnostics, ExitCode& code);
+                                                     Diagnostics& diagnostics, ExitCode& code,
+                                                     bool warm_pdf = false);
 
 /// Checks that the template has texts in `language`; `what` and `position` say where the
 /// language was asked for ("--lang" and no position, "[report] language" and its position).

@@ -18,11 +18,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <numbers>
 #include <optional>
 #include <pango/pangocairo.h>
 #include <set>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 
 namespace sfp {
 
@@ -168,6 +170,10 @@ using LaidPtr = std::shared_ptr<const Laid>;
 /// most of their labels, headings and numbers; Pango objects are not thread-safe, so nothing is
 /// shared between threads. The cache is emptied when it reaches `limit` texts (memory stays
 /// bounded however many documents a thread renders) or when the contexts change.
+struct GObjectDeleter {
+    void operator()(gpointer object) const { g_object_unref(object); }
+};
+
 struct TypesetterState {
     static constexpr std::size_t limit = 4000;
     PangoContext* ltr = nullptr;
@@ -1886,12 +1892,159 @@ cairo_status_t discard_output(void* /*closure*/, const unsigned char* /*data*/,
     return CAIRO_STATUS_SUCCESS;
 }
 
+/// The fonts a Governing Body report's layout sets text in (Typesetter::set: size, bold), and
+/// those of its charts (charts::Theme's sizes; axis titles turned a quarter). A font outside
+/// these is loaded where it is first used, as any font was before: only time is at stake.
+struct WarmFont {
+    double size = 0;
+    bool bold = false;
+    bool turned = false; ///< set on a context turned -90 degrees (a chart's vertical title)
+};
+std::vector<WarmFont> layout_fonts() {
+    std::vector<WarmFont> fonts{{subtext_size, false},
+                                {header_size, false},
+                                {header_size, true},
+                                {cell_size, false},
+                                {9, false},
+                                {9, true},
+                                {9.5, false},
+                                {9.5, true},
+                                {10, false},
+                                {11, false},
+                                {11, true},
+                                {12, true},
+                                {16, true},
+                                {17, true}};
+    const charts::Theme theme;
+    for (const WarmFont font :
+         {WarmFont{theme.title_size, true}, WarmFont{theme.label_size, false},
+          WarmFont{theme.label_size, true}, WarmFont{theme.label_size, false, true},
+          WarmFont{theme.label_size * 0.9, false}, WarmFont{theme.note_size, false}}) {
+        fonts.push_back(font);
+    }
+    return fonts;
+}
+/// Those of a layout's helper (Layout::set_up_tables): the tables' cells, headers, second lines
+/// and captions.
+std::vector<WarmFont> helper_fonts() {
+    return {{cell_size, false}, {header_size, true}, {subtext_size, false}, {9.5, true}};
+}
+
+/// Font maps made ready on another thread for the next render (warm_pdf_renderer): a Pango
+/// font map per thread of the render (its own and its layout helper's), in which every font of
+/// layout_fonts() is loaded, with its fontconfig patterns and its metrics, for a PDF surface's
+/// font options. Loading a font took 2-3 ms (fontconfig threads, metrics under
+/// charts::layout_mutex), 50-70 ms for a Governing Body report, most of it on the layout's
+/// critical path while the render's two threads took turns at the lock. A map is used by one
+/// thread at a time: the warm-up's until it is joined, then the render's that takes it.
+class ReadyFontMaps {
+public:
+    static ReadyFontMaps& get() {
+        static ReadyFontMaps maps;
+        return maps;
+    }
+    /// Keeps `map` (a reference is taken over) for the next `helper` or render thread in
+    /// `family`, in place of any kept before.
+    void keep(bool helper, const std::string& family, PangoFontMap* map) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        Slot& slot = helper ? helper_ : render_;
+        if (slot.map != nullptr) {
+            g_object_unref(slot.map);
+        }
+        slot = {family, map};
+    }
+    /// How many maps are kept (0-2).
+    std::size_t waiting() {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return (render_.map != nullptr ? 1U : 0U) + (helper_.map != nullptr ? 1U : 0U);
+    }
+    /// The map kept for a `helper` or render thread in `family` (the caller's reference), or
+    /// null.
+    PangoFontMap* take(bool helper, const std::string& family) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        Slot& slot = helper ? helper_ : render_;
+        if (slot.map == nullptr || slot.family != family) {
+            return nullptr;
+        }
+        return std::exchange(slot.map, nullptr);
+    }
+
+private:
+    struct Slot {
+        std::string family;
+        PangoFontMap* map = nullptr;
+    };
+    std::mutex mutex_;
+    Slot render_;
+    Slot helper_;
+};
+
+/// A new font map with `fonts` of `family` loaded for `language` on a PDF surface, as
+/// Typesetter and charts::make_text load them: a context from a PDF cairo_t (turned for a
+/// turned font), the font's fontset (a line laid out in it) and its metrics, under
+/// charts::layout_mutex for Pango's metrics race. Null if cairo fails.
+PangoFontMap* ready_font_map(const std::string& family, const std::vector<WarmFont>& fonts) {
+    const std::unique_ptr<cairo_surface_t, CairoDeleter> scratch(
+        cairo_pdf_surface_create_for_stream(discard_output, nullptr, 595, 842));
+    const std::unique_ptr<cairo_t, CairoDeleter> cr(cairo_create(scratch.get()));
+    if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
+        return nullptr;
+    }
+    PangoFontMap* map = pango_cairo_font_map_new();
+    for (const WarmFont& font : fonts) {
+        cairo_identity_matrix(cr.get());
+        if (font.turned) {
+            cairo_rotate(cr.get(), -std::numbers::pi / 2);
+        }
+        const std::unique_ptr<PangoContext, GObjectDeleter> context(
+            pango_font_map_create_context(map));
+        pango_cairo_update_context(cr.get(), context.get());
+        const std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)>
+            description(pango_font_description_new(), &pango_font_description_free);
+        pango_font_description_set_family(description.get(), family.c_str());
+        pango_font_description_set_absolute_size(description.get(), font.size * PANGO_SCALE);
+        pango_font_description_set_weight(description.get(),
+                                          font.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        const std::lock_guard<std::mutex> lock(charts::layout_mutex());
+        const std::unique_ptr<PangoFont, GObjectDeleter> loaded(
+            pango_context_load_font(context.get(), description.get()));
+        if (loaded) {
+            pango_font_metrics_unref(
+                pango_font_get_metrics(loaded.get(), pango_context_get_language(context.get())));
+        }
+        const std::unique_ptr<PangoLayout, GObjectDeleter> layout(pango_layout_new(context.get()));
+        pango_layout_set_font_description(layout.get(), description.get());
+        pango_layout_set_text(layout.get(), "Ag 0123456789", -1);
+        int width = 0;
+        int height = 0;
+        pango_layout_get_size(layout.get(), &width, &height);
+    }
+    return map;
+}
+
+/// Makes the font map kept for this `helper` or render thread (ReadyFontMaps) its default, if
+/// there is one and the thread has not laid out text for a PDF yet (its contexts and warmed
+/// fonts belong to the map it has).
+void adopt_ready_font_map(bool helper, const std::string& family) {
+    if (TypesetterState::of_this_thread().ltr != nullptr) {
+        return;
+    }
+    PangoFontMap* map = ReadyFontMaps::get().take(helper, family);
+    if (map == nullptr) {
+        return;
+    }
+    charts::forget_warmed_fonts();
+    pango_cairo_font_map_set_default(PANGO_CAIRO_FONT_MAP(map));
+    g_object_unref(map);
+}
+
 /// The helper of a layout (PdfOptions::layout_helper): sets up the document's tables, largest
 /// first (Layout::set_up_tables), with this thread's own Pango contexts, made for a PDF surface
 /// of the same page size, whose font options are the render's.
 void help_lay_out_tables(const Document& doc, const Geometry& g, const std::string& family,
                          bool tags, TableShare& share) noexcept {
     try {
+        adopt_ready_font_map(/*helper=*/true, family);
         const std::unique_ptr<cairo_surface_t, CairoDeleter> scratch(
             cairo_pdf_surface_create_for_stream(discard_output, nullptr, g.width, g.height));
         const std::unique_ptr<cairo_t, CairoDeleter> cr(cairo_create(scratch.get()));
@@ -2080,10 +2233,6 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
     return status;
 }
 
-struct GObjectDeleter {
-    void operator()(gpointer object) const { g_object_unref(object); }
-};
-
 /// Checks that `family` gives real glyphs. With no font installed, or FONTCONFIG_FILE naming a
 /// configuration without fonts, Pango draws every character as a hex box and the PDF would
 /// look written: that is an error. Another family standing in for a missing one is a warning.
@@ -2126,11 +2275,17 @@ bool check_font(const std::string& family, const std::string& path, Diagnostics&
 } // namespace
 
 void warm_pdf_renderer(const std::string& font_family, const std::string& language) {
-    {
-        const std::lock_guard<std::mutex> lock(charts::layout_mutex());
-        static_cast<void>(load_font(font_family));
-    }
     const Hyphenator patterns(language); // loaded once per process, kept for every thread
+    for (const bool helper : {false, true}) {
+        if (PangoFontMap* map =
+                ready_font_map(font_family, helper ? helper_fonts() : layout_fonts())) {
+            ReadyFontMaps::get().keep(helper, font_family, map);
+        }
+    }
+}
+
+std::size_t pdf_font_maps_waiting() {
+    return ReadyFontMaps::get().waiting();
 }
 
 std::size_t pdf_texts_laid_out_on_this_thread() {
@@ -2143,6 +2298,7 @@ bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& 
     if (options.times != nullptr) {
         *options.times = {};
     }
+    adopt_ready_font_map(/*helper=*/false, options.font_family);
     if (!check_font(options.font_family, path, diagnostics)) {
         return false;
     }

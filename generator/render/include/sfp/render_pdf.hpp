@@ -39,11 +39,17 @@ struct PdfOptions {
 bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
                 Diagnostics& diagnostics);
 
-/// Loads what the PDF renderers of every thread share: Pango's types, fontconfig's
-/// configuration and `font_family`'s files, and the hyphenation patterns of `language`. A
-/// thread with nothing else to do calls it so that a render elsewhere starts without that
-/// (about 7 ms of font set-up and 5 ms of patterns). Any thread, any time.
+/// Readies what a render needs before it starts: the hyphenation patterns of `language` (kept
+/// for every thread), and, for the next render on a thread that has not rendered a PDF yet
+/// and for its layout helper, Pango font maps in which the report's fonts of `font_family`
+/// are loaded with their fontconfig patterns and metrics (50-70 ms of work that took turns at
+/// a lock on the layout's critical path). A thread with nothing else to do calls it while the
+/// rendering thread works on something else; the render takes the maps when it starts. Any
+/// thread, any time; the same bytes either way.
 void warm_pdf_renderer(const std::string& font_family, const std::string& language);
+
+/// How many font maps warm_pdf_renderer readied that no render has taken yet (0-2): tests.
+[[nodiscard]] std::size_t pdf_font_maps_waiting();
 
 /// Cairo's write callback into a CheckedOutput (`closure`). Cairo's own file output loses the
 /// error of its last buffered write (a full disk gave a truncated PDF and exit 0), so every
