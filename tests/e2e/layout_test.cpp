@@ -84,6 +84,12 @@ fs::path render(const sfp::Document& doc, const std::string& name) {
     const bool ok = sfp::render_pdf(doc, path.string(), options, diagnostics);
     REQUIRE(ok);
     REQUIRE(diagnostics.items().empty());
+    // Tagged: cairo refused no structure tag (render_pdf writes an untagged PDF when it does,
+    // which a white page-sized rectangle under each page once caused for this file's Letter
+    // document).
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+    CHECK(bytes.find("/StructTreeRoot") != std::string::npos);
     return path;
 }
 

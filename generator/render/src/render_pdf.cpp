@@ -2150,14 +2150,6 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
             const bool is_front = p < front;
             const std::string label = is_front ? roman(p + 1) : std::to_string(p - front + 1);
             cairo_pdf_surface_set_page_label(pdf, label.c_str());
-            // A white page under everything. At cairo_show_page, cairo adds every operation's
-            // extents to the page's region of native drawing (pixman unions, each as long as
-            // the region): a page of table cells made that region hundreds of rectangles,
-            // 116 M instructions over the Governing Body report. A page-sized first one makes
-            // every later union a no-op. It draws nothing visible and is not tagged.
-            cairo_set_source_rgb(cr, 1, 1, 1);
-            cairo_rectangle(cr, 0, 0, g.width, g.height);
-            cairo_fill(cr);
             for (const auto& draw : pages[p].ops) {
                 draw(cr);
             }
