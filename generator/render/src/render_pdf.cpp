@@ -578,6 +578,20 @@ std::vector<const Table*> tables_of(const Document& doc) {
     return tables;
 }
 
+/// A font to load ahead of a render (ReadyFontMaps): its size in points and weight, and whether
+/// it is set on a context turned -90 degrees (a chart's vertical axis title).
+struct WarmFont {
+    double size = 0;
+    bool bold = false;
+    bool turned = false;
+};
+
+/// The fonts of a layout's helper (Layout::set_up_tables): the tables' cells, headers, second
+/// lines and captions. The helper loads them first; ReadyFontMaps readies them for it.
+std::vector<WarmFont> helper_fonts() {
+    return {{cell_size, false}, {header_size, true}, {subtext_size, false}, {9.5, true}};
+}
+
 /// Lays the document out into pages of draw operations. One pass; the caller lays the front
 /// matter out again until the contents' page labels are stable.
 class Layout {
@@ -696,9 +710,8 @@ public:
         std::stable_sort(tables.begin(), tables.end(),
                          [](const auto& a, const auto& b) { return a.first > b.first; });
         const double cw = g_.content_width();
-        for (const auto& [size, bold] : {std::pair{cell_size, false}, std::pair{header_size, true},
-                                         std::pair{subtext_size, false}, std::pair{9.5, true}}) {
-            static_cast<void>(set("Ag 0123456789", style(size, bold, cw)));
+        for (const WarmFont& font : helper_fonts()) {
+            static_cast<void>(set("Ag 0123456789", style(font.size, font.bold, cw)));
         }
         for (const auto& [cost, table] : tables) {
             const TableShare::Claim claim = share.claim_for_helper(table);
@@ -1895,11 +1908,6 @@ cairo_status_t discard_output(void* /*closure*/, const unsigned char* /*data*/,
 /// The fonts a Governing Body report's layout sets text in (Typesetter::set: size, bold), and
 /// those of its charts (charts::Theme's sizes; axis titles turned a quarter). A font outside
 /// these is loaded where it is first used, as any font was before: only time is at stake.
-struct WarmFont {
-    double size = 0;
-    bool bold = false;
-    bool turned = false; ///< set on a context turned -90 degrees (a chart's vertical title)
-};
 std::vector<WarmFont> layout_fonts() {
     std::vector<WarmFont> fonts{{subtext_size, false},
                                 {header_size, false},
@@ -1923,11 +1931,6 @@ std::vector<WarmFont> layout_fonts() {
         fonts.push_back(font);
     }
     return fonts;
-}
-/// Those of a layout's helper (Layout::set_up_tables): the tables' cells, headers, second lines
-/// and captions.
-std::vector<WarmFont> helper_fonts() {
-    return {{cell_size, false}, {header_size, true}, {subtext_size, false}, {9.5, true}};
 }
 
 /// Font maps made ready on another thread for the next render (warm_pdf_renderer): a Pango
