@@ -2146,6 +2146,20 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         auto& pages = layout->pages();
         const std::size_t front = layout->front_pages();
         const std::size_t body_pages = pages.size() - front;
+        // A white page under everything. At cairo_show_page, cairo adds every operation's
+        // extents to the page's region of native drawing (pixman unions, each as long as the
+        // region): pages of table cells made it hundreds of rectangles, 116 M instructions on
+        // the Governing Body report. A page-sized first rectangle makes every later union a
+        // no-op. Cairo turns it into a paint that starts the page's recording afresh, dropping
+        // what was recorded before it on the page: so it comes first on each page, and on the
+        // first before the Document tag begins (after it, the tag was lost and cairo refused
+        // the structure tags of a Letter-size layout test document). Nothing visible; untagged.
+        const auto white_page = [&] {
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_rectangle(cr, 0, 0, g.width, g.height);
+            cairo_fill(cr);
+        };
+        white_page();
         if (tags) {
             cairo_tag_begin(cr, "Document", "");
         }
@@ -2153,6 +2167,9 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
             const bool is_front = p < front;
             const std::string label = is_front ? roman(p + 1) : std::to_string(p - front + 1);
             cairo_pdf_surface_set_page_label(pdf, label.c_str());
+            if (p > 0) {
+                white_page();
+            }
             for (const auto& draw : pages[p].ops) {
                 draw(cr);
             }
