@@ -174,6 +174,20 @@ struct GObjectDeleter {
     void operator()(gpointer object) const { g_object_unref(object); }
 };
 
+using FontDescriptionPtr =
+    std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)>;
+
+/// The description of `family` at `size` points (absolute), regular or bold: how the PDF's
+/// texts ask Pango for a font (Typesetter::set_once), and how ReadyFontMaps loads them ahead.
+FontDescriptionPtr font_description(const std::string& family, double size, bool bold) {
+    FontDescriptionPtr description(pango_font_description_new(), &pango_font_description_free);
+    pango_font_description_set_family(description.get(), family.c_str());
+    pango_font_description_set_absolute_size(description.get(), size * PANGO_SCALE);
+    pango_font_description_set_weight(description.get(),
+                                      bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    return description;
+}
+
 struct TypesetterState {
     static constexpr std::size_t limit = 4000;
     PangoContext* ltr = nullptr;
@@ -332,14 +346,9 @@ private:
         auto out = std::make_shared<Laid>();
         out->layout.reset(pango_layout_new(context));
         PangoLayout* layout = out->layout.get();
-        PangoFontDescription* font = pango_font_description_new();
-        pango_font_description_set_family(font, state_.family.c_str());
-        pango_font_description_set_absolute_size(font, style.size * PANGO_SCALE);
-        pango_font_description_set_weight(font,
-                                          style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-        lock.warm(context, font);
-        pango_layout_set_font_description(layout, font);
-        pango_font_description_free(font);
+        const FontDescriptionPtr font = font_description(state_.family, style.size, style.bold);
+        lock.warm(context, font.get());
+        pango_layout_set_font_description(layout, font.get());
         // The base direction is decided here (is_rtl: explicit, or the first strong character
         // for `automatic`); Pango's own guess would right-align Arabic text marked ltr.
         pango_layout_set_auto_dir(layout, FALSE);
@@ -2002,12 +2011,7 @@ PangoFontMap* ready_font_map(const std::string& family, const std::vector<WarmFo
         const std::unique_ptr<PangoContext, GObjectDeleter> context(
             pango_font_map_create_context(map));
         pango_cairo_update_context(cr.get(), context.get());
-        const std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)>
-            description(pango_font_description_new(), &pango_font_description_free);
-        pango_font_description_set_family(description.get(), family.c_str());
-        pango_font_description_set_absolute_size(description.get(), font.size * PANGO_SCALE);
-        pango_font_description_set_weight(description.get(),
-                                          font.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        const FontDescriptionPtr description = font_description(family, font.size, font.bold);
         const std::lock_guard<std::mutex> lock(charts::layout_mutex());
         const std::unique_ptr<PangoFont, GObjectDeleter> loaded(
             pango_context_load_font(context.get(), description.get()));
