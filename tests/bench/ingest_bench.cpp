@@ -130,9 +130,9 @@ sfp::Dataset generate(const Options& options, const std::string& file) {
 void revise(sfp::Dataset& data) {
     Random random(7);
     for (auto& [field, column] : data.numbers) {
-        for (auto& value : column) {
-            if (value && random.unit() < 0.1) {
-                *value += 1.0;
+        for (std::size_t r = 0; r < column.size(); ++r) {
+            if (column.has_value(r) && random.unit() < 0.1) {
+                column[r] = column.value(r) + 1.0;
             }
         }
     }

@@ -76,7 +76,7 @@ sfp::Dataset panel() {
         data.origin.push_back({"panel.csv", static_cast<long>(r) + 2, 0});
     }
     for (const auto& [field, cells] : panel_fields()) {
-        data.numbers[field] = cells;
+        data.numbers[field] = sfp::NumberColumn(cells.begin(), cells.end());
     }
     return data;
 }

@@ -36,7 +36,7 @@ std::string to_string(const QualityIssue& issue) {
     return text;
 }
 
-const std::vector<std::optional<double>>* Dataset::column(const std::string& field) const {
+const NumberColumn* Dataset::column(const std::string& field) const {
     const auto found = numbers.find(field);
     return found == numbers.end() ? nullptr : &found->second;
 }
@@ -538,8 +538,8 @@ struct Denominator {
 };
 
 /// Where the value of a slot goes in the dataset, for each row.
-template <typename T> struct ColumnSink {
-    std::vector<T>* column;
+template <typename Column> struct ColumnSink {
+    Column* column;
     std::size_t slot;
 };
 
@@ -1119,9 +1119,9 @@ private:
     std::string country_code_ = "iso3"; ///< how the source writes countries
     std::vector<PartRule> rules_;
     std::vector<Denominator> denominators_;
-    std::vector<ColumnSink<std::optional<double>>> number_sinks_;
-    std::vector<ColumnSink<std::string>> text_sinks_;
-    std::vector<ColumnSink<std::optional<Date>>> date_sinks_;
+    std::vector<ColumnSink<NumberColumn>> number_sinks_;
+    std::vector<ColumnSink<std::vector<std::string>>> text_sinks_;
+    std::vector<ColumnSink<std::vector<std::optional<Date>>>> date_sinks_;
     std::unordered_map<std::string, std::optional<CountryMatch>> country_cache_;
     std::unordered_set<std::pair<std::string, int>, RecordKeyHash> keys_;
     std::uint64_t sample_bytes_ = 0; ///< the size of the first sample_rows records
@@ -1445,6 +1445,19 @@ template <typename T>
 std::vector<T> pick(const std::vector<T>& column, const std::vector<std::size_t>& rows,
                     std::size_t size) {
     std::vector<T> out;
+    if (column.size() != size) {
+        return out; // a column no source fills
+    }
+    out.reserve(rows.size());
+    for (const std::size_t r : rows) {
+        out.push_back(column[r]);
+    }
+    return out;
+}
+
+NumberColumn pick(const NumberColumn& column, const std::vector<std::size_t>& rows,
+                  std::size_t size) {
+    NumberColumn out;
     if (column.size() != size) {
         return out; // a column no source fills
     }

@@ -1017,15 +1017,15 @@ private:
     }
 
     /// A numeric column of the dataset with its field's description (nullptr: not canonical).
-    struct NumberColumn {
+    struct FieldColumn {
         const std::string* field;
-        const std::vector<std::optional<double>>* values;
+        const NumberColumn* values;
         const FieldInfo* info;
     };
 
     const Dataset& data_;
     const IngestInfo& info_;
-    std::vector<NumberColumn> numbers_;
+    std::vector<FieldColumn> numbers_;
     CurrentFigures current_; ///< of the period being stored
     std::int64_t submission_ = 0;
     long written_ = 0;
@@ -1247,7 +1247,7 @@ std::optional<Dataset> Store::Impl::load_current(Diagnostics& diagnostics) {
         // Where each field's values go, found once per field (figures come in period order).
         struct Slot {
             const FieldInfo* info = nullptr;
-            std::vector<std::optional<double>>* numbers = nullptr;
+            NumberColumn* numbers = nullptr;
             std::vector<std::string>* texts = nullptr;
         };
         std::map<std::string, Slot, std::less<>> slots;

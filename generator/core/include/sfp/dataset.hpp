@@ -6,6 +6,7 @@
 #include "sfp/date.hpp"
 #include "sfp/diagnostics.hpp"
 #include "sfp/fields.hpp"
+#include "sfp/number_column.hpp"
 
 #include <functional>
 #include <map>
@@ -55,8 +56,7 @@ struct Dataset {
     std::vector<std::optional<Date>> period_start; ///< nullopt: not given
     std::vector<std::optional<Date>> period_end;
 
-    std::map<std::string, std::vector<std::optional<double>>>
-        numbers;                                           ///< canonical field -> column
+    std::map<std::string, NumberColumn> numbers;           ///< canonical field -> column
     std::map<std::string, std::vector<std::string>> texts; ///< other text fields (loan_id, ...)
     std::map<std::string, std::vector<std::optional<Date>>> dates; ///< other date fields
     std::vector<SourcePos> origin; ///< where each record came from (file and row)
@@ -66,7 +66,7 @@ struct Dataset {
 
     [[nodiscard]] std::size_t size() const { return origin.size(); }
     /// The column of a numeric field; nullptr when no source maps it.
-    [[nodiscard]] const std::vector<std::optional<double>>* column(const std::string& field) const;
+    [[nodiscard]] const NumberColumn* column(const std::string& field) const;
     /// The column of an extra text field; nullptr when no source maps it.
     [[nodiscard]] const std::vector<std::string>* text_column(const std::string& field) const;
     /// The value of group dimension `dimension` ("region" or "country_iso3") for record `index`.
