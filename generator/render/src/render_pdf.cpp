@@ -2107,6 +2107,14 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
             try {
                 helper = std::jthread([&doc, &g, &options, tags, &share] {
                     help_lay_out_tables(doc, g, options.font_family, tags, share);
+                    // Its tables set up, this core is free before the layout ends.
+                    if (options.core_free) {
+                        try {
+                            options.core_free();
+                        } catch (...) {
+                            // The caller's work waits for the layout's end instead.
+                        }
+                    }
                 });
             } catch (const std::system_error&) {
                 // No thread to be had: the layout sets up every table.
@@ -2144,8 +2152,8 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         }
         helper_tables = share.helper_tables();
         laid_out = Clock::now();
-        if (options.laid_out) {
-            options.laid_out();
+        if (options.core_free) {
+            options.core_free();
         }
         auto& pages = layout->pages();
         const std::size_t front = layout->front_pages();

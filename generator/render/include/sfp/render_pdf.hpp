@@ -29,10 +29,12 @@ struct PdfOptions {
     /// second thread while the layout works from the first: for a PDF rendered on its own,
     /// when the other core has nothing to do. The same bytes either way.
     bool layout_helper = false;
-    /// Called on the rendering thread once the document is laid out, before cairo draws and
-    /// writes the pages (which takes one core alone): a caller gives the other core work
-    /// then. Called again if the document is laid out again (without structure tags).
-    std::function<void()> laid_out;
+    /// Called when the render leaves the other core idle, for a caller to give it work: on the
+    /// layout helper's thread once it has set up its tables (layout_helper), and on the
+    /// rendering thread once the document is laid out, before cairo draws and writes the pages
+    /// (which takes one core alone). Called more than once (and again if the document is laid
+    /// out again, without structure tags), from either thread.
+    std::function<void()> core_free;
 };
 
 /// Writes `doc` to `path` (atomically: nothing is left at `path` on failure).
