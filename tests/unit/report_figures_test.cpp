@@ -678,7 +678,7 @@ TEST_CASE("report figures: an indicator with no values is still drawn, all missi
     sfp::Results empty = fx.results;
     empty.indicators = {"PQ-01"};
     empty.items.clear();
-    empty.index_.clear();
+    empty.clear_index();
     const sfp::FigureContext context{fx.catalogue, empty, fx.assessment, fx.data,
                                      2022,         2024,  "en",          words("en")};
     const auto figure = sfp::build_report_figure(req, context, diagnostics);

@@ -767,9 +767,8 @@ public:
             results.indicators.end()) {
             results.indicators.push_back(id);
         }
-        results.index_[id + "|" + std::string(sfp::statistic_name(statistic)) + "|" +
-                       std::to_string(scope) + "|" + std::to_string(period)] = results.items.size();
         results.items.push_back(std::move(item));
+        results.add_to_index(results.items.size() - 1);
         return results.items.back();
     }
 

@@ -172,10 +172,7 @@ sfp::Results hand_made_results() {
     };
     for (std::size_t i = 0; i < results.items.size(); ++i) {
         const auto& item = results.items[i];
-        results.index_.emplace(fmt::format("{}|{}|{}|{}", item.indicator,
-                                           sfp::statistic_name(item.statistic), item.scope,
-                                           item.period),
-                               i);
+        results.add_to_index(i);
         results.headline_.emplace(item.indicator, item.statistic);
     }
     return results;

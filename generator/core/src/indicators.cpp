@@ -99,18 +99,39 @@ bool IndicatorResult::has_flag(std::string_view flag) const {
                        [&](const FlagCount& f) { return f.flag == flag; });
 }
 
-namespace {
-
-std::string index_key(std::string_view indicator, Statistic statistic, std::size_t scope,
-                      int period) {
-    return fmt::format("{}|{}|{}|{}", indicator, statistic_name(statistic), scope, period);
+std::size_t Results::IndexKeyHash::operator()(const IndexKey& key) const {
+    std::uint64_t h = (std::uint64_t{key.indicator} << 40U) ^
+                      (std::uint64_t{static_cast<std::uint8_t>(key.statistic)} << 32U) ^
+                      std::uint64_t{key.scope};
+    h = h * 0x9E3779B97F4A7C15ULL ^ static_cast<std::uint32_t>(key.period);
+    h ^= h >> 29U;
+    return static_cast<std::size_t>(h * 0xBF58476D1CE4E5B9ULL);
 }
 
-} // namespace
+void Results::add_to_index(std::size_t item) {
+    const IndicatorResult& result = items.at(item);
+    const auto number =
+        indicator_numbers_
+            .emplace(result.indicator, static_cast<std::uint32_t>(indicator_numbers_.size()))
+            .first->second;
+    index_.emplace(
+        IndexKey{number, static_cast<std::uint32_t>(result.scope), result.period, result.statistic},
+        static_cast<std::uint32_t>(item));
+}
+
+void Results::clear_index() {
+    index_.clear();
+    indicator_numbers_.clear();
+}
 
 const IndicatorResult* Results::find(std::string_view indicator, std::size_t scope, int period,
                                      Statistic statistic) const {
-    const auto found = index_.find(index_key(indicator, statistic, scope, period));
+    const auto number = indicator_numbers_.find(indicator);
+    if (number == indicator_numbers_.end() || scope > std::numeric_limits<std::uint32_t>::max()) {
+        return nullptr;
+    }
+    const auto found =
+        index_.find(IndexKey{number->second, static_cast<std::uint32_t>(scope), period, statistic});
     return found == index_.end() ? nullptr : &items[found->second];
 }
 
@@ -1454,10 +1475,8 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
     std::vector<IndicatorResult> to_file;
     const auto file_results = [&results](std::vector<IndicatorResult>& done) {
         for (auto& result : done) {
-            results.index_.emplace(
-                index_key(result.indicator, result.statistic, result.scope, result.period),
-                results.items.size());
             results.items.push_back(std::move(result));
+            results.add_to_index(results.items.size() - 1);
         }
         done.clear();
     };

@@ -210,8 +210,26 @@ struct Results {
 
     // Filled by compute_indicators.
     std::size_t all_ = 0;
-    std::vector<long> reporting_;                        ///< scope * periods.size() + period index
-    std::unordered_map<std::string, std::size_t> index_; ///< "id|stat|scope|period" -> item
+    std::vector<long> reporting_; ///< scope * periods.size() + period index
+    /// Files items[item] for find() under its indicator, statistic, scope and period (the
+    /// engine files every result; tests that assemble results by hand call it).
+    void add_to_index(std::size_t item);
+    /// Forgets what add_to_index filed.
+    void clear_index();
+    /// find()'s key: the indicator's number (indicator_numbers_), not its name: 64,000 results
+    /// held 8 MB of "id|stat|scope|period" strings and each find() formatted one.
+    struct IndexKey {
+        std::uint32_t indicator = 0;
+        std::uint32_t scope = 0;
+        std::int32_t period = 0;
+        Statistic statistic = Statistic::ratio;
+        bool operator==(const IndexKey&) const = default;
+    };
+    struct IndexKeyHash {
+        std::size_t operator()(const IndexKey& key) const;
+    };
+    std::unordered_map<IndexKey, std::uint32_t, IndexKeyHash> index_; ///< key -> item
+    std::map<std::string, std::uint32_t, std::less<>> indicator_numbers_;
     std::map<std::string, Statistic, std::less<>> headline_; ///< indicator -> headline statistic
     /// The distinct record_institution values, sorted, and each record's index into them:
     /// institutions() sorts numbers instead of inserting strings into a set for each result.
