@@ -401,6 +401,10 @@ TEST_CASE("load: a large file read on a second thread gives the records and prob
                            0) == 0);
     set_field(lines[1500], 6, "12x34");
     set_field(lines[2800], 7, " n/A ");
+    // The same in the last numeric columns.
+    REQUIRE(lines[0].find(",personnel,loan_officers,") != std::string::npos);
+    set_field(lines[1900], 49, "7.5.1");
+    set_field(lines[2900], 50, " NA ");
     std::string broken;
     for (const auto& line : lines) {
         broken += line + "\n";
@@ -447,6 +451,7 @@ TEST_CASE("load: a large file read on a second thread gives the records and prob
         CHECK(issues.find(":701:2: error: [invalid-encoding]") != std::string::npos);
         CHECK(issues.find(":2223: error: [field-count]") != std::string::npos);
         CHECK(issues.find(":1501:7: warning: [not-a-number]") != std::string::npos);
+        CHECK(issues.find(":1901:50: warning: [not-a-number]") != std::string::npos);
         const auto record_at = [&](long line) {
             const auto found =
                 std::find_if(a.origin.begin(), a.origin.end(),
@@ -457,6 +462,9 @@ TEST_CASE("load: a large file read on a second thread gives the records and prob
         CHECK_FALSE(a.column("gross_loan_portfolio")->at(record_at(1501)).has_value());
         CHECK_FALSE(a.column("par30_balance")->at(record_at(2801)).has_value());
         CHECK(a.column("par30_balance")->at(record_at(2802)).has_value());
+        CHECK_FALSE(a.column("personnel")->at(record_at(1901)).has_value());
+        CHECK_FALSE(a.column("loan_officers")->at(record_at(2901)).has_value());
+        CHECK(a.column("loan_officers")->at(record_at(2902)).has_value());
         REQUIRE(a.stats.size() == 1);
         CHECK(a.stats[0].rows_read == b.stats[0].rows_read);
         CHECK(a.stats[0].rows_rejected == b.stats[0].rows_rejected);
