@@ -1441,23 +1441,10 @@ std::optional<Dataset> load_sources(const ReportSpec& spec, Diagnostics& diagnos
 
 namespace {
 
-template <typename T>
-std::vector<T> pick(const std::vector<T>& column, const std::vector<std::size_t>& rows,
-                    std::size_t size) {
-    std::vector<T> out;
-    if (column.size() != size) {
-        return out; // a column no source fills
-    }
-    out.reserve(rows.size());
-    for (const std::size_t r : rows) {
-        out.push_back(column[r]);
-    }
-    return out;
-}
-
-NumberColumn pick(const NumberColumn& column, const std::vector<std::size_t>& rows,
-                  std::size_t size) {
-    NumberColumn out;
+/// The values of `rows` of a column (a std::vector or a NumberColumn).
+template <typename Column>
+Column pick(const Column& column, const std::vector<std::size_t>& rows, std::size_t size) {
+    Column out;
     if (column.size() != size) {
         return out; // a column no source fills
     }
