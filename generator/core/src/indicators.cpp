@@ -137,7 +137,7 @@ const IndicatorResult* Results::find(std::string_view indicator, std::size_t sco
 
 const IndicatorResult* Results::find(std::string_view indicator, std::size_t scope,
                                      int period) const {
-    const auto found = headline_.find(std::string(indicator));
+    const auto found = headline_.find(indicator);
     if (found != headline_.end()) {
         return find(indicator, scope, period, found->second);
     }

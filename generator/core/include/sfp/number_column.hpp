@@ -123,7 +123,7 @@ public:
             values_.push_back(encode(value));
         }
     }
-    template <class Iterator> NumberColumn(Iterator first, Iterator last) {
+    template <std::input_iterator Iterator> NumberColumn(Iterator first, Iterator last) {
         for (; first != last; ++first) {
             push_back(*first);
         }
