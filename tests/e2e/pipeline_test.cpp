@@ -253,6 +253,27 @@ TEST_CASE("e2e: two builds with the same SOURCE_DATE_EPOCH are byte-identical",
     fs::remove_all(second);
 }
 
+TEST_CASE("e2e: a PDF built alone is the same bytes as one built with the workbook and results",
+          "[e2e][determinism]") {
+    // Alone, the PDF's evaluation leaves out the medians of every year but the last, which
+    // only the workbook and the results files show (EngineOptions).
+    const fs::path with_all = fresh_dir("pdf-with-all");
+    const fs::path alone = fresh_dir("pdf-alone");
+    sfp::Diagnostics diagnostics;
+    REQUIRE(build_sample(with_all, diagnostics).code == sfp::ExitCode::ok);
+    sfp::BuildOptions options;
+    options.config_path = sample_config;
+    options.output_dir = alone.string();
+    options.formats = {sfp::OutputFormat::pdf};
+    options.source_date_epoch = epoch;
+    REQUIRE(sfp::build_report(options, diagnostics).code == sfp::ExitCode::ok);
+    const std::string pdf = read_bytes(alone / "gb-progress-sample.pdf");
+    CHECK(pdf.size() > 1000);
+    CHECK(pdf == read_bytes(with_all / "gb-progress-sample.pdf"));
+    fs::remove_all(with_all);
+    fs::remove_all(alone);
+}
+
 TEST_CASE("e2e: a build says where its time went, phase by phase", "[e2e][timing]") {
     const fs::path out = fresh_dir("phases");
     const auto build = [&](std::vector<sfp::OutputFormat> formats, double& wall) {

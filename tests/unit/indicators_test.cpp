@@ -240,6 +240,51 @@ TEST_CASE("indicators: drop_provenance frees the record lists and keeps the valu
     CHECK(run.results.drop_provenance() == 0);
 }
 
+TEST_CASE("indicators: a build that reads no more gets order statistics of the last period only",
+          "[indicators]") {
+    const Run run(main_rows);
+    REQUIRE(run.data.has_value());
+    sfp::EngineOptions options = sfp::engine_options(*run.spec);
+    options.indicators.push_back("FIN-09"); // its headline is the median: every period kept
+    const sfp::Results every =
+        sfp::compute_indicators(*run.data, *run.catalogue, sfp::ReferenceSeries{}, options);
+    options.order_statistics_every_period = false;
+    const sfp::Results last =
+        sfp::compute_indicators(*run.data, *run.catalogue, sfp::ReferenceSeries{}, options);
+    // The medians of OUT-06, PQ-01 and FIN-01 (headline: the ratio) in 5 scopes x 2020, 2021.
+    CHECK(last.items.size() == every.items.size() - 3 * 5 * 2);
+    long kept_medians = 0;
+    for (const auto& item : every.items) {
+        INFO(item.indicator << " " << sfp::statistic_name(item.statistic) << " scope " << item.scope
+                            << " " << item.period);
+        const bool left_out = sfp::is_order_statistic(item.statistic) &&
+                              item.indicator != "FIN-09" && item.period != 2022;
+        if (left_out) {
+            // Asked for anyway: an error, never an absent value shown as missing.
+            CHECK_THROWS_AS(last.find(item.indicator, item.scope, item.period, item.statistic),
+                            std::logic_error);
+            continue;
+        }
+        const auto* same = last.find(item.indicator, item.scope, item.period, item.statistic);
+        REQUIRE(same != nullptr);
+        kept_medians += item.statistic == sfp::Statistic::median ? 1 : 0;
+        CHECK(same->value == item.value);
+        CHECK(same->p25 == item.p25);
+        CHECK(same->p75 == item.p75);
+        CHECK(same->n == item.n);
+        CHECK(same->missing == item.missing);
+        CHECK(same->records == item.records);
+    }
+    // FIN-09's 15 and the 5 scopes of 2022 for each of the three others.
+    CHECK(kept_medians == 15 + 3 * 5);
+    // The headlines of every period still answer; a full run refuses nothing.
+    CHECK(last.find("PQ-01", last.all_scope(), 2020) != nullptr);
+    CHECK(last.find("FIN-09", last.all_scope(), 2020) != nullptr);
+    CHECK(every.find("PQ-01", every.all_scope(), 2020, sfp::Statistic::median) != nullptr);
+    // Outside the report's years there is nothing to refuse: absent, as in a full run.
+    CHECK(last.find("PQ-01", last.all_scope(), 2019, sfp::Statistic::median) == nullptr);
+}
+
 TEST_CASE("indicators: SUM adds the values present and counts the contributors", "[indicators]") {
     const Run run(main_rows);
     REQUIRE(run.data.has_value());

@@ -449,10 +449,14 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
             // No thread to be had: the render loads them itself.
         }
     }
-    auto evaluation = std::make_unique<Evaluation>(
-        evaluate(run.definitions, data, job.targets, options.evaluation_threads));
-    times.evaluate = clock.lap();
     const bool workbook = wants(options, OutputFormat::xlsx);
+    const bool results_files =
+        wants(options, OutputFormat::json) || wants(options, OutputFormat::csv);
+    // The document reads medians and trimmed means for the last period (peer-group tables and
+    // ranges); the workbook's long table and the results files publish every period's.
+    auto evaluation = std::make_unique<Evaluation>(evaluate(
+        run.definitions, data, job.targets, options.evaluation_threads, workbook || results_files));
+    times.evaluate = clock.lap();
     const auto errors_before = diagnostics.error_count();
     Document document =
         build_document(spec, run.report, job.language, catalogue, data, evaluation->results,
@@ -468,8 +472,6 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     // (21 MB of a report with many groupings). Their pages go back to the system before a
     // workbook; a PDF alone reuses them (trimmed, its allocations faulted them in again), and
     // a brief's few kB are not worth a trim.
-    const bool results_files =
-        wants(options, OutputFormat::json) || wants(options, OutputFormat::csv);
     if (!results_files) {
         const std::size_t dropped = evaluation->results.drop_provenance();
         if (workbook && dropped > (std::size_t{4} << 20)) {

@@ -91,7 +91,7 @@ bool include_template(const ReportTemplate& report, Definitions& definitions,
 }
 
 Evaluation evaluate(const Definitions& definitions, const Dataset& data, const TargetSet* targets,
-                    unsigned threads) {
+                    unsigned threads, bool every_period_order_statistics) {
     const TargetSet& set = targets != nullptr ? *targets : definitions.targets;
     // Guard rails and figures read per-record values: computed with the results, from the same
     // evaluation of the formulas, rather than evaluating the catalogue again for each.
@@ -109,6 +109,7 @@ Evaluation evaluate(const Definitions& definitions, const Dataset& data, const T
     Evaluation evaluation;
     EngineOptions options = definitions.options;
     options.threads = threads;
+    options.order_statistics_every_period = every_period_order_statistics;
     evaluation.results = compute_indicators(data, definitions.catalogue, definitions.reference,
                                             options, value_ids, values);
     evaluation.assessment.set = set;

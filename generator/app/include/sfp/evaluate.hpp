@@ -49,7 +49,11 @@ struct Evaluation {
 /// Computes the indicators, then evaluates targets and guard rails on them: `targets`, or the
 /// definitions' own when null (a batch passes the targets that apply to its constituent).
 /// `threads` share out the aggregation (EngineOptions::threads); the results do not depend on it.
+/// `every_period_order_statistics` false: medians and trimmed means of the last period only,
+/// where the indicator's headline is another statistic (what a PDF reads; workbooks and
+/// results files need every period: EngineOptions::order_statistics_every_period).
 [[nodiscard]] Evaluation evaluate(const Definitions& definitions, const Dataset& data,
-                                  const TargetSet* targets = nullptr, unsigned threads = 1);
+                                  const TargetSet* targets = nullptr, unsigned threads = 1,
+                                  bool every_period_order_statistics = true);
 
 } // namespace sfp

@@ -105,6 +105,10 @@ bool extend_catalogue(Catalogue& catalogue, const std::string& path, Diagnostics
 [[nodiscard]] std::string_view unit_name(Unit unit);
 /// "sum" / "ratio" / "median" / "bwm" / "trimmed-mean".
 [[nodiscard]] std::string_view statistic_name(Statistic statistic);
+/// Median (with its quartiles) and trimmed mean: statistics of the order of the values.
+[[nodiscard]] constexpr bool is_order_statistic(Statistic statistic) {
+    return statistic == Statistic::median || statistic == Statistic::trimmed_mean;
+}
 /// "up" / "down" / "context".
 [[nodiscard]] std::string_view direction_name(Direction direction);
 

@@ -216,6 +216,9 @@ struct Results {
     void add_to_index(std::size_t item);
     /// Forgets what add_to_index filed.
     void clear_index();
+    /// Set by the engine under EngineOptions::order_statistics_every_period = false: find()
+    /// then refuses the order statistics left out rather than report them as absent.
+    bool order_statistics_last_period_only_ = false;
     /// find()'s key: the indicator's number (indicator_numbers_), not its name: 64,000 results
     /// held 8 MB of "id|stat|scope|period" strings and each find() formatted one.
     struct IndexKey {
@@ -254,6 +257,13 @@ struct EngineOptions {
     /// Threads that aggregate the cells of each indicator (1: the calling thread alone). The
     /// results are the same whatever the number: each cell is computed from its records alone.
     unsigned threads = 1;
+    /// False: the order statistics (median with its quartiles, trimmed mean) of an indicator
+    /// whose headline is another statistic are computed for the last period only, the one
+    /// documents read them for (the peer-group benchmark table and ranges); the other periods'
+    /// are left out of the results, and Results::find throws std::logic_error if asked for
+    /// one. A PDF-only build sets it: half the results of the GB report are such medians, and
+    /// their quartiles were a third of its evaluation. Workbooks and results files need all.
+    bool order_statistics_every_period = true;
 };
 
 /// Checks options against the catalogue and data kind: indicator ids, grouping names, custom
