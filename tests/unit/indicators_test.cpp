@@ -285,6 +285,46 @@ TEST_CASE("indicators: a build that reads no more gets order statistics of the l
     CHECK(last.find("PQ-01", last.all_scope(), 2019, sfp::Statistic::median) == nullptr);
 }
 
+TEST_CASE("indicators: a build without results files gets the records lists of the last period",
+          "[indicators]") {
+    // Two institutions report 2022, the last year.
+    const Run run(main_rows + "A1,Alpha,KEN,Africa,2022,1100,110,110,95,210,55,11,45\n"
+                              "C1,Delta,FRA,Europe,2022,2100,210,420,110,610,105,55,155\n");
+    REQUIRE(run.data.has_value());
+    sfp::EngineOptions options = sfp::engine_options(*run.spec);
+    const sfp::Results every =
+        sfp::compute_indicators(*run.data, *run.catalogue, sfp::ReferenceSeries{}, options);
+    options.provenance_every_period = false;
+    const sfp::Results last =
+        sfp::compute_indicators(*run.data, *run.catalogue, sfp::ReferenceSeries{}, options);
+    REQUIRE(last.items.size() == every.items.size());
+    long lists = 0;
+    for (std::size_t i = 0; i < every.items.size(); ++i) {
+        const sfp::IndicatorResult& full = every.items[i];
+        const sfp::IndicatorResult& item = last.items[i];
+        INFO(full.indicator << " " << sfp::statistic_name(full.statistic) << " scope " << full.scope
+                            << " " << full.period);
+        // Values, counts and flags are those of a full run whatever the period.
+        CHECK(item.value == full.value);
+        CHECK(item.n == full.n);
+        CHECK(item.missing == full.missing);
+        CHECK(item.flags.size() == full.flags.size());
+        if (full.period == 2022) {
+            CHECK(item.records == full.records);
+            CHECK(last.institutions(item) == every.institutions(full));
+            lists += item.records.empty() ? 0 : 1;
+        } else {
+            CHECK(item.records.empty());
+            // Its institutions asked for anyway: an error, never an empty list.
+            CHECK_THROWS_AS(last.institutions(item), std::logic_error);
+        }
+    }
+    // OUT-01 sums A1 and C1 in "all"; some 2022 results have no records (Asia, Latin America).
+    CHECK(lists > 10);
+    CHECK(last.institutions(*last.find("OUT-01", last.all_scope(), 2022)) ==
+          std::vector<std::string>{"A1", "C1"});
+}
+
 TEST_CASE("indicators: SUM adds the values present and counts the contributors", "[indicators]") {
     const Run run(main_rows);
     REQUIRE(run.data.has_value());

@@ -452,10 +452,11 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     const bool workbook = wants(options, OutputFormat::xlsx);
     const bool results_files =
         wants(options, OutputFormat::json) || wants(options, OutputFormat::csv);
-    // The document reads medians and trimmed means for the last period (peer-group tables and
-    // ranges); the workbook's long table and the results files publish every period's.
+    // The document reads medians, trimmed means and records lists for the last period
+    // (peer-group tables and ranges); the workbook shows every period's medians, the results
+    // files publish everything.
     auto evaluation = std::make_unique<Evaluation>(evaluate(
-        run.definitions, data, job.targets, options.evaluation_threads, workbook || results_files));
+        run.definitions, data, job.targets, options.evaluation_threads, {workbook, results_files}));
     times.evaluate = clock.lap();
     const auto errors_before = diagnostics.error_count();
     Document document =

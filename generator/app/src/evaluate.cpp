@@ -91,7 +91,7 @@ bool include_template(const ReportTemplate& report, Definitions& definitions,
 }
 
 Evaluation evaluate(const Definitions& definitions, const Dataset& data, const TargetSet* targets,
-                    unsigned threads, bool every_period_order_statistics) {
+                    unsigned threads, ResultReaders readers) {
     const TargetSet& set = targets != nullptr ? *targets : definitions.targets;
     // Guard rails and figures read per-record values: computed with the results, from the same
     // evaluation of the formulas, rather than evaluating the catalogue again for each.
@@ -109,7 +109,8 @@ Evaluation evaluate(const Definitions& definitions, const Dataset& data, const T
     Evaluation evaluation;
     EngineOptions options = definitions.options;
     options.threads = threads;
-    options.order_statistics_every_period = every_period_order_statistics;
+    options.order_statistics_every_period = readers.workbook || readers.results_files;
+    options.provenance_every_period = readers.results_files;
     evaluation.results = compute_indicators(data, definitions.catalogue, definitions.reference,
                                             options, value_ids, values);
     evaluation.assessment.set = set;

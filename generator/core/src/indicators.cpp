@@ -209,6 +209,18 @@ std::vector<std::string> Results::institutions(const IndicatorResult& item) cons
 
 std::vector<std::string>
 Results::institutions(const std::vector<const IndicatorResult*>& chosen) const {
+    if (provenance_last_period_only_) {
+        for (const IndicatorResult* item : chosen) {
+            if (!periods.empty() && item->period != periods.back()) {
+                // Its list was not made (EngineOptions::provenance_every_period): never an
+                // empty list shown as "no institution".
+                throw std::logic_error(fmt::format(
+                    "the records of {} for {} were not kept: this build keeps those of the last "
+                    "period ({}) only",
+                    item->indicator, item->period, periods.back()));
+            }
+        }
+    }
     if (record_rank_.size() != record_institution.size()) {
         // Results assembled by hand (tests): no ranks.
         std::set<std::string> ids;
@@ -1084,8 +1096,9 @@ public:
         : context_(context), def_(def), columns_(columns), weight_(weight), min_n_(min_n),
           reason_texts_(reason_texts) {}
 
+    /// `with_records`: fill result.records (the provenance list); false leaves it empty.
     void run(Statistic statistic, const std::vector<std::uint32_t>& records,
-             IndicatorResult& result) {
+             IndicatorResult& result, bool with_records) {
         if (prepared_ != statistic) {
             prepare(statistic);
         }
@@ -1110,7 +1123,7 @@ public:
             contributing_.push_back(r);
         }
         result.n = static_cast<long>(contributing_.size());
-        provenance(result);
+        provenance(result, with_records);
         if (records.empty()) {
             set_missing(result, "no-data");
             return;
@@ -1210,12 +1223,12 @@ private:
         return {};
     }
 
-    void provenance(IndicatorResult& result) {
+    void provenance(IndicatorResult& result, bool with_records) {
         previous_.clear();
         std::array<long, flag_bits> counts{};
         for (const std::uint32_t r : contributing_) {
             std::uint32_t flags = entries_[r].flags;
-            if ((flags & flag_previous) != 0U && context_.previous(r) >= 0) {
+            if (with_records && (flags & flag_previous) != 0U && context_.previous(r) >= 0) {
                 previous_.push_back(static_cast<std::uint32_t>(context_.previous(r)));
             }
             flags &= ~flag_previous;
@@ -1224,15 +1237,17 @@ private:
                 flags &= flags - 1U;
             }
         }
-        // Contributing records are in record order; previous-period records usually are too.
-        if (!std::is_sorted(previous_.begin(), previous_.end())) {
-            std::sort(previous_.begin(), previous_.end());
+        if (with_records) {
+            // Contributing records are in record order; previous-period records usually are.
+            if (!std::is_sorted(previous_.begin(), previous_.end())) {
+                std::sort(previous_.begin(), previous_.end());
+            }
+            merged_.clear();
+            std::set_union(contributing_.begin(), contributing_.end(), previous_.begin(),
+                           previous_.end(), std::back_inserter(merged_));
+            merged_.erase(std::unique(merged_.begin(), merged_.end()), merged_.end());
+            result.records = RecordList(merged_);
         }
-        merged_.clear();
-        std::set_union(contributing_.begin(), contributing_.end(), previous_.begin(),
-                       previous_.end(), std::back_inserter(merged_));
-        merged_.erase(std::unique(merged_.begin(), merged_.end()), merged_.end());
-        result.records = RecordList(merged_);
         const auto& names = context_.flag_names();
         for (std::size_t bit = 0; bit < names.size() && bit < flag_bits; ++bit) {
             if (counts.at(bit) > 0) {
@@ -1407,6 +1422,7 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         results.groupings.push_back(std::move(grouping));
     }
     results.order_statistics_last_period_only_ = !options.order_statistics_every_period;
+    results.provenance_last_period_only_ = !options.provenance_every_period;
     results.all_ = results.scopes.size();
     results.scopes.push_back(
         {"all", all_label(options.groupings.empty() ? "" : options.groupings.front()), 0, {}});
@@ -1535,7 +1551,8 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
                 result.statistic = job.statistic;
                 result.scope = job.scope;
                 result.period = results.periods[job.period];
-                aggregator.run(job.statistic, cells[job.scope * period_count + job.period], result);
+                aggregator.run(job.statistic, cells[job.scope * period_count + job.period], result,
+                               options.provenance_every_period || job.period + 1 == period_count);
             }
         };
         const auto helper = [&](bool files) {

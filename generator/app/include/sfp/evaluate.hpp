@@ -49,11 +49,18 @@ struct Evaluation {
 /// Computes the indicators, then evaluates targets and guard rails on them: `targets`, or the
 /// definitions' own when null (a batch passes the targets that apply to its constituent).
 /// `threads` share out the aggregation (EngineOptions::threads); the results do not depend on it.
-/// `every_period_order_statistics` false: medians and trimmed means of the last period only,
-/// where the indicator's headline is another statistic (what a PDF reads; workbooks and
-/// results files need every period: EngineOptions::order_statistics_every_period).
+/// What a build reads of the results besides its documents, which read the order statistics
+/// and provenance lists of the last period only (EngineOptions).
+struct ResultReaders {
+    bool workbook = true;      ///< its long table shows every period's medians
+    bool results_files = true; ///< JSON and CSV publish every result and its records
+};
+
+/// `readers`: without a workbook or results files, medians and trimmed means (where the
+/// headline is another statistic) are computed for the last period only; without results
+/// files, the records lists are made for the last period's results only.
 [[nodiscard]] Evaluation evaluate(const Definitions& definitions, const Dataset& data,
                                   const TargetSet* targets = nullptr, unsigned threads = 1,
-                                  bool every_period_order_statistics = true);
+                                  ResultReaders readers = {});
 
 } // namespace sfp

@@ -219,6 +219,9 @@ struct Results {
     /// Set by the engine under EngineOptions::order_statistics_every_period = false: find()
     /// then refuses the order statistics left out rather than report them as absent.
     bool order_statistics_last_period_only_ = false;
+    /// Set under EngineOptions::provenance_every_period = false: institutions() then refuses
+    /// the results of other periods than the last, whose lists were not made.
+    bool provenance_last_period_only_ = false;
     /// find()'s key: the indicator's number (indicator_numbers_), not its name: 64,000 results
     /// held 8 MB of "id|stat|scope|period" strings and each find() formatted one.
     struct IndexKey {
@@ -264,6 +267,11 @@ struct EngineOptions {
     /// one. A PDF-only build sets it: half the results of the GB report are such medians, and
     /// their quartiles were a third of its evaluation. Workbooks and results files need all.
     bool order_statistics_every_period = true;
+    /// False: IndicatorResult::records (which records each result used) is made for the last
+    /// period's results only, the ones a document lists institutions for (peer-group tables);
+    /// the others' stay empty and Results::institutions throws std::logic_error if asked for
+    /// them. Only the results files (JSON, CSV) publish every result's records.
+    bool provenance_every_period = true;
 };
 
 /// Checks options against the catalogue and data kind: indicator ids, grouping names, custom
