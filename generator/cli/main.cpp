@@ -6,6 +6,8 @@
 #include "sfp/version.hpp"
 
 #include <clocale>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <fmt/format.h>
 #include <functional>
@@ -69,6 +71,23 @@ int run(const std::vector<std::string>& args) {
     return found->second(rest);
 }
 
+/// Ends the process with `code` without running destructors: the system takes the memory back
+/// at once, where the caches' destructors (each thread keeps the Pango layouts of a report's
+/// texts, thousands of them) spent 5-15 ms of a report's build freeing it piece by piece.
+/// Every output file is written, closed and renamed before a command returns; the streams are
+/// flushed here. A build with AddressSanitizer returns normally, so that its leak check sees
+/// what the program frees.
+int end_process(int code) {
+#if defined(__SANITIZE_ADDRESS__)
+    return code;
+#else
+    std::cout.flush();
+    std::cerr.flush();
+    std::fflush(nullptr);
+    std::_Exit(code);
+#endif
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -76,7 +95,7 @@ int main(int argc, char** argv) {
     // comma-decimal LC_NUMERIC would corrupt libxlsxwriter's XML).
     std::setlocale(LC_ALL, "C");
     try {
-        return run(std::vector<std::string>(argv + 1, argv + argc));
+        return end_process(run(std::vector<std::string>(argv + 1, argv + argc)));
     } catch (const std::exception& error) {
         std::cerr << "sfpgen: internal error: " << error.what() << '\n';
         return static_cast<int>(sfp::ExitCode::internal);
