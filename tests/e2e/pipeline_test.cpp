@@ -22,6 +22,7 @@
 #include <poppler/cpp/poppler-page.h>
 #include <poppler/cpp/poppler-toc.h>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -41,12 +42,15 @@ fs::path fresh_dir(const std::string& name) {
 }
 
 sfp::BuildResult build_sample(const fs::path& out, sfp::Diagnostics& diagnostics,
-                              const std::string& language = "") {
+                              const std::string& language = "",
+                              std::vector<sfp::OutputFormat> formats = {sfp::OutputFormat::pdf,
+                                                                        sfp::OutputFormat::xlsx,
+                                                                        sfp::OutputFormat::json}) {
     sfp::BuildOptions options;
     options.language = language;
     options.config_path = sample_config;
     options.output_dir = out.string();
-    options.formats = {sfp::OutputFormat::pdf, sfp::OutputFormat::xlsx, sfp::OutputFormat::json};
+    options.formats = std::move(formats);
     options.source_date_epoch = epoch;
     return sfp::build_report(options, diagnostics);
 }
@@ -261,12 +265,8 @@ TEST_CASE("e2e: a PDF built alone is the same bytes as one built with the workbo
     const fs::path alone = fresh_dir("pdf-alone");
     sfp::Diagnostics diagnostics;
     REQUIRE(build_sample(with_all, diagnostics).code == sfp::ExitCode::ok);
-    sfp::BuildOptions options;
-    options.config_path = sample_config;
-    options.output_dir = alone.string();
-    options.formats = {sfp::OutputFormat::pdf};
-    options.source_date_epoch = epoch;
-    REQUIRE(sfp::build_report(options, diagnostics).code == sfp::ExitCode::ok);
+    REQUIRE(build_sample(alone, diagnostics, "", {sfp::OutputFormat::pdf}).code ==
+            sfp::ExitCode::ok);
     const std::string pdf = read_bytes(alone / "gb-progress-sample.pdf");
     CHECK(pdf.size() > 1000);
     CHECK(pdf == read_bytes(with_all / "gb-progress-sample.pdf"));

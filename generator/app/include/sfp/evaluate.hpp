@@ -46,9 +46,6 @@ struct Evaluation {
     RecordValues record_values; ///< of Definitions::record_indicators
 };
 
-/// Computes the indicators, then evaluates targets and guard rails on them: `targets`, or the
-/// definitions' own when null (a batch passes the targets that apply to its constituent).
-/// `threads` share out the aggregation (EngineOptions::threads); the results do not depend on it.
 /// What a build reads of the results besides its documents, which read the order statistics
 /// and provenance lists of the last period only (EngineOptions).
 struct ResultReaders {
@@ -56,6 +53,9 @@ struct ResultReaders {
     bool results_files = true; ///< JSON and CSV publish every result and its records
 };
 
+/// Computes the indicators, then evaluates targets and guard rails on them: `targets`, or the
+/// definitions' own when null (a batch passes the targets that apply to its constituent).
+/// `threads` share out the aggregation (EngineOptions::threads); the results do not depend on it.
 /// `readers`: without a workbook or results files, medians and trimmed means (where the
 /// headline is another statistic) are computed for the last period only; without results
 /// files, the records lists are made for the last period's results only.
