@@ -7,6 +7,8 @@ pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)
 find_package(tomlplusplus REQUIRED)
 find_package(fmt REQUIRED)
 find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+# zlib (zlib1g-dev): the PDF renderer sets the level of cairo's streams (sfp/pdf_deflate.hpp).
+find_package(ZLIB REQUIRED)
 if(SFPGEN_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
   pkg_check_modules(POPPLER REQUIRED IMPORTED_TARGET poppler-cpp)

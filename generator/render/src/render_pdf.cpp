@@ -5,6 +5,7 @@
 #include "sfp/hyphenate.hpp"
 #include "sfp/number_printing.hpp"
 #include "sfp/output.hpp"
+#include "sfp/pdf_deflate.hpp"
 #include "sfp/table_share.hpp"
 
 #include <algorithm>
@@ -2319,6 +2320,7 @@ std::size_t pdf_texts_laid_out_on_this_thread() {
 bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
                 Diagnostics& diagnostics) {
     detail::link_number_printing(); // cairo's numbers printed fast (sfp/number_printing.hpp)
+    detail::link_pdf_deflate();     // cairo's streams compressed fast (sfp/pdf_deflate.hpp)
     if (options.times != nullptr) {
         *options.times = {};
     }
