@@ -2,10 +2,12 @@
 
 #include "charts/draw.hpp"
 #include "charts/text.hpp"
+#include "pdf_glyphs.hpp"
 #include "sfp/hyphenate.hpp"
 #include "sfp/number_printing.hpp"
 #include "sfp/output.hpp"
 #include "sfp/pdf_deflate.hpp"
+#include "sfp/pdf_merge.hpp"
 #include "sfp/table_share.hpp"
 
 #include <algorithm>
@@ -163,6 +165,8 @@ struct Laid {
         double top, bottom, baseline, x, width;
     };
     std::vector<Line> lines;
+    /// The layout's glyphs, drawn without Pango by any thread (when drawable()).
+    detail::GlyphText glyphs;
 };
 using LaidPtr = std::shared_ptr<const Laid>;
 
@@ -393,6 +397,7 @@ private:
             out->ink_right = std::max(out->ink_right, x + w);
         } while (pango_layout_iter_next_line(iter));
         pango_layout_iter_free(iter);
+        out->glyphs = detail::GlyphText(layout);
         return out;
     }
 
@@ -401,6 +406,10 @@ private:
 
 void draw_laid(cairo_t* cr, const Laid& laid, double x, double y, Colour colour) {
     cairo_set_source_rgb(cr, colour.r, colour.g, colour.b);
+    if (laid.glyphs.drawable()) {
+        laid.glyphs.draw(cr, 0, laid.glyphs.lines(), x, y, /*whole=*/true);
+        return;
+    }
     cairo_move_to(cr, x, y);
     pango_cairo_show_layout(cr, laid.layout.get());
 }
@@ -412,6 +421,11 @@ void draw_lines(cairo_t* cr, const Laid& laid, std::size_t from, std::size_t to,
     const double offset = laid.lines[from].top;
     for (std::size_t i = from; i < to && i < laid.lines.size(); ++i) {
         const auto& line = laid.lines[i];
+        if (laid.glyphs.drawable()) {
+            laid.glyphs.draw(cr, i, i + 1, x + line.x, y + line.baseline - offset,
+                             /*whole=*/false);
+            continue;
+        }
         cairo_move_to(cr, x + line.x, y + line.baseline - offset);
         pango_cairo_show_layout_line(
             cr, pango_layout_get_line_readonly(laid.layout.get(), static_cast<int>(i)));
@@ -442,11 +456,38 @@ struct Note {
     LaidPtr text;
 };
 
+/// A structure tag as begun: its name and attributes.
+struct OpenTag {
+    std::string name;
+    std::string attributes;
+};
+
 struct Page {
     std::vector<DrawOp> ops;
     std::vector<Note> notes;
     double notes_height = 0;
+    /// The structure tags open where the page begins, outermost first (below Document): where
+    /// the pages are drawn in two parts, the first part closes them and the second begins them
+    /// again (render_once).
+    std::vector<OpenTag> open_tags;
+    /// How much drawing the page holds, to split the pages in two halves of equal work: an
+    /// operation counts 1, a figure figure_weight.
+    double weight = 0;
+    /// Whether the page draws a text that only Pango can draw (GlyphText::drawable), which
+    /// only the thread that laid it out may draw.
+    bool pango_only = false;
+    /// Whether a tag open where the page begins ends before anything is drawn in it, or the
+    /// page ends with a tag begun and nothing drawn in it yet: cairo leaves out a structure
+    /// element without content, so the document is not split in two parts at such a page
+    /// (before it, for the second), where the parts' open elements would not match.
+    bool early_close = false;
+    bool ends_with_begin = false;
+    bool drawn = false; ///< something other than structure tags is drawn on the page
 };
+
+/// A figure's weight in Page::weight: a chart's drawing took as long as about this many
+/// operations of tables and text.
+constexpr double figure_weight = 150;
 
 struct HeadingPlace {
     std::string title; ///< as printed: "1. Introduction"
@@ -780,21 +821,44 @@ private:
         return pages_.back();
     }
 
-    void op(DrawOp draw) { current().ops.push_back(std::move(draw)); }
+    enum class OpKind { draw, tag_begin, tag_end };
+
+    void op(DrawOp draw, double weight = 1, OpKind kind = OpKind::draw) {
+        Page& page = current();
+        page.ops.push_back(std::move(draw));
+        page.weight += weight;
+        page.ends_with_begin = kind == OpKind::tag_begin;
+        page.drawn = page.drawn || kind == OpKind::draw;
+    }
+
+    /// Notes that the current page draws `laid`.
+    void uses(const Laid& laid) {
+        if (!laid.glyphs.drawable()) {
+            current().pango_only = true;
+        }
+    }
 
     void tag_begin(const std::string& name, const std::string& attributes = {}) {
         if (!rc_.tags) {
             return;
         }
-        op([name, attributes](cairo_t* cr) {
-            cairo_tag_begin(cr, name.c_str(), attributes.c_str());
-        });
+        op([name,
+            attributes](cairo_t* cr) { cairo_tag_begin(cr, name.c_str(), attributes.c_str()); },
+           1, OpKind::tag_begin);
+        open_tags_.push_back({name, attributes});
     }
     void tag_end(const std::string& name) {
         if (!rc_.tags) {
             return;
         }
-        op([name](cairo_t* cr) { cairo_tag_end(cr, name.c_str()); });
+        op([name](cairo_t* cr) { cairo_tag_end(cr, name.c_str()); }, 1, OpKind::tag_end);
+        Page& page = current();
+        if (!page.drawn && open_tags_.size() <= page.open_tags.size()) {
+            page.early_close = true;
+        }
+        if (!open_tags_.empty()) {
+            open_tags_.pop_back();
+        }
     }
     /// Links and destinations are emitted even without structure tags (they are not
     /// structure, and the contents and footnotes need them).
@@ -815,11 +879,13 @@ private:
     }
 
     void text_op(const LaidPtr& laid, double x, double y, Colour colour) {
+        uses(*laid);
         op([laid, x, y, colour](cairo_t* cr) { draw_laid(cr, *laid, x, y, colour); });
     }
 
     void lines_op(const LaidPtr& laid, std::size_t from, std::size_t to, double x, double y,
                   Colour colour) {
+        uses(*laid);
         op([laid, from, to, x, y, colour](cairo_t* cr) {
             draw_lines(cr, *laid, from, to, x, y, colour);
         });
@@ -835,6 +901,7 @@ private:
 
     void new_page() {
         pages_.emplace_back();
+        pages_.back().open_tags = open_tags_;
         y_ = g_.top;
         force_new_page_ = false;
     }
@@ -1605,6 +1672,7 @@ private:
             for (std::size_t i = from; i < to; ++i) {
                 const CellLine& line = cell.lines[i];
                 const double ly = top + cell_pad + line.top - base;
+                uses(*line.laid);
                 op([line, x, ly](cairo_t* cr) {
                     draw_lines(cr, *line.laid, line.index, line.index + 1, x + line.dx, ly,
                                line.colour);
@@ -1752,11 +1820,13 @@ private:
         spec.title.clear(); // the caption above already says it
         charts::Theme theme;
         theme.font_family = rc_.family;
-        op([box, spec, theme](cairo_t* cr) {
-            cairo_save(cr);
-            charts::draw_chart(cr, box, spec, theme);
-            cairo_restore(cr);
-        });
+        op(
+            [box, spec, theme](cairo_t* cr) {
+                cairo_save(cr);
+                charts::draw_chart(cr, box, spec, theme);
+                cairo_restore(cr);
+            },
+            figure_weight);
         tag_end("Figure");
         y_ += figure.height;
         if (note) {
@@ -1864,7 +1934,8 @@ private:
     std::string decimal_ = ".";
     std::vector<Page> pages_;
     std::vector<HeadingPlace> headings_;
-    std::set<std::string> ids_; ///< destination names in use
+    std::set<std::string> ids_;      ///< destination names in use
+    std::vector<OpenTag> open_tags_; ///< structure tags begun and not yet ended
     std::size_t front_pages_ = 0;
     std::size_t contents_blocks_ = 0; ///< Contents blocks laid out
     int footnote_counter_ = 0;
@@ -2070,18 +2141,20 @@ void help_lay_out_tables(const Document& doc, const Geometry& g, const std::stri
     }
 }
 
-cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOptions& options,
-                           bool tags) {
-    using Clock = std::chrono::steady_clock;
-    const auto start = Clock::now();
-    auto laid_out = start;
-    const Geometry g = geometry_for(doc.info.page_size);
-    std::unique_ptr<cairo_surface_t, CairoDeleter> surface(
-        cairo_pdf_surface_create_for_stream(write_checked, &file, g.width, g.height));
-    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
-        return cairo_surface_status(surface.get());
-    }
-    cairo_surface_t* pdf = surface.get();
+/// What drawing the pages needs once the document is laid out: the pages, their footers and
+/// the running header, all made on the rendering thread.
+struct LaidOutDocument {
+    const Document& doc;
+    const Geometry& g;
+    std::vector<Page>& pages;
+    std::size_t front = 0;
+    std::vector<LaidPtr> footers; ///< by page
+    LaidPtr header;               ///< the document's symbol, on every page but the first
+    const std::vector<HeadingPlace>& headings;
+    bool tags = true;
+};
+
+void set_metadata(cairo_surface_t* pdf, const Document& doc, const PdfOptions& options) {
     cairo_pdf_surface_restrict_to_version(pdf, CAIRO_PDF_VERSION_1_5);
     const std::string date = iso8601_utc(options.timestamp);
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_TITLE, doc.info.title.c_str());
@@ -2091,11 +2164,181 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATOR, options.creator.c_str());
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_CREATE_DATE, date.c_str());
     cairo_pdf_surface_set_metadata(pdf, CAIRO_PDF_METADATA_MOD_DATE, date.c_str());
+}
+
+/// Draws pages [from, to) of `laid` onto `pdf`, a new PDF surface, adds the bookmarks when
+/// the pages are the document's first (the merge keeps the first part's), and finishes the
+/// surface. Where the pages are a part of the document, the structure tags open at the part's
+/// start are begun again and those open at its end are closed (merge_cairo_pdfs joins them).
+cairo_status_t draw_pages(cairo_surface_t* pdf, const LaidOutDocument& laid, std::size_t from,
+                          std::size_t to) {
+    const Geometry& g = laid.g;
+    const auto& pages = laid.pages;
+    cairo_status_t status = CAIRO_STATUS_SUCCESS;
+    {
+        const std::unique_ptr<cairo_t, CairoDeleter> context(cairo_create(pdf));
+        cairo_t* cr = context.get();
+        // A white page under everything. At cairo_show_page, cairo adds every operation's
+        // extents to the page's region of native drawing (pixman unions, each as long as the
+        // region): pages of table cells made it hundreds of rectangles, 116 M instructions on
+        // the Governing Body report. A page-sized first rectangle makes every later union a
+        // no-op. Cairo turns it into a paint that starts the page's recording afresh, dropping
+        // what was recorded before it on the page: so it comes first on each page, and on the
+        // first before the Document tag begins (after it, the tag was lost and cairo refused
+        // the structure tags of a Letter-size layout test document). Nothing visible; untagged.
+        const auto white_page = [&] {
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_rectangle(cr, 0, 0, g.width, g.height);
+            cairo_fill(cr);
+        };
+        white_page();
+        if (laid.tags) {
+            cairo_tag_begin(cr, "Document", "");
+            for (const OpenTag& tag : pages[from].open_tags) {
+                cairo_tag_begin(cr, tag.name.c_str(), tag.attributes.c_str());
+            }
+        }
+        for (std::size_t p = from; p < to; ++p) {
+            const bool is_front = p < laid.front;
+            const std::string label = is_front ? roman(p + 1) : std::to_string(p - laid.front + 1);
+            cairo_pdf_surface_set_page_label(pdf, label.c_str());
+            if (p > from) {
+                white_page();
+            }
+            for (const auto& draw : pages[p].ops) {
+                draw(cr);
+            }
+            // Footnotes at the foot of the page, above the footer.
+            const Page& page = pages[p];
+            if (!page.notes.empty()) {
+                double y = g.content_bottom() - page.notes_height + 4;
+                hline(cr, g.left, g.left + 60, y, 0.5, rule);
+                y += 4;
+                for (const auto& note : page.notes) {
+                    const std::string attributes =
+                        fmt::format("name='fn-{}' x={:.2f} y={:.2f}", note.number, g.left, y);
+                    cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes.c_str());
+                    cairo_tag_end(cr, CAIRO_TAG_DEST);
+                    if (laid.tags) {
+                        cairo_tag_begin(cr, "Note", "");
+                    }
+                    draw_laid(cr, *note.text, g.left, y, ink);
+                    if (laid.tags) {
+                        cairo_tag_end(cr, "Note");
+                    }
+                    y += note.text->height + 1.5;
+                }
+            }
+            const Laid& number = *laid.footers[p];
+            draw_laid(cr, number, g.left, g.height - 30 - number.height, muted);
+            if (p > 0 && laid.header) {
+                draw_laid(cr, *laid.header, g.left, 36, muted);
+            }
+            if (laid.tags && p + 1 == to) {
+                if (to < pages.size()) {
+                    const auto& open = pages[to].open_tags;
+                    for (auto tag = open.rbegin(); tag != open.rend(); ++tag) {
+                        cairo_tag_end(cr, tag->name.c_str());
+                    }
+                }
+                cairo_tag_end(cr, "Document");
+            }
+            cairo_show_page(cr);
+        }
+        if (from == 0) {
+            // Bookmarks, nested by level.
+            std::vector<int> parents;
+            for (const auto& h : laid.headings) {
+                if (!h.in_contents) {
+                    continue;
+                }
+                const auto level = static_cast<std::size_t>(std::max(h.level, 1));
+                parents.resize(std::min(parents.size(), level - 1));
+                const int parent = parents.empty() ? CAIRO_PDF_OUTLINE_ROOT : parents.back();
+                const std::string link = fmt::format("dest='{}'", attr(h.id));
+                const int id = cairo_pdf_surface_add_outline(
+                    pdf, parent, h.title.c_str(), link.c_str(), CAIRO_PDF_OUTLINE_FLAG_OPEN);
+                while (parents.size() < level) {
+                    parents.push_back(id);
+                }
+            }
+        }
+        status = cairo_status(cr);
+    }
+    cairo_surface_finish(pdf);
+    if (status == CAIRO_STATUS_SUCCESS) {
+        status = cairo_surface_status(pdf);
+    }
+    return status;
+}
+
+/// Where a document's pages are split for drawing in two parts (render_once), or 0 to draw
+/// them whole: the page that halves their weight, if the document has `split_pages` pages or
+/// more (PdfOptions::split_pages) and the second part draws only texts that any thread can
+/// draw.
+std::size_t split_point(const std::vector<Page>& pages, const std::vector<LaidPtr>& footers,
+                        const LaidPtr& header, std::size_t split_pages) {
+    if (split_pages == 0 || pages.size() < std::max<std::size_t>(split_pages, 2)) {
+        return 0;
+    }
+    double total = 0;
+    for (const Page& page : pages) {
+        total += page.weight;
+    }
+    std::size_t half = 1;
+    double before = pages[0].weight;
+    while (half + 1 < pages.size() && before + pages[half].weight / 2 < total / 2) {
+        before += pages[half].weight;
+        ++half;
+    }
+    // The page nearest the half where the parts' structure elements match.
+    const auto splits_well = [&pages](std::size_t p) {
+        return !pages[p].early_close && !pages[p - 1].ends_with_begin;
+    };
+    std::size_t split = 0;
+    for (std::size_t d = 0; d < pages.size() && split == 0; ++d) {
+        if (half + d < pages.size() && splits_well(half + d)) {
+            split = half + d;
+        } else if (half > d && half - d >= 1 && splits_well(half - d)) {
+            split = half - d;
+        }
+    }
+    if (split == 0 || (header && !header->glyphs.drawable())) {
+        return 0;
+    }
+    for (std::size_t p = split; p < pages.size(); ++p) {
+        if (pages[p].pango_only || !footers[p]->glyphs.drawable() ||
+            std::any_of(pages[p].notes.begin(), pages[p].notes.end(),
+                        [](const Note& note) { return !note.text->glyphs.drawable(); })) {
+            return 0;
+        }
+    }
+    return split;
+}
+
+cairo_status_t write_buffer(void* closure, const unsigned char* data, unsigned int length) {
+    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOptions& options,
+                           bool tags) {
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    auto laid_out = start;
+    const Geometry g = geometry_for(doc.info.page_size);
+    // A surface for the layout's text (its font options); the pages are drawn onto others.
+    std::unique_ptr<cairo_surface_t, CairoDeleter> measure(
+        cairo_pdf_surface_create_for_stream(discard_output, nullptr, g.width, g.height));
+    if (cairo_surface_status(measure.get()) != CAIRO_STATUS_SUCCESS) {
+        return cairo_surface_status(measure.get());
+    }
 
     cairo_status_t status = CAIRO_STATUS_SUCCESS;
     std::size_t helper_tables = 0;
+    std::size_t split = 0;
     {
-        const std::unique_ptr<cairo_t, CairoDeleter> context(cairo_create(pdf));
+        const std::unique_ptr<cairo_t, CairoDeleter> context(cairo_create(measure.get()));
         cairo_t* cr = context.get();
         Typesetter ts(cr, options.font_family);
         RenderContext rc{ts, options.font_family, tags};
@@ -2152,108 +2395,100 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
             helper.join();
         }
         helper_tables = share.helper_tables();
-        laid_out = Clock::now();
-        if (options.core_free) {
-            options.core_free();
-        }
         auto& pages = layout->pages();
-        const std::size_t front = layout->front_pages();
-        const std::size_t body_pages = pages.size() - front;
-        // A white page under everything. At cairo_show_page, cairo adds every operation's
-        // extents to the page's region of native drawing (pixman unions, each as long as the
-        // region): pages of table cells made it hundreds of rectangles, 116 M instructions on
-        // the Governing Body report. A page-sized first rectangle makes every later union a
-        // no-op. Cairo turns it into a paint that starts the page's recording afresh, dropping
-        // what was recorded before it on the page: so it comes first on each page, and on the
-        // first before the Document tag begins (after it, the tag was lost and cairo refused
-        // the structure tags of a Letter-size layout test document). Nothing visible; untagged.
-        const auto white_page = [&] {
-            cairo_set_source_rgb(cr, 1, 1, 1);
-            cairo_rectangle(cr, 0, 0, g.width, g.height);
-            cairo_fill(cr);
-        };
-        white_page();
-        if (tags) {
-            cairo_tag_begin(cr, "Document", "");
-        }
-        for (std::size_t p = 0; p < pages.size(); ++p) {
-            const bool is_front = p < front;
-            const std::string label = is_front ? roman(p + 1) : std::to_string(p - front + 1);
-            cairo_pdf_surface_set_page_label(pdf, label.c_str());
-            if (p > 0) {
-                white_page();
-            }
-            for (const auto& draw : pages[p].ops) {
-                draw(cr);
-            }
-            // Footnotes at the foot of the page, above the footer.
-            const Page& page = pages[p];
-            if (!page.notes.empty()) {
-                double y = g.content_bottom() - page.notes_height + 4;
-                hline(cr, g.left, g.left + 60, y, 0.5, rule);
-                y += 4;
-                for (const auto& note : page.notes) {
-                    const std::string attributes =
-                        fmt::format("name='fn-{}' x={:.2f} y={:.2f}", note.number, g.left, y);
-                    cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes.c_str());
-                    cairo_tag_end(cr, CAIRO_TAG_DEST);
-                    if (tags) {
-                        cairo_tag_begin(cr, "Note", "");
-                    }
-                    draw_laid(cr, *note.text, g.left, y, ink);
-                    if (tags) {
-                        cairo_tag_end(cr, "Note");
-                    }
-                    y += note.text->height + 1.5;
-                }
-            }
+        LaidOutDocument laid{doc, g, pages, layout->front_pages(), {}, nullptr, layout->headings(),
+                             tags};
+        // The footers: the page's label, or "page N of M" in the body.
+        {
             Style footer;
             footer.size = 8;
             footer.wrap = g.content_width();
             footer.align = HAlign::centre;
-            const std::string footer_text =
-                is_front ? label
-                         : replace_all(replace_all(doc.info.labels.page_of, "{page}", label),
-                                       "{pages}", std::to_string(body_pages));
-            const auto number = ts.set(footer_text, footer);
-            draw_laid(cr, *number, g.left, g.height - 30 - number->height, muted);
-            if (p > 0 && !doc.info.symbol.empty()) {
+            const std::size_t body_pages = pages.size() - laid.front;
+            for (std::size_t p = 0; p < pages.size(); ++p) {
+                const bool is_front = p < laid.front;
+                const std::string label =
+                    is_front ? roman(p + 1) : std::to_string(p - laid.front + 1);
+                const std::string text =
+                    is_front ? label
+                             : replace_all(replace_all(doc.info.labels.page_of, "{page}", label),
+                                           "{pages}", std::to_string(body_pages));
+                laid.footers.push_back(ts.set(text, footer));
+            }
+            if (!doc.info.symbol.empty()) {
                 footer.align = HAlign::right;
-                const auto header = ts.set(doc.info.symbol, footer);
-                draw_laid(cr, *header, g.left, 36, muted);
-            }
-            if (tags && p + 1 == pages.size()) {
-                cairo_tag_end(cr, "Document");
-            }
-            cairo_show_page(cr);
-        }
-        // Bookmarks, nested by level.
-        std::vector<int> parents;
-        for (const auto& h : layout->headings()) {
-            if (!h.in_contents) {
-                continue;
-            }
-            const auto level = static_cast<std::size_t>(std::max(h.level, 1));
-            parents.resize(std::min(parents.size(), level - 1));
-            const int parent = parents.empty() ? CAIRO_PDF_OUTLINE_ROOT : parents.back();
-            const std::string link = fmt::format("dest='{}'", attr(h.id));
-            const int id = cairo_pdf_surface_add_outline(pdf, parent, h.title.c_str(), link.c_str(),
-                                                         CAIRO_PDF_OUTLINE_FLAG_OPEN);
-            while (parents.size() < level) {
-                parents.push_back(id);
+                laid.header = ts.set(doc.info.symbol, footer);
             }
         }
-        status = cairo_status(cr);
-    }
-    cairo_surface_finish(pdf);
-    if (status == CAIRO_STATUS_SUCCESS) {
-        status = cairo_surface_status(pdf);
+        laid_out = Clock::now();
+        split = split_point(pages, laid.footers, laid.header, options.split_pages);
+        // Drawing the pages takes one core; in two parts, two (when the other is ours).
+        const bool second_thread = split > 0 && options.layout_helper;
+        if (options.core_free && !second_thread) {
+            options.core_free();
+        }
+        if (split == 0) {
+            std::unique_ptr<cairo_surface_t, CairoDeleter> pdf(
+                cairo_pdf_surface_create_for_stream(write_checked, &file, g.width, g.height));
+            set_metadata(pdf.get(), doc, options);
+            status = draw_pages(pdf.get(), laid, 0, pages.size());
+        } else {
+            // The first part here, the second on the other core (or after it, here), each
+            // into memory; then one file of the two.
+            std::string first;
+            std::string second;
+            cairo_status_t second_status = CAIRO_STATUS_SUCCESS;
+            const auto draw_part = [&laid, &doc, &options, &g](std::string& out, std::size_t from,
+                                                               std::size_t to) {
+                std::unique_ptr<cairo_surface_t, CairoDeleter> pdf(
+                    cairo_pdf_surface_create_for_stream(write_buffer, &out, g.width, g.height));
+                set_metadata(pdf.get(), doc, options);
+                return draw_pages(pdf.get(), laid, from, to);
+            };
+            std::jthread other;
+            if (second_thread) {
+                try {
+                    other = std::jthread([&] {
+                        adopt_ready_font_map(/*helper=*/true, options.font_family);
+                        second_status = draw_part(second, split, pages.size());
+                    });
+                } catch (const std::system_error&) {
+                    // No thread to be had: drawn here, below.
+                }
+            }
+            status = draw_part(first, 0, split);
+            if (other.joinable()) {
+                other.join();
+            } else {
+                second_status = draw_part(second, split, pages.size());
+            }
+            if (status == CAIRO_STATUS_SUCCESS) {
+                status = second_status;
+            }
+            if (status == CAIRO_STATUS_SUCCESS) {
+                std::string error;
+                const auto merged =
+                    detail::merge_cairo_pdfs(first, second, pages[split].open_tags.size(), error);
+                if (merged) {
+                    file.write(reinterpret_cast<const unsigned char*>(merged->data()),
+                               merged->size());
+                } else {
+                    // Not as expected of cairo: the document is drawn whole instead.
+                    std::unique_ptr<cairo_surface_t, CairoDeleter> pdf(
+                        cairo_pdf_surface_create_for_stream(write_checked, &file, g.width,
+                                                            g.height));
+                    set_metadata(pdf.get(), doc, options);
+                    status = draw_pages(pdf.get(), laid, 0, pages.size());
+                }
+            }
+        }
     }
     if (options.times != nullptr) {
         const auto end = Clock::now();
         options.times->layout += std::chrono::duration<double>(laid_out - start).count();
         options.times->output += std::chrono::duration<double>(end - laid_out).count();
         options.times->helper_tables += helper_tables;
+        options.times->split_page = split;
     }
     return status;
 }

@@ -18,6 +18,7 @@ struct PdfTimes {
     double output = 0; ///< drawing the pages into cairo and writing the file (cairo's page
                        ///< output, the font subsets and the structure tree at the end)
     std::size_t helper_tables = 0; ///< tables set up by the layout's helper (layout_helper)
+    std::size_t split_page = 0;    ///< where the pages were drawn in two parts (0: whole)
 };
 
 struct PdfOptions {
@@ -35,6 +36,12 @@ struct PdfOptions {
     /// (which takes one core alone). Called more than once (and again if the document is laid
     /// out again, without structure tags), from either thread.
     std::function<void()> core_free;
+    /// A document of this many pages or more is drawn in two parts, each into a PDF surface of
+    /// its own, on two threads when layout_helper says the other core is free (else one after
+    /// the other), and the parts merged into one file (merge_cairo_pdfs): cairo's page output
+    /// was half the time of a long report, on one core. The split depends on the document
+    /// alone, so the bytes are the same whatever the threads. 0: never split.
+    std::size_t split_pages = 12;
 };
 
 /// Writes `doc` to `path` (atomically: nothing is left at `path` on failure).
