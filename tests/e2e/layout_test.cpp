@@ -21,6 +21,7 @@
 #include <poppler/cpp/poppler-font.h>
 #include <poppler/cpp/poppler-page.h>
 #include <poppler/cpp/poppler-toc.h>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -915,5 +916,166 @@ TEST_CASE("layout: odd documents still render", "[layout]") {
         const std::unique_ptr<poppler::toc> toc(pdf.doc->create_toc());
         REQUIRE(toc);
         CHECK(toc->root()->children().size() == 2);
+    }
+}
+
+namespace {
+
+/// What `command` prints on its standard output, and whether it exited with 0.
+std::pair<std::string, bool> output_of(const std::string& command) {
+    std::string out;
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buffer[4096];
+    std::size_t got = 0;
+    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+        out.append(buffer, got);
+    }
+    const int status = pclose(pipe);
+    return {out, status == 0};
+}
+
+} // namespace
+
+TEST_CASE("layout: a document drawn in two parts reads as the one drawn whole", "[layout]") {
+    // PdfOptions::split_pages: a long document is drawn in two parts, each into a PDF surface
+    // of its own (on two threads when the other core is free), and merge_cairo_pdfs makes one
+    // file of the two. Read back by poppler and qpdf, the merged file must be the document
+    // drawn whole: the same pages, labels, words where they were, structure tree (a table runs
+    // across the split: its element there has the same rows), named destinations (the
+    // contents' and footnotes' links reach across), outline. Two documents: text sections with
+    // footnotes around a long table, where the split falls inside the table; and sections of
+    // text alone, where it falls between paragraphs.
+    const auto table_document = [] {
+        sfp::Document doc = contents_document(6);
+        sfp::Table table;
+        table.caption = "Table 1. A table across the split";
+        table.header = {"Institution", "Value", "Share"};
+        table.widths = {2, 1, 1};
+        for (int r = 0; r < 420; ++r) {
+            sfp::Cell name;
+            name.text = "Institution " + std::to_string(r);
+            sfp::Cell value;
+            value.text = std::to_string(r * 37 % 1000) + "." + std::to_string(r % 10);
+            value.align = sfp::Align::decimal;
+            value.subtext = "n=" + std::to_string(r % 40);
+            sfp::Cell share;
+            share.text = r % 13 == 0 ? ".." : std::to_string(r % 100) + "%";
+            share.missing = r % 13 == 0;
+            share.align = sfp::Align::right;
+            table.rows.push_back({name, value, share});
+        }
+        doc.blocks.emplace_back(table);
+        for (int k = 0; k < 6; ++k) {
+            sfp::Paragraph paragraph;
+            paragraph.text = lorem(120, k);
+            paragraph.footnotes = {"Note " + std::to_string(k) + " on " + lorem(8, k)};
+            doc.blocks.emplace_back(paragraph);
+        }
+        return doc;
+    };
+    const auto render_split = [](const sfp::Document& doc, const std::string& name,
+                                 std::size_t split_pages, bool two_threads, std::size_t& split) {
+        const fs::path path = temp_pdf(name);
+        sfp::Diagnostics diagnostics;
+        sfp::PdfOptions options;
+        options.timestamp = 1767225600;
+        options.split_pages = split_pages;
+        options.layout_helper = two_threads;
+        sfp::PdfTimes times;
+        options.times = &times;
+        REQUIRE(sfp::render_pdf(doc, path.string(), options, diagnostics));
+        REQUIRE(diagnostics.items().empty());
+        split = times.split_page;
+        return path;
+    };
+    const auto bytes = [](const fs::path& path) {
+        std::ifstream in(path, std::ios::binary);
+        return std::string{std::istreambuf_iterator<char>(in), {}};
+    };
+    for (const bool with_table : {true, false}) {
+        CAPTURE(with_table);
+        const sfp::Document doc = with_table ? table_document() : contents_document(60);
+        const std::string name = with_table ? "split-table" : "split-text";
+        std::size_t split = 0;
+        const fs::path whole = render_split(doc, name + "-whole", 0, true, split);
+        CHECK(split == 0);
+        const fs::path parts = render_split(doc, name + "-parts", 2, true, split);
+        const std::size_t split_two_threads = split;
+        REQUIRE(split > 0);
+        // One thread or two, the same file: the split depends on the document alone.
+        const fs::path serial = render_split(doc, name + "-serial", 2, false, split);
+        CHECK(split == split_two_threads);
+        CHECK(bytes(serial) == bytes(parts));
+        CHECK(bytes(parts) != bytes(whole));
+
+        const Pdf a = load(whole);
+        const Pdf b = load(parts);
+        REQUIRE(a.pages.size() == b.pages.size());
+        REQUIRE(split < b.pages.size());
+        for (std::size_t p = 0; p < a.pages.size(); ++p) {
+            CAPTURE(p);
+            CHECK(a.pages[p].label == b.pages[p].label);
+            REQUIRE(a.pages[p].words.size() == b.pages[p].words.size());
+            for (std::size_t w = 0; w < a.pages[p].words.size(); ++w) {
+                const Word& x = a.pages[p].words[w];
+                const Word& y = b.pages[p].words[w];
+                CHECK(x.text == y.text);
+                CHECK(x.left == Approx(y.left).margin(0.01));
+                CHECK(x.top == Approx(y.top).margin(0.01));
+                CHECK(x.size == Approx(y.size).margin(0.01));
+            }
+        }
+        const auto outline = [](const Pdf& pdf) {
+            std::vector<std::string> titles;
+            const std::unique_ptr<poppler::toc> toc(pdf.doc->create_toc());
+            REQUIRE(toc);
+            std::function<void(const poppler::toc_item&)> walk =
+                [&](const poppler::toc_item& item) {
+                    for (const poppler::toc_item* child : item.children()) {
+                        titles.push_back(utf8(child->title()));
+                        walk(*child);
+                    }
+                };
+            walk(*toc->root());
+            return titles;
+        };
+        CHECK(outline(a) == outline(b));
+        CHECK(!outline(a).empty());
+        // poppler-utils and qpdf read what poppler-cpp does not show: the structure tree with
+        // its text, the named destinations with their pages, the outline's target pages and
+        // the links' destinations.
+        for (const std::string& command :
+             {std::string("pdfinfo -struct-text "), std::string("pdfinfo -dests "),
+              std::string("qpdf --json --json-key=outlines ")}) {
+            CAPTURE(command);
+            const auto [from_whole, whole_ok] = output_of(command + whole.string());
+            const auto [from_parts, parts_ok] = output_of(command + parts.string());
+            REQUIRE(whole_ok);
+            REQUIRE(parts_ok);
+            CHECK(from_whole.size() > 100);
+            if (command.find("qpdf") == std::string::npos) {
+                // The structure tree names a link's annotation by its object number.
+                const auto numbered = std::regex("Object [0-9]+ 0");
+                CHECK(std::regex_replace(from_whole, numbered, "Object") ==
+                      std::regex_replace(from_parts, numbered, "Object"));
+            } else {
+                // Object numbers differ; titles and target pages must not.
+                const auto targets = [](const std::string& json) {
+                    std::vector<std::string> out;
+                    for (std::size_t at = json.find("\"destpageposfrom1\"");
+                         at != std::string::npos; at = json.find("\"destpageposfrom1\"", at + 1)) {
+                        out.push_back(json.substr(at, json.find_first_of(",}", at) - at));
+                    }
+                    return out;
+                };
+                CHECK(targets(from_whole) == targets(from_parts));
+                CHECK(!targets(from_whole).empty());
+            }
+        }
+        const auto [check, check_ok] = output_of("qpdf --check " + parts.string() + " 2>&1");
+        CAPTURE(check);
+        CHECK(check_ok);
+        CHECK(check.find("WARNING") == std::string::npos);
     }
 }

@@ -476,10 +476,14 @@ struct Page {
     /// Whether the page draws a text that only Pango can draw (GlyphText::drawable), which
     /// only the thread that laid it out may draw.
     bool pango_only = false;
-    /// Whether a tag open where the page begins ends before anything is drawn in it, or the
-    /// page ends with a tag begun and nothing drawn in it yet: cairo leaves out a structure
-    /// element without content, so the document is not split in two parts at such a page
-    /// (before it, for the second), where the parts' open elements would not match.
+    /// How many of the open tags the page's first operations end (a table's element ends
+    /// where its next page begins): a second part that starts here neither begins them again
+    /// nor draws those operations (the first part has ended them).
+    std::size_t leading_ends = 0;
+    /// Whether a tag open where the page begins ends later on the page with nothing drawn in
+    /// it, or the page ends with a tag begun and nothing drawn in it yet: cairo leaves out a
+    /// structure element without content, so the document is not split in two parts at such
+    /// a page (before it, for the second), where the parts' open elements would not match.
     bool early_close = false;
     bool ends_with_begin = false;
     bool drawn = false; ///< something other than structure tags is drawn on the page
@@ -853,8 +857,12 @@ private:
         }
         op([name](cairo_t* cr) { cairo_tag_end(cr, name.c_str()); }, 1, OpKind::tag_end);
         Page& page = current();
-        if (!page.drawn && open_tags_.size() <= page.open_tags.size()) {
-            page.early_close = true;
+        if (open_tags_.size() <= page.open_tags.size()) {
+            if (page.ops.size() == page.leading_ends + 1) {
+                ++page.leading_ends;
+            } else if (!page.drawn) {
+                page.early_close = true;
+            }
         }
         if (!open_tags_.empty()) {
             open_tags_.pop_back();
@@ -2192,10 +2200,14 @@ cairo_status_t draw_pages(cairo_surface_t* pdf, const LaidOutDocument& laid, std
             cairo_fill(cr);
         };
         white_page();
+        // A second part begins the tags open where it starts, but those its first page ends
+        // before drawing anything (the first part ended them); it skips those ends.
+        const std::size_t skip = from > 0 ? pages[from].leading_ends : 0;
         if (laid.tags) {
             cairo_tag_begin(cr, "Document", "");
-            for (const OpenTag& tag : pages[from].open_tags) {
-                cairo_tag_begin(cr, tag.name.c_str(), tag.attributes.c_str());
+            const auto& open = pages[from].open_tags;
+            for (std::size_t t = 0; from > 0 && t + skip < open.size(); ++t) {
+                cairo_tag_begin(cr, open[t].name.c_str(), open[t].attributes.c_str());
             }
         }
         for (std::size_t p = from; p < to; ++p) {
@@ -2205,8 +2217,9 @@ cairo_status_t draw_pages(cairo_surface_t* pdf, const LaidOutDocument& laid, std
             if (p > from) {
                 white_page();
             }
-            for (const auto& draw : pages[p].ops) {
-                draw(cr);
+            const auto& ops = pages[p].ops;
+            for (std::size_t o = p == from ? skip : 0; o < ops.size(); ++o) {
+                ops[o](cr);
             }
             // Footnotes at the foot of the page, above the footer.
             const Page& page = pages[p];
@@ -2467,8 +2480,9 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
             }
             if (status == CAIRO_STATUS_SUCCESS) {
                 std::string error;
-                const auto merged =
-                    detail::merge_cairo_pdfs(first, second, pages[split].open_tags.size(), error);
+                const auto merged = detail::merge_cairo_pdfs(
+                    first, second, pages[split].open_tags.size() - pages[split].leading_ends,
+                    error);
                 if (merged) {
                     file.write(reinterpret_cast<const unsigned char*>(merged->data()),
                                merged->size());
