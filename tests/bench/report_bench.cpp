@@ -216,10 +216,12 @@ void print_mode(const Report& report, const Mode& mode, const Measured& measured
     const sfp::PhaseTimes& t = f.phases;
     fmt::print("{:<9} the median run: prepare (config, sources, template) {:.3f} s, evaluate "
                "{:.3f} s, document {:.3f} s, PDF layout {:.3f} s ({} tables set up by the "
-               "layout's helper), PDF output {:.3f} s (pages drawn in two parts from page {}; "
-               "0: whole), other formats {:.3f} s\n",
+               "layout's helper), PDF output {:.3f} s ({}), other formats {:.3f} s\n",
                "", t.prepare, t.evaluate, t.document, t.pdf_layout, t.pdf_helper_tables,
-               t.pdf_output, t.pdf_split_page + (t.pdf_split_page > 0 ? 1 : 0),
+               t.pdf_output,
+               t.pdf_split_page > 0
+                   ? fmt::format("pages drawn in two parts from page {}", t.pdf_split_page + 1)
+                   : std::string("pages drawn whole"),
                t.other_formats);
 }
 

@@ -3,16 +3,23 @@
 // own use (a long report drawn in two parts) is checked against the whole document in
 // layout_test.cpp.
 
+#include "sfp/output.hpp"
 #include "sfp/pdf_merge.hpp"
 
 #include <algorithm>
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-page.h>
 #include <string>
+#include <string_view>
+#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -85,6 +92,25 @@ std::string text_of(const poppler::document& doc, int page) {
     return {bytes.begin(), bytes.end()};
 }
 
+/// The merged file, or nullopt (and `error`) when the merge refuses.
+std::optional<std::string> merged_of(std::string_view first, std::string_view second,
+                                     std::size_t open, std::string& error) {
+    std::string out;
+    std::size_t pieces = 0;
+    const bool ok = sfp::detail::merge_cairo_pdfs(
+        first, second, open,
+        [&](std::string_view piece) {
+            out.append(piece);
+            ++pieces;
+        },
+        error);
+    if (!ok) {
+        return std::nullopt;
+    }
+    CHECK(pieces >= 1);
+    return out;
+}
+
 std::string label_of(const poppler::document& doc, int page) {
     const std::unique_ptr<poppler::page> p(doc.create_page(page));
     const auto bytes = p->label().to_utf8();
@@ -99,7 +125,7 @@ TEST_CASE("pdf merge: pages, labels and structure of two cairo files", "[pdf-mer
     const std::string second = pdf_of(
         {{"Beta three", "2", "later", "start"}, {"Beta four", "3", "", ""}}, {"Table"}, false);
     std::string error;
-    const auto merged = sfp::detail::merge_cairo_pdfs(first, second, 1, error);
+    const auto merged = merged_of(first, second, 1, error);
     INFO(error);
     REQUIRE(merged);
     const std::unique_ptr<poppler::document> doc(
@@ -152,17 +178,36 @@ TEST_CASE("pdf merge: what cairo does not write is refused with a reason", "[pdf
     const std::string good = pdf_of({{"One", "1", "", ""}}, {}, false);
     const std::string with_outline = pdf_of({{"Two", "2", "start", ""}}, {}, true);
     std::string error;
-    CHECK_FALSE(sfp::detail::merge_cairo_pdfs("not a PDF", good, 0, error));
+    CHECK_FALSE(merged_of("not a PDF", good, 0, error));
     CHECK(error.find("startxref") != std::string::npos);
     error.clear();
-    CHECK_FALSE(sfp::detail::merge_cairo_pdfs(good, with_outline, 0, error));
+    CHECK_FALSE(merged_of(good, with_outline, 0, error));
     CHECK(error.find("outlines") != std::string::npos);
     error.clear();
     // No element open across the join where the caller says two are.
-    CHECK_FALSE(sfp::detail::merge_cairo_pdfs(good, good, 2, error));
+    CHECK_FALSE(merged_of(good, good, 2, error));
     CHECK(error.find("depth") != std::string::npos);
     error.clear();
     std::string truncated = good.substr(0, good.size() / 2) + good.substr(good.rfind("xref"));
-    CHECK_FALSE(sfp::detail::merge_cairo_pdfs(good, truncated, 0, error));
+    CHECK_FALSE(merged_of(good, truncated, 0, error));
     CHECK(!error.empty());
+}
+
+TEST_CASE("pdf merge: a file rewound after a refused merge holds only what follows",
+          "[pdf-merge]") {
+    // render_pdf writes the merge straight to the file; if the merge stops part way, the file
+    // is emptied (CheckedOutput::rewind) and the document drawn whole into it.
+    const std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("sfpgen-rewind-" + std::to_string(::getpid()));
+    {
+        sfp::CheckedOutput file(path.string());
+        CHECK(file.write("half a merged file", 18));
+        CHECK(file.rewind());
+        CHECK(file.write("whole", 5));
+        CHECK(file.close());
+    }
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+    CHECK(bytes == "whole");
+    std::filesystem::remove(path);
 }

@@ -101,6 +101,18 @@ bool CheckedOutput::write(const void* data, std::size_t size) {
     return true;
 }
 
+bool CheckedOutput::rewind() {
+    if (file_ == nullptr || !error_.empty()) {
+        return false;
+    }
+    if (std::fflush(file_) != 0 || ::ftruncate(::fileno(file_), 0) != 0 ||
+        std::fseek(file_, 0, SEEK_SET) != 0) {
+        error_ = std::strerror(errno);
+        return false;
+    }
+    return true;
+}
+
 bool CheckedOutput::close() {
     if (file_ == nullptr) {
         return false;

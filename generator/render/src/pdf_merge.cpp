@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdint>
 #include <fmt/format.h>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -484,11 +485,58 @@ private:
     std::vector<std::int64_t> map_;
 };
 
+/// The merged file as it is written: a buffer handed to the caller's writer a megabyte at a
+/// time, and the number of bytes written so far (the objects' offsets).
+class Output {
+public:
+    explicit Output(const PdfWriter& write) : write_(write) { buffer_.reserve(chunk + 65536); }
+    Output(const Output&) = delete;
+    Output& operator=(const Output&) = delete;
+    Output(Output&&) = delete;
+    Output& operator=(Output&&) = delete;
+    ~Output() = default;
+
+    Output& operator+=(std::string_view text) {
+        if (text.size() >= chunk) {
+            flush();
+            write_(text);
+            written_ += text.size();
+            return *this;
+        }
+        buffer_.append(text);
+        flush_when_full();
+        return *this;
+    }
+    void flush_when_full() {
+        if (buffer_.size() >= chunk) {
+            flush();
+        }
+    }
+    void flush() {
+        if (!buffer_.empty()) {
+            write_(buffer_);
+            written_ += buffer_.size();
+            buffer_.clear();
+        }
+    }
+    /// Bytes written so far, the buffered ones included.
+    [[nodiscard]] std::size_t size() const { return written_ + buffer_.size(); }
+    /// The buffer, to append small pieces to directly.
+    std::string& buffer() { return buffer_; }
+
+private:
+    static constexpr std::size_t chunk = std::size_t{1} << 20;
+    const PdfWriter& write_;
+    std::string buffer_;
+    std::size_t written_ = 0;
+};
+
 /// Object `id` of the second file as it goes into the merged file: its references
 /// renumbered, its /StructParents and /StructParent moved by `key_offset`; the data of a
 /// stream copied as it is.
-void append_renumbered(std::string& out, const File& file, std::int64_t id,
-                       const Numbering& numbers, std::int64_t key_offset) {
+void append_renumbered(Output& output, const File& file, std::int64_t id, const Numbering& numbers,
+                       std::int64_t key_offset) {
+    std::string& out = output.buffer();
     const std::string_view text = file.extent(id);
     Reader header(text, 0, file.what);
     header.integer();
@@ -593,7 +641,7 @@ void append_renumbered(std::string& out, const File& file, std::int64_t id,
         shift_next_integer = false;
     }
     copied = std::min(copied, text.size());
-    out.append(text.substr(copied));
+    output += text.substr(copied);
 }
 
 /// The inner bytes of a PDF string token "(...)", for sorting names as cairo does (strcmp).
@@ -621,7 +669,8 @@ bool continues(std::int64_t from, const Value& last, std::int64_t at, const Valu
            !text(last, "/S").empty() && start(next) == start(last) + (at - from);
 }
 
-std::string merge(std::string_view first_bytes, std::string_view second_bytes, std::size_t open) {
+void merge(std::string_view first_bytes, std::string_view second_bytes, std::size_t open,
+           const PdfWriter& writer) {
     const File a(first_bytes, "first file");
     const File b(second_bytes, "second file");
     const Parts pa(a);
@@ -874,19 +923,18 @@ std::string merge(std::string_view first_bytes, std::string_view second_bytes, s
 
     // The merged file: the first's header and objects (some rewritten), the second's
     // objects, the new ones, one cross-reference table.
-    std::string out;
-    out.reserve(first_bytes.size() + second_bytes.size() + 4096);
+    Output out(writer);
     const std::size_t size = static_cast<std::size_t>(next);
     std::vector<std::size_t> offsets(size, std::string_view::npos);
-    out.append(a.bytes.substr(0, a.start[static_cast<std::size_t>(a.order.front())]));
+    out += a.bytes.substr(0, a.start[static_cast<std::size_t>(a.order.front())]);
     std::sort(rewritten.begin(), rewritten.end(),
               [](const auto& x, const auto& y) { return x.first < y.first; });
     const auto write_object = [&out, &offsets](std::int64_t id, const Value& v) {
         offsets[static_cast<std::size_t>(id)] = out.size();
-        out += std::to_string(id);
-        out += " 0 obj\n";
-        write(out, v);
-        out += "\nendobj\n";
+        std::string text = std::to_string(id) + " 0 obj\n";
+        write(text, v);
+        text += "\nendobj\n";
+        out += text;
     };
     for (const std::int64_t id : a.order) {
         const auto found =
@@ -896,7 +944,7 @@ std::string merge(std::string_view first_bytes, std::string_view second_bytes, s
             write_object(id, found->second);
         } else {
             offsets[static_cast<std::size_t>(id)] = out.size();
-            out.append(a.extent(id));
+            out += a.extent(id);
         }
     }
     for (const std::int64_t id : b.order) {
@@ -916,29 +964,32 @@ std::string merge(std::string_view first_bytes, std::string_view second_bytes, s
         if (offsets[id] == std::string_view::npos) {
             out += "0000000000 00000 f \n";
         } else {
-            out += fmt::format("{:010} 00000 n \n", offsets[id]);
+            fmt::format_to(std::back_inserter(out.buffer()), "{:010} 00000 n \n", offsets[id]);
+            out.flush_when_full();
         }
     }
     Value trailer = a.trailer;
     trailer.set("/Size", Value::integer(static_cast<std::int64_t>(size)));
-    out += "trailer\n";
-    write(out, trailer);
-    out += fmt::format("\nstartxref\n{}\n%%EOF\n", xref);
-    return out;
+    std::string tail = "trailer\n";
+    write(tail, trailer);
+    tail += fmt::format("\nstartxref\n{}\n%%EOF\n", xref);
+    out += tail;
+    out.flush();
 }
 
 } // namespace
 
-std::optional<std::string> merge_cairo_pdfs(std::string_view first, std::string_view second,
-                                            std::size_t open, std::string& error) {
+bool merge_cairo_pdfs(std::string_view first, std::string_view second, std::size_t open,
+                      const PdfWriter& write, std::string& error) {
     try {
-        return merge(first, second, open);
+        merge(first, second, open, write);
+        return true;
     } catch (const MergeError& e) {
         error = e.message;
     } catch (const std::out_of_range& e) {
         error = std::string("an object number out of range: ") + e.what();
     }
-    return std::nullopt;
+    return false;
 }
 
 } // namespace sfp::detail

@@ -55,6 +55,8 @@ public:
 
     /// Appends `size` bytes; false (and nothing more is written) after any error.
     bool write(const void* data, std::size_t size);
+    /// Empties the file, to write it again from the start; false (as write) after any error.
+    bool rewind();
     /// Closes the file; false if it or any earlier write failed.
     bool close();
     /// The first error as strerror text; empty while all went well.

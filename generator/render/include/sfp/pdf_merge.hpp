@@ -21,20 +21,25 @@
 ///   first part's, and everything that pointed at the second part's copies points at the
 ///   first's.
 ///
+/// The merged file goes to `write` a megabyte at a time, as it is made (it is not held whole
+/// in memory).
+///
 /// Both files must be as cairo 1.16 writes them: one revision, a classic cross-reference
 /// table, objects of generation 0 one after the other, no object streams, outlines in the
-/// first file only. Anything else gives nullopt and `error`, and the caller writes the
-/// document whole instead.
+/// first file only. Anything else gives false and `error` (what `write` was given by then is
+/// no file), and the caller writes the document whole instead.
 
 #include <cstddef>
-#include <optional>
+#include <functional>
 #include <string>
 #include <string_view>
 
 namespace sfp::detail {
 
-[[nodiscard]] std::optional<std::string> merge_cairo_pdfs(std::string_view first,
-                                                          std::string_view second, std::size_t open,
-                                                          std::string& error);
+/// Receives the merged file piece by piece.
+using PdfWriter = std::function<void(std::string_view)>;
+
+[[nodiscard]] bool merge_cairo_pdfs(std::string_view first, std::string_view second,
+                                    std::size_t open, const PdfWriter& write, std::string& error);
 
 } // namespace sfp::detail
