@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <ctime>
+#include <exception>
 #include <fmt/format.h>
 #include <functional>
 #include <map>
@@ -827,13 +828,17 @@ private:
         return pages_.back();
     }
 
-    enum class OpKind { draw, tag_begin, tag_end };
+    /// What an operation is to the structure: drawing (text, lines, a link), a tag begun or
+    /// ended, or a mark that is neither (a destination).
+    enum class OpKind { draw, tag_begin, tag_end, mark };
 
     void op(DrawOp draw, double weight = 1, OpKind kind = OpKind::draw) {
         Page& page = current();
         page.ops.push_back(std::move(draw));
         page.weight += weight;
-        page.ends_with_begin = kind == OpKind::tag_begin;
+        if (kind != OpKind::mark) {
+            page.ends_with_begin = kind == OpKind::tag_begin;
+        }
         page.drawn = page.drawn || kind == OpKind::draw;
     }
 
@@ -882,10 +887,12 @@ private:
     }
     void dest(const std::string& name, double x, double y) {
         const std::string attributes = fmt::format("name='{}' x={:.2f} y={:.2f}", attr(name), x, y);
-        op([attributes](cairo_t* cr) {
-            cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes.c_str());
-            cairo_tag_end(cr, CAIRO_TAG_DEST);
-        });
+        op(
+            [attributes](cairo_t* cr) {
+                cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes.c_str());
+                cairo_tag_end(cr, CAIRO_TAG_DEST);
+            },
+            1, OpKind::mark);
     }
 
     void text_op(const LaidPtr& laid, double x, double y, Colour colour) {
@@ -2505,12 +2512,17 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
                 set_metadata(pdf.get(), doc, options);
                 return draw_pages(pdf.get(), laid, from, to);
             };
+            std::exception_ptr second_failure;
             std::jthread other;
             if (second_thread) {
                 try {
                     other = std::jthread([&] {
-                        adopt_ready_font_map(/*helper=*/true, options.font_family);
-                        second_status = draw_part(second, split, pages.size());
+                        try {
+                            adopt_ready_font_map(/*helper=*/true, options.font_family);
+                            second_status = draw_part(second, split, pages.size());
+                        } catch (...) {
+                            second_failure = std::current_exception(); // rethrown below
+                        }
                     });
                 } catch (const std::system_error&) {
                     // No thread to be had: drawn here, below.
@@ -2519,6 +2531,9 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
             status = draw_part(first, 0, split);
             if (other.joinable()) {
                 other.join();
+                if (second_failure) {
+                    std::rethrow_exception(second_failure);
+                }
             } else {
                 second_status = draw_part(second, split, pages.size());
             }
