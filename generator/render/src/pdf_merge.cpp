@@ -603,8 +603,8 @@ void append_renumbered(Output& output, const File& file, std::int64_t id, const 
             while (r < text.size() && is_space(text[r])) {
                 ++r;
             }
-            const bool is_ref = g > k && g > j && r < text.size() && text[r] == 'R' &&
-                                (r + 1 >= text.size() || !is_regular(text[r + 1])) && g > k;
+            const bool is_ref = g > k && r < text.size() && text[r] == 'R' &&
+                                (r + 1 >= text.size() || !is_regular(text[r + 1]));
             if (is_ref) {
                 if (text.substr(k, g - k) != "0") {
                     fail(fmt::format("{}: object {} refers to generation {}", file.what, id,

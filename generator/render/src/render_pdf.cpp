@@ -2161,7 +2161,6 @@ void help_lay_out_tables(const Document& doc, const Geometry& g, const std::stri
 /// What drawing the pages needs once the document is laid out: the pages, their footers and
 /// the running header, all made on the rendering thread.
 struct LaidOutDocument {
-    const Document& doc;
     const Geometry& g;
     std::vector<Page>& pages;
     std::size_t front = 0;
@@ -2463,7 +2462,7 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         }
         helper_tables = share.helper_tables();
         auto& pages = layout->pages();
-        LaidOutDocument laid{doc, g, pages, layout->front_pages(), {}, nullptr, layout->headings(),
+        LaidOutDocument laid{g,   pages, layout->front_pages(), {}, nullptr, layout->headings(),
                              tags};
         // The footers: the page's label, or "page N of M" in the body.
         {
