@@ -867,28 +867,111 @@ TEST_CASE("layout: mirrored tables, status cells and centred cells", "[layout]")
     const Pdf pdf = load(render(doc, "mirrored"));
     REQUIRE(pdf.pages.size() >= 2);
     const auto& page = pdf.pages[1];
-    const double column = (page.width - margin_left - margin_right) / 3;
     auto find = [&](const std::string& text) -> const Word& {
         const auto it = std::find_if(page.words.begin(), page.words.end(),
                                      [&](const Word& w) { return w.text == text; });
         REQUIRE(it != page.words.end());
         return *it;
     };
-    // Column k (0-based) spans [right - (k+1) column, right - k column] when mirrored.
+    // The columns' widths follow their texts (each on one line here); mirrored, the first
+    // column is on the right: each header is right of the next, and each cell under its
+    // header.
     const double right = page.width - margin_right;
-    const std::vector<std::pair<std::string, int>> expected = {{"Firstcol", 0},    {"Secondcol", 1},
-                                                               {"Thirdcol", 2},    {"Alpha", 0},
-                                                               {"ontrackword", 1}, {"Mid", 2}};
-    for (const auto& [text, k] : expected) {
-        CAPTURE(text);
-        const Word& w = find(text);
-        CHECK(w.left >= right - (k + 1) * column - 0.5);
-        CHECK(w.right <= right - k * column + 0.5);
+    const std::vector<std::string> headers = {"Firstcol", "Secondcol", "Thirdcol"};
+    const std::vector<std::string> cells = {"Alpha", "ontrackword", "Mid"};
+    for (std::size_t k = 0; k < headers.size(); ++k) {
+        CAPTURE(headers[k]);
+        const Word& head = find(headers[k]);
+        const Word& cell = find(cells[k]);
+        CHECK(head.right <= right + 0.5);
+        CHECK(head.left >= margin_left - 0.5);
+        if (k + 1 < headers.size()) {
+            CHECK(head.left > find(headers[k + 1]).right);
+            CHECK(cell.left > find(cells[k + 1]).right);
+        }
     }
-    // Text right-aligned in a mirrored table; the centred cell centred in its column.
+    // Text right-aligned in a mirrored table; the centred cell centred in its column, as its
+    // header is.
     CHECK(find("Alpha").right == Approx(right - 3).margin(1.0));
+    CHECK(find("Firstcol").right == Approx(right - 3).margin(1.0));
     const Word& mid = find("Mid");
-    CHECK((mid.left + mid.right) / 2 == Approx(right - 2.5 * column).margin(1.0));
+    const Word& third = find("Thirdcol");
+    CHECK((mid.left + mid.right) / 2 == Approx((third.left + third.right) / 2).margin(1.0));
+}
+
+TEST_CASE("layout: table columns take the room their texts need", "[layout]") {
+    sfp::Document doc = base_document();
+    // The template's widths give the codes a narrow column and the short notes a wide one:
+    // the codes, field names and numbers must still be whole, each on one line.
+    sfp::Table table;
+    table.caption = "Problems";
+    table.header = {"Row:col", "Code", "Field", "Note"};
+    table.widths = {0.5, 0.5, 0.5, 5};
+    const auto text = [](const std::string& s) {
+        sfp::Cell cell;
+        cell.text = s;
+        return cell;
+    };
+    const std::vector<std::string> wheres = {"10341:10", "10342:10", "9:1"};
+    for (const auto& where : wheres) {
+        table.rows.push_back({text(where), text("women-above-borrowers"),
+                              text("active_borrowers_women"), text("short")});
+    }
+    doc.blocks.emplace_back(table);
+    const Pdf pdf = load(render(doc, "content-widths"));
+    REQUIRE(pdf.pages.size() >= 2);
+    const auto& page = pdf.pages[1];
+    const auto count = [&](const std::string& word) {
+        return std::count_if(page.words.begin(), page.words.end(),
+                             [&](const Word& w) { return w.text == word; });
+    };
+    for (const auto& where : wheres) {
+        CAPTURE(where);
+        CHECK(count(where) == 1);
+    }
+    CHECK(count("women-above-borrowers") == 3);
+    CHECK(count("active_borrowers_women") == 3);
+    // Each row on one line: the three codes at three heights, each level with its row's field.
+    std::vector<double> tops;
+    for (const auto& w : page.words) {
+        if (w.text == "women-above-borrowers") {
+            tops.push_back(w.top);
+        }
+    }
+    for (const auto& w : page.words) {
+        if (w.text == "active_borrowers_women") {
+            CHECK(std::any_of(tops.begin(), tops.end(),
+                              [&](double top) { return std::abs(top - w.top) < 0.5; }));
+        }
+    }
+
+    // Twenty columns of large numbers cannot be whole on a portrait page: the PDF is written,
+    // and the render warns, naming the table.
+    sfp::Document crowded = base_document();
+    sfp::Table wide;
+    wide.caption = "Table 9. Far too wide";
+    wide.header = {"Indicator"};
+    std::vector<sfp::Cell> row{text("Active borrowers")};
+    for (int year = 2005; year < 2025; ++year) {
+        wide.header.push_back(std::to_string(year));
+        sfp::Cell value;
+        value.text = "222,420,143";
+        value.number = 222420143;
+        value.align = sfp::Align::decimal;
+        row.push_back(value);
+    }
+    wide.rows.push_back(row);
+    crowded.blocks.emplace_back(wide);
+    sfp::Diagnostics diagnostics;
+    sfp::PdfOptions options;
+    options.timestamp = 1767225600;
+    const fs::path path = temp_pdf("crowded");
+    REQUIRE(sfp::render_pdf(crowded, path.string(), options, diagnostics));
+    REQUIRE(diagnostics.items().size() == 1);
+    CHECK(diagnostics.error_count() == 0);
+    CHECK(diagnostics.items().front().message.find("'Table 9. Far too wide' has more columns "
+                                                   "than the page holds") != std::string::npos);
+    CHECK(fs::file_size(path) > 0);
 }
 
 TEST_CASE("layout: odd documents still render", "[layout]") {

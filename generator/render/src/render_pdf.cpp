@@ -14,6 +14,7 @@
 #include <array>
 #include <cairo-pdf.h>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <ctime>
@@ -24,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <numbers>
+#include <numeric>
 #include <optional>
 #include <pango/pangocairo.h>
 #include <set>
@@ -72,6 +74,10 @@ Geometry geometry_for(PageSize size) {
 
 constexpr double paragraph_indent = 28; // room for the paragraph number
 constexpr double cell_pad = 3;
+/// The room a status mark takes before a cell's text.
+constexpr double status_room = 9;
+/// The room that keeps Pango from wrapping a line exactly as wide as its box.
+constexpr double spare = 0.5;
 /// Type sizes of a table: body cells, header cells, the line under a value ("n=12").
 constexpr double cell_size = 8;
 constexpr double header_size = 7.5;
@@ -612,6 +618,7 @@ struct TableSetup {
     LaidPtr continued;
     std::string caption_text;
     bool rtl = false;
+    bool crowded = false; ///< its columns cannot keep every number and word whole (fit_content)
 };
 
 /// What a table's rows are set up with besides the frame (Layout::make_table_frame): the decimal
@@ -716,6 +723,19 @@ public:
     }
 
     std::vector<Page>& pages() { return pages_; }
+
+    /// The captions of the tables laid out whose columns could not keep every number and word
+    /// whole, in the document's order.
+    [[nodiscard]] std::vector<std::string> crowded_tables() const {
+        std::vector<std::string> captions;
+        for (const Table* table : tables_of(doc_)) {
+            const auto found = table_cache_.find(table);
+            if (found != table_cache_.end() && found->second->crowded) {
+                captions.push_back(table->caption);
+            }
+        }
+        return captions;
+    }
     [[nodiscard]] const std::vector<HeadingPlace>& headings() const { return headings_; }
 
     /// Takes the set-ups of tables from `share`, and gives it its own (TableShare).
@@ -1339,7 +1359,7 @@ private:
         box.status = cell.status;
         double text_inner = inner;
         if (!cell.status.empty()) {
-            text_inner -= 9;
+            text_inner -= status_room;
         }
         Style s = style(header ? header_size : cell_size, header, std::max(text_inner, 10.0));
         s.align = align;
@@ -1403,22 +1423,17 @@ private:
         return true;
     }
 
-    /// Column widths that keep words whole. Each step is taken only if the columns can give
-    /// the room (fit_columns), best first: every number on one line with the decimal
-    /// alignment's room (its column's widest integer part plus widest fraction part), else
-    /// every number on one line (the widest number alone: the alignment then gives way); with
-    /// either, the one-word line under a number ("n=1,969") too, and then, room permitting,
-    /// every word of the header. When not even the numbers fit the widths stay proportional:
-    /// the table has too many columns for the page (`years = N` is the template's remedy).
-    /// `number_width`: the widest number of each column, measured with the decimal parts.
-    void fit_words(const Table& table, const std::vector<double>& int_width,
-                   const std::vector<double>& frac_width, const std::vector<double>& number_width,
-                   TableSetup& t) const {
-        const std::size_t columns = t.widths.size();
-        // The 0.5 pt keeps Pango from wrapping a line exactly as wide as its box.
-        constexpr double spare = 0.5;
-        std::vector<double> aligned(columns, 0);
-        std::vector<double> whole(columns, 0);
+    /// Each column's room for its numbers (points, padding included): `aligned` with the
+    /// decimal alignment's room (its widest integer part plus widest fraction part), `whole`
+    /// for the widest number alone; either also holds the one-word line under a number
+    /// ("n=1,969") and a status mark. 0 for a column without numbers.
+    void number_needs(const Table& table, const std::vector<double>& int_width,
+                      const std::vector<double>& frac_width,
+                      const std::vector<double>& number_width, std::vector<double>& aligned,
+                      std::vector<double>& whole) const {
+        const std::size_t columns = number_width.size();
+        aligned.assign(columns, 0);
+        whole.assign(columns, 0);
         for (std::size_t c = 0; c < columns; ++c) {
             if (number_width[c] <= 0) {
                 continue;
@@ -1436,13 +1451,242 @@ private:
                     longest = &sub;
                 }
             }
-            const double room = (status ? 9 : 0) + 2 * cell_pad + spare;
+            const double room = (status ? status_room : 0) + 2 * cell_pad + spare;
             const double under = longest != nullptr ? set(*longest, style(subtext_size))->width +
                                                           2 * cell_pad + spare
                                                     : 0;
             aligned[c] = std::max(int_width[c] + frac_width[c] + room, under);
             whole[c] = std::max(number_width[c] + room, under);
         }
+    }
+
+    /// The longest texts of a column by length, distinct, longest first: the candidates for
+    /// its widest text (measuring a few instead of every cell; lengths in bytes rank widths
+    /// well enough within one column, and the few are measured).
+    struct Longest {
+        static constexpr std::size_t keep = 4;
+        std::vector<std::string_view> texts;
+        void offer(std::string_view text) {
+            if (text.empty() || (texts.size() == keep && text.size() <= texts.back().size())) {
+                return;
+            }
+            if (std::find(texts.begin(), texts.end(), text) != texts.end()) {
+                return;
+            }
+            const auto at = std::find_if(texts.begin(), texts.end(), [&](std::string_view t) {
+                return t.size() < text.size();
+            });
+            texts.insert(at, text);
+            if (texts.size() > keep) {
+                texts.pop_back();
+            }
+        }
+        /// Offers each word of `text`: split at spaces, and after an en dash (a range,
+        /// "(105.5%–116.6%)", may break after its dash, as Pango breaks it).
+        void offer_words(std::string_view text) {
+            static constexpr std::string_view en_dash = "\u2013";
+            for (std::size_t from = 0; from < text.size();) {
+                const std::size_t space = std::min(text.find(' ', from), text.size());
+                const std::size_t dash = text.find(en_dash, from);
+                if (dash != std::string_view::npos && dash + en_dash.size() < space) {
+                    offer(text.substr(from, dash + en_dash.size() - from));
+                    from = dash + en_dash.size();
+                    continue;
+                }
+                offer(text.substr(from, space - from));
+                from = space + 1;
+            }
+        }
+    };
+
+    /// Column widths from the content. Each column gets at least its widest unbreakable piece
+    /// (its numbers with the decimal alignment's room, else the widest number alone; the
+    /// widest word of its cells and of the lines under them; room permitting, the widest word
+    /// of its header). When every column's widest text fits on one line, the template's widths
+    /// stand but for the columns narrower than that, widened with the room of the others;
+    /// otherwise the room over the minimums goes in proportion to what each column lacks of
+    /// its one-line width, as CSS 2.1 lays out a table automatically (17.5.2.2). So a column
+    /// of long names takes the room a column of short codes does not need, and no number,
+    /// code or word is broken. Returns false, changing nothing, when the minimums do not fit:
+    /// the table has too many columns for the page (fit_words then does what it can; `years =
+    /// N` is the template's remedy).
+    bool fit_content(const Table& table, const std::vector<double>& int_width,
+                     const std::vector<double>& frac_width, const std::vector<double>& number_width,
+                     TableSetup& t) const {
+        const std::size_t columns = t.widths.size();
+        std::vector<double> aligned;
+        std::vector<double> whole;
+        number_needs(table, int_width, frac_width, number_width, aligned, whole);
+        std::vector<double> word(columns, 0);      // the widest word, padding included
+        std::vector<double> line(columns, 0);      // the widest text on one line
+        std::vector<double> heading(columns, 0);   // the widest word of the header
+        std::vector<double> text_line(columns, 0); // the widest text, unpadded
+        std::vector<double> sub_line(columns, 0);  // the widest line under a text, unpadded
+        std::vector<double> pad(columns, 0);       // padding and status mark
+        for (std::size_t c = 0; c < columns; ++c) {
+            Longest words;
+            Longest texts;
+            Longest sub_words;
+            Longest sub_texts;
+            bool status = false;
+            for (const auto& row : table.rows) {
+                if (c >= row.size()) {
+                    continue;
+                }
+                const Cell& cell = row[c];
+                status = status || !cell.status.empty();
+                words.offer_words(cell.text);
+                texts.offer(cell.text);
+                sub_words.offer_words(cell.subtext);
+                sub_texts.offer(cell.subtext);
+            }
+            const double room = (status ? status_room : 0) + 2 * cell_pad + spare;
+            auto widest = [&](const Longest& l, double size) {
+                double w = 0;
+                for (const auto text : l.texts) {
+                    w = std::max(w, set(std::string(text), style(size))->width);
+                }
+                return w;
+            };
+            word[c] = std::max(widest(words, cell_size), widest(sub_words, subtext_size)) + room;
+            text_line[c] = std::max(widest(texts, cell_size), number_width[c]);
+            sub_line[c] = widest(sub_texts, subtext_size);
+            pad[c] = room;
+            line[c] = std::max(text_line[c], sub_line[c]) + room;
+            if (c < table.header.size()) {
+                Longest title;
+                title.offer_words(table.header[c]);
+                for (const auto text : title.texts) {
+                    heading[c] = std::max(heading[c],
+                                          set(std::string(text), style(header_size, true))->width +
+                                              2 * cell_pad + spare);
+                }
+            }
+        }
+        const double cw = g_.content_width();
+        auto sum = [](const std::vector<double>& v) {
+            return std::accumulate(v.begin(), v.end(), 0.0);
+        };
+        // The minimums, best first: the header's words whole matter more than the decimal
+        // alignment of a column that mixes amounts and percentages.
+        std::vector<double> least(columns, 0);
+        bool fits = false;
+        for (int step = 0; step < 4 && !fits; ++step) {
+            for (std::size_t c = 0; c < columns; ++c) {
+                least[c] = std::max(step % 2 == 0 ? aligned[c] : whole[c], word[c]);
+                if (step < 2) {
+                    least[c] = std::max(least[c], heading[c]);
+                }
+            }
+            fits = sum(least) <= cw;
+        }
+        if (!fits) {
+            return false;
+        }
+        std::vector<double> most(columns, 0);
+        for (std::size_t c = 0; c < columns; ++c) {
+            most[c] = std::max(least[c], line[c]);
+        }
+        const double total_most = sum(most);
+        if (total_most <= cw) {
+            // Every text fits on one line: the template's widths, each column narrower than
+            // its text widened to it with the room of those wider than theirs.
+            double deficit = 0;
+            double excess = 0;
+            for (std::size_t c = 0; c < columns; ++c) {
+                deficit += std::max(0.0, most[c] - t.widths[c]);
+                excess += std::max(0.0, t.widths[c] - most[c]);
+            }
+            for (std::size_t c = 0; c < columns && deficit > 0; ++c) {
+                t.widths[c] = t.widths[c] < most[c]
+                                  ? most[c]
+                                  : t.widths[c] - deficit * (t.widths[c] - most[c]) / excess;
+            }
+        } else {
+            // From the minimums, the room goes first where it takes the most lines off the
+            // rows: the column whose widest text takes the most lines (its text's and the
+            // line's under it) is widened until it takes one line fewer, while there is room.
+            // What is left goes in proportion to what each column lacks of its one-line width.
+            // The lines are estimated from the widest texts' one-line widths.
+            auto lines_at = [&](std::size_t c, double width) {
+                const double inner = std::max(width - pad[c], 1.0);
+                auto of = [inner](double w) {
+                    return w <= 0 ? 0.0 : std::max(1.0, std::ceil(w / inner - 1e-9));
+                };
+                return std::max(1.0, of(text_line[c])) + of(sub_line[c]);
+            };
+            // The width at which column c takes one line fewer, or 0.
+            auto one_fewer = [&](std::size_t c, double width) {
+                const double inner = std::max(width - pad[c], 1.0);
+                double best = 0;
+                for (const double w : {text_line[c], sub_line[c]}) {
+                    const double k = std::ceil(w / inner - 1e-9);
+                    if (w > 0 && k > 1) {
+                        const double wider = w / (k - 1) + pad[c];
+                        best = best == 0 ? wider : std::min(best, wider);
+                    }
+                }
+                return best;
+            };
+            std::vector<double> w = least;
+            double room = cw - sum(least);
+            for (std::size_t guard = 0; guard < 1000; ++guard) {
+                std::size_t pick = columns;
+                double most_lines = 0;
+                double cost = 0;
+                for (std::size_t c = 0; c < columns; ++c) {
+                    const double lines = lines_at(c, w[c]);
+                    const double wider = one_fewer(c, w[c]);
+                    if (lines > most_lines ||
+                        (lines == most_lines && wider > 0 && (cost == 0 || wider - w[c] < cost))) {
+                        most_lines = lines;
+                        pick = c;
+                        cost = wider > 0 ? wider - w[c] : 0;
+                    }
+                }
+                if (pick == columns || cost <= 0 || cost > room) {
+                    break;
+                }
+                w[pick] += cost;
+                room -= cost;
+            }
+            double lack = 0;
+            for (std::size_t c = 0; c < columns; ++c) {
+                lack += std::max(0.0, most[c] - w[c]);
+            }
+            for (std::size_t c = 0; c < columns; ++c) {
+                t.widths[c] = w[c] + (lack > 0 ? room * std::max(0.0, most[c] - w[c]) / lack
+                                               : room / static_cast<double>(columns));
+            }
+        }
+        double x = t.rtl ? g_.content_right() : g_.left;
+        for (std::size_t c = 0; c < columns; ++c) {
+            if (t.rtl) {
+                x -= t.widths[c];
+                t.xs[c] = x;
+            } else {
+                t.xs[c] = x;
+                x += t.widths[c];
+            }
+        }
+        return true;
+    }
+
+    /// Column widths that keep what they can whole, when fit_content cannot: each step is
+    /// taken only if the columns can give the room (fit_columns), best first: every number on
+    /// one line with the decimal alignment's room, else every number on one line (the
+    /// alignment then gives way); with either, the one-word line under a number too, and
+    /// then, room permitting, every word of the header. When not even the numbers fit the
+    /// widths stay proportional: the table has too many columns for the page (`years = N` is
+    /// the template's remedy). `number_width`: the widest number of each column, measured with
+    /// the decimal parts.
+    void fit_words(const Table& table, const std::vector<double>& int_width,
+                   const std::vector<double>& frac_width, const std::vector<double>& number_width,
+                   TableSetup& t) const {
+        const std::size_t columns = t.widths.size();
+        std::vector<double> aligned;
+        std::vector<double> whole;
+        number_needs(table, int_width, frac_width, number_width, aligned, whole);
         std::vector<double> need = aligned;
         if (!fit_columns(need, t)) {
             need = whole;
@@ -1614,7 +1858,10 @@ private:
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
             const auto& row = table.rows[r];
             for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
-                if (row[c].align != Align::decimal || !numeric(row[c])) {
+                // A number with more after it ("110.5% (105.5%-116.6%)") is right-aligned
+                // and sized by its words (fit_content), not aligned on its last fraction.
+                if (row[c].align != Align::decimal || !numeric(row[c]) ||
+                    row[c].text.find(' ') != std::string::npos) {
                     continue;
                 }
                 const auto [whole, fraction] = split_decimal(row[c].text, decimal_);
@@ -1626,7 +1873,10 @@ private:
                 fraction_width[{r, c}] = fw;
             }
         }
-        fit_words(table, int_width, frac_width, number_width, t);
+        if (!fit_content(table, int_width, frac_width, number_width, t)) {
+            t.crowded = true;
+            fit_words(table, int_width, frac_width, number_width, t);
+        }
         for (std::size_t c = 0; c < columns; ++c) {
             Cell cell;
             cell.text = c < table.header.size() ? table.header[c] : std::string();
@@ -1682,7 +1932,7 @@ private:
                     rect_op(sx, top + cell_pad + 1.5, 6, 6, status_colour(cell.status));
                 }
                 if (!t.rtl) {
-                    x += 9;
+                    x += status_room;
                 }
             }
             const double base = from < cell.lines.size() ? cell.lines[from].top : 0;
@@ -2461,6 +2711,9 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
             helper.join();
         }
         helper_tables = share.helper_tables();
+        if (options.times != nullptr) {
+            options.times->crowded_tables = layout->crowded_tables();
+        }
         auto& pages = layout->pages();
         LaidOutDocument laid{g,   pages, layout->front_pages(), {}, nullptr, layout->headings(),
                              tags};
@@ -2626,13 +2879,16 @@ std::size_t pdf_texts_laid_out_on_this_thread() {
     return TypesetterState::of_this_thread().laid_out;
 }
 
-bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& options,
+bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& given,
                 Diagnostics& diagnostics) {
     detail::link_number_printing(); // cairo's numbers printed fast (sfp/number_printing.hpp)
     detail::link_pdf_deflate();     // cairo's streams compressed fast (sfp/pdf_deflate.hpp)
-    if (options.times != nullptr) {
-        *options.times = {};
+    PdfTimes own_times;
+    PdfOptions options = given;
+    if (options.times == nullptr) {
+        options.times = &own_times;
     }
+    *options.times = {};
     adopt_ready_font_map(/*helper=*/false, options.font_family);
     if (!check_font(options.font_family, path, diagnostics)) {
         return false;
@@ -2653,6 +2909,15 @@ bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& 
                                                                   ? cairo_status_to_string(status)
                                                                   : os_error));
         return false;
+    }
+    for (const auto& caption : options.times->crowded_tables) {
+        diagnostics.warning(
+            {path, 0, 0},
+            fmt::format("'{}' has more columns than the page holds: some of its numbers or words "
+                        "are broken across lines",
+                        caption),
+            "give the table fewer columns (for a table of years, `years = N` in its template "
+            "block; the workbook has every column)");
     }
     return pending.commit(diagnostics);
 }

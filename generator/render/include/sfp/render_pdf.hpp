@@ -19,6 +19,9 @@ struct PdfTimes {
                        ///< output, the font subsets and the structure tree at the end)
     std::size_t helper_tables = 0; ///< tables set up by the layout's helper (layout_helper)
     std::size_t split_page = 0;    ///< where the pages were drawn in two parts (0: whole)
+    /// The captions of the tables whose numbers and words could not all be kept whole: too
+    /// many columns for the page (render_pdf warns of each).
+    std::vector<std::string> crowded_tables;
 };
 
 struct PdfOptions {
