@@ -77,14 +77,19 @@ fs::path temp_pdf(const std::string& name) {
     return dir.path / (name + ".pdf");
 }
 
-fs::path render(const sfp::Document& doc, const std::string& name) {
+/// Renders `doc`; the render must warn of exactly `crowded` tables too wide for the page, and
+/// of nothing else.
+fs::path render(const sfp::Document& doc, const std::string& name, std::size_t crowded = 0) {
     const fs::path path = temp_pdf(name);
     sfp::Diagnostics diagnostics;
     sfp::PdfOptions options;
     options.timestamp = 1767225600;
     const bool ok = sfp::render_pdf(doc, path.string(), options, diagnostics);
     REQUIRE(ok);
-    REQUIRE(diagnostics.items().empty());
+    REQUIRE(diagnostics.items().size() == crowded);
+    for (const auto& item : diagnostics.items()) {
+        CHECK(item.message.find("has more columns than the page holds") != std::string::npos);
+    }
     // Tagged: cairo refused no structure tag (render_pdf writes an untagged PDF when it does,
     // which a white page-sized rectangle under each page once caused for this file's Letter
     // document).
@@ -327,7 +332,7 @@ TEST_CASE("layout: without contents every page is in the body", "[layout]") {
     }
 }
 
-TEST_CASE("layout: long tables repeat the header; tall rows split", "[layout]") {
+TEST_CASE("layout: long tables repeat the header, tall rows split", "[layout]") {
     sfp::Document doc = base_document();
     doc.info.labels.continued = "(suite)";
     sfp::Table table;
@@ -344,9 +349,9 @@ TEST_CASE("layout: long tables repeat the header; tall rows split", "[layout]") 
         b.text = "x";
         table.rows.push_back({name, a, b});
     }
-    // One row taller than a whole page: 700 numbered words in one cell.
+    // One row taller than a whole page: 1,500 numbered words in one cell.
     std::string tall;
-    for (int w = 0; w < 700; ++w) {
+    for (int w = 0; w < 1500; ++w) {
         tall += "tw" + std::to_string(w) + " ";
     }
     sfp::Cell tall_cell;
@@ -405,7 +410,7 @@ TEST_CASE("layout: long tables repeat the header; tall rows split", "[layout]") 
                                   [](const Word& w) { return w.text.rfind("tw", 0) == 0; });
     }
     CHECK(tall_pages >= 2);
-    for (int w = 0; w < 700; ++w) {
+    for (int w = 0; w < 1500; ++w) {
         CAPTURE(w);
         CHECK(seen["tw" + std::to_string(w)] == 1);
     }
@@ -570,7 +575,7 @@ TEST_CASE("layout: footnotes sit on the page of their marker", "[layout]") {
     }
 }
 
-TEST_CASE("layout: all text inside the type area; US Letter", "[layout]") {
+TEST_CASE("layout: all text inside the type area, US Letter", "[layout]") {
     sfp::Document doc = contents_document(12);
     doc.info.page_size = sfp::PageSize::letter;
     sfp::KeyFigures key;
@@ -592,7 +597,8 @@ TEST_CASE("layout: all text inside the type area; US Letter", "[layout]") {
     cell.text = "Supercalifragilisticexpialidociousandevenlongerwordthatcannotfit";
     table.rows.push_back({cell, cell, cell, cell, cell});
     doc.blocks.emplace_back(table);
-    const Pdf pdf = load(render(doc, "letter"));
+    // Five columns of a 64-letter word cannot be whole: the render warns of the table.
+    const Pdf pdf = load(render(doc, "letter", 1));
     for (const auto& page : pdf.pages) {
         CAPTURE(page.label);
         CHECK(page.width == Approx(612).margin(0.5));
@@ -943,6 +949,38 @@ TEST_CASE("layout: table columns take the room their texts need", "[layout]") {
             CHECK(std::any_of(tops.begin(), tops.end(),
                               [&](double top) { return std::abs(top - w.top) < 0.5; }));
         }
+    }
+
+    // Fifteen years of counts ("2,000") do not fit at 8 points: the table is set smaller,
+    // every count whole, and nothing is said.
+    {
+        sfp::Document years = base_document();
+        sfp::Table coverage;
+        coverage.caption = "Institutions reporting";
+        coverage.header = {"Region"};
+        std::vector<sfp::Cell> all{text("All regions")};
+        for (int year = 2010; year < 2025; ++year) {
+            coverage.header.push_back(std::to_string(year));
+            sfp::Cell reporting;
+            reporting.text = "2,000";
+            reporting.number = 2000;
+            reporting.align = sfp::Align::decimal;
+            all.push_back(reporting);
+        }
+        coverage.rows.push_back(all);
+        years.blocks.emplace_back(coverage);
+        const Pdf read = load(render(years, "fifteen-years"));
+        REQUIRE(read.pages.size() >= 2);
+        int whole = 0;
+        for (const auto& w : read.pages[1].words) {
+            if (w.text == "2,000") {
+                ++whole;
+                CHECK(w.size < 8);
+                CHECK(w.size >= 6.4);
+            }
+        }
+        CHECK(whole == 15);
+        CHECK(pages_with(read, "2024").size() == 1);
     }
 
     // Twenty columns of large numbers cannot be whole on a portrait page: the PDF is written,

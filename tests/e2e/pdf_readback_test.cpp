@@ -801,7 +801,7 @@ TEST_CASE("readback: the sample report builds in EN FR and ES", "[e2e][readback]
     }
 }
 
-TEST_CASE("readback: page labels; the contents and the outline match the headings",
+TEST_CASE("readback: page labels, the contents and the outline match the headings",
           "[e2e][readback]") {
     for (const auto& language : languages) {
         DYNAMIC_SECTION("language " << language.code) {
@@ -881,7 +881,7 @@ TEST_CASE("readback: page labels; the contents and the outline match the heading
     }
 }
 
-TEST_CASE("readback: fonts embedded; text inside the margins; footers; metadata",
+TEST_CASE("readback: fonts embedded, text inside the margins, footers, metadata",
           "[e2e][readback]") {
     for (const auto& language : languages) {
         DYNAMIC_SECTION("language " << language.code) {

@@ -142,7 +142,7 @@ TEST_CASE("bullet chart: all missing and many rows in a small box", "[draw-speci
     CHECK(has_text(empty, "no data", "missing"));
 }
 
-TEST_CASE("range chart: P25-P75 with median and n; suppressed medians are not drawn at 0",
+TEST_CASE("range chart: P25-P75 with median and n, suppressed medians are not drawn at 0",
           "[draw-special]") {
     ChartSpec spec;
     spec.kind = charts::ChartKind::range;
@@ -172,7 +172,7 @@ TEST_CASE("range chart: P25-P75 with median and n; suppressed medians are not dr
     CHECK_FALSE(has_text(items, "0%", "tick-label"));
 }
 
-TEST_CASE("donut: outside labels do not overlap; missing shares listed as n/a", "[draw-special]") {
+TEST_CASE("donut: outside labels do not overlap, missing shares listed as n/a", "[draw-special]") {
     ChartSpec spec;
     spec.kind = charts::ChartKind::donut;
     spec.categories = {"Grant", "Debt", "Equity", "Guarantee", "Other"};

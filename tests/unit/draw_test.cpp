@@ -485,7 +485,7 @@ TEST_CASE("Sparklines have no axes and mark the last value", "[draw]") {
     CHECK(texts(empty, "missing").size() == 1);
 }
 
-TEST_CASE("Log scale ticks at powers of ten; values <= 0 are gaps", "[draw]") {
+TEST_CASE("Log scale ticks at powers of ten, values <= 0 are gaps", "[draw]") {
     ChartSpec spec = chart(ChartKind::line, years(2019, 6),
                            {series("Savers", {3.0, 40.0, 0.0, 900.0, 12000.0, 15000.0})});
     spec.scale = AxisScale::log;

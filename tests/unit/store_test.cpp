@@ -336,7 +336,7 @@ TEST_CASE("store: another application's database and a newer schema are refused"
 
 // ----- ingest and read back -----------------------------------------------------------------
 
-TEST_CASE("store: ingested figures read back as the same dataset; missing stays missing",
+TEST_CASE("store: ingested figures read back as the same dataset, missing stays missing",
           "[store]") {
     const TempDir dir;
     auto store = open_store(dir.file("sfp.sqlite"));
@@ -505,7 +505,7 @@ TEST_CASE("store: a period given by fiscal year only matches the same period wit
     CHECK(periods == Rows{{"fiscal_year", "period_end"}, {"2021", "2021-06-30"}});
 }
 
-TEST_CASE("store: a change of currency revises amounts; an amount left in the old currency is "
+TEST_CASE("store: a change of currency revises amounts, an amount left in the old currency is "
           "set aside on reading",
           "[store]") {
     const TempDir dir;

@@ -82,6 +82,16 @@ constexpr double spare = 0.5;
 constexpr double cell_size = 8;
 constexpr double header_size = 7.5;
 constexpr double subtext_size = 6;
+/// The type sizes of a table. A table whose numbers and words cannot all be whole at the usual
+/// sizes is set smaller, as a statistical table is (Layout::make_table_frame).
+struct TableType {
+    double cell = cell_size;
+    double header = header_size;
+    double sub = subtext_size;
+    [[nodiscard]] TableType scaled(double s) const { return {cell * s, header * s, sub * s}; }
+};
+/// The scales a table is tried at, largest first: cells of 8, 7.25 and 6.5 points.
+constexpr std::array<double, 3> table_scales{1.0, 7.25 / 8, 6.5 / 8};
 constexpr double note_size = 7.5;
 
 struct Colour {
@@ -619,6 +629,7 @@ struct TableSetup {
     std::string caption_text;
     bool rtl = false;
     bool crowded = false; ///< its columns cannot keep every number and word whole (fit_content)
+    TableType type;       ///< its type sizes
 };
 
 /// What a table's rows are set up with besides the frame (Layout::make_table_frame): the decimal
@@ -1353,15 +1364,15 @@ private:
         return {text.substr(0, at), text.substr(at)};
     }
 
-    CellBox cell_box(const Cell& cell, double inner, bool header, bool rtl, double dx,
-                     HAlign align) const {
+    CellBox cell_box(const Cell& cell, double inner, bool header, bool rtl, double dx, HAlign align,
+                     const TableType& type) const {
         CellBox box;
         box.status = cell.status;
         double text_inner = inner;
         if (!cell.status.empty()) {
             text_inner -= status_room;
         }
-        Style s = style(header ? header_size : cell_size, header, std::max(text_inner, 10.0));
+        Style s = style(header ? type.header : type.cell, header, std::max(text_inner, 10.0));
         s.align = align;
         s.rtl = rtl;
         const auto main = set(cell.text, s);
@@ -1372,7 +1383,7 @@ private:
         double height = main->height;
         if (!cell.subtext.empty()) {
             Style sub = s;
-            sub.size = subtext_size;
+            sub.size = type.sub;
             sub.bold = false;
             sub.wrap = inner;
             const auto laid = set(cell.subtext, sub);
@@ -1429,8 +1440,8 @@ private:
     /// ("n=1,969") and a status mark. 0 for a column without numbers.
     void number_needs(const Table& table, const std::vector<double>& int_width,
                       const std::vector<double>& frac_width,
-                      const std::vector<double>& number_width, std::vector<double>& aligned,
-                      std::vector<double>& whole) const {
+                      const std::vector<double>& number_width, const TableType& type,
+                      std::vector<double>& aligned, std::vector<double>& whole) const {
         const std::size_t columns = number_width.size();
         aligned.assign(columns, 0);
         whole.assign(columns, 0);
@@ -1452,9 +1463,9 @@ private:
                 }
             }
             const double room = (status ? status_room : 0) + 2 * cell_pad + spare;
-            const double under = longest != nullptr ? set(*longest, style(subtext_size))->width +
-                                                          2 * cell_pad + spare
-                                                    : 0;
+            const double under = longest != nullptr
+                                     ? set(*longest, style(type.sub))->width + 2 * cell_pad + spare
+                                     : 0;
             aligned[c] = std::max(int_width[c] + frac_width[c] + room, under);
             whole[c] = std::max(number_width[c] + room, under);
         }
@@ -1512,11 +1523,11 @@ private:
     /// N` is the template's remedy).
     bool fit_content(const Table& table, const std::vector<double>& int_width,
                      const std::vector<double>& frac_width, const std::vector<double>& number_width,
-                     TableSetup& t) const {
+                     const TableType& type, TableSetup& t) const {
         const std::size_t columns = t.widths.size();
         std::vector<double> aligned;
         std::vector<double> whole;
-        number_needs(table, int_width, frac_width, number_width, aligned, whole);
+        number_needs(table, int_width, frac_width, number_width, type, aligned, whole);
         std::vector<double> word(columns, 0);      // the widest word, padding included
         std::vector<double> line(columns, 0);      // the widest text on one line
         std::vector<double> heading(columns, 0);   // the widest word of the header
@@ -1548,9 +1559,9 @@ private:
                 }
                 return w;
             };
-            word[c] = std::max(widest(words, cell_size), widest(sub_words, subtext_size)) + room;
-            text_line[c] = std::max(widest(texts, cell_size), number_width[c]);
-            sub_line[c] = widest(sub_texts, subtext_size);
+            word[c] = std::max(widest(words, type.cell), widest(sub_words, type.sub)) + room;
+            text_line[c] = std::max(widest(texts, type.cell), number_width[c]);
+            sub_line[c] = widest(sub_texts, type.sub);
             pad[c] = room;
             line[c] = std::max(text_line[c], sub_line[c]) + room;
             if (c < table.header.size()) {
@@ -1558,7 +1569,7 @@ private:
                 title.offer_words(table.header[c]);
                 for (const auto text : title.texts) {
                     heading[c] = std::max(heading[c],
-                                          set(std::string(text), style(header_size, true))->width +
+                                          set(std::string(text), style(type.header, true))->width +
                                               2 * cell_pad + spare);
                 }
             }
@@ -1682,11 +1693,11 @@ private:
     /// the decimal parts.
     void fit_words(const Table& table, const std::vector<double>& int_width,
                    const std::vector<double>& frac_width, const std::vector<double>& number_width,
-                   TableSetup& t) const {
+                   const TableType& type, TableSetup& t) const {
         const std::size_t columns = t.widths.size();
         std::vector<double> aligned;
         std::vector<double> whole;
-        number_needs(table, int_width, frac_width, number_width, aligned, whole);
+        number_needs(table, int_width, frac_width, number_width, type, aligned, whole);
         std::vector<double> need = aligned;
         if (!fit_columns(need, t)) {
             need = whole;
@@ -1701,7 +1712,7 @@ private:
                 const std::size_t to = std::min(title.find(' ', from), title.size());
                 if (to > from) {
                     const double word =
-                        set(title.substr(from, to - from), style(header_size, true))->width;
+                        set(title.substr(from, to - from), style(type.header, true))->width;
                     if (word + 2 * cell_pad + spare > need[c]) {
                         need[c] = word + 2 * cell_pad + spare;
                         more = more || need[c] > t.widths[c];
@@ -1796,7 +1807,7 @@ private:
                 }
                 a = HAlign::right;
             }
-            row.cells.push_back(cell_box(cell, inner, false, false, dx, a));
+            row.cells.push_back(cell_box(cell, inner, false, false, dx, a, t.type));
         }
         finish_row(row);
         return row;
@@ -1845,8 +1856,6 @@ private:
         }
         std::vector<double>& int_width = plan.int_width;
         std::vector<double>& frac_width = plan.frac_width;
-        int_width.assign(columns, 0);
-        frac_width.assign(columns, 0);
         std::vector<double> number_width(columns, 0); ///< the widest number, whole + fraction
         auto numeric = [](const Cell& cell) {
             return !cell.missing && std::any_of(cell.text.begin(), cell.text.end(),
@@ -1855,34 +1864,49 @@ private:
         // Decimal columns: the widest integer and fraction parts of each column, measured once
         // per cell; right-aligned text then moves left by the fraction room it does not use.
         auto& fraction_width = plan.fraction_width;
-        for (std::size_t r = 0; r < table.rows.size(); ++r) {
-            const auto& row = table.rows[r];
-            for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
-                // A number with more after it ("110.5% (105.5%-116.6%)") is right-aligned
-                // and sized by its words (fit_content), not aligned on its last fraction.
-                if (row[c].align != Align::decimal || !numeric(row[c]) ||
-                    row[c].text.find(' ') != std::string::npos) {
-                    continue;
+        const auto measure = [&](const TableType& type) {
+            int_width.assign(columns, 0);
+            frac_width.assign(columns, 0);
+            number_width.assign(columns, 0);
+            fraction_width.clear();
+            for (std::size_t r = 0; r < table.rows.size(); ++r) {
+                const auto& row = table.rows[r];
+                for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
+                    // A number with more after it ("110.5% (105.5%-116.6%)") is right-aligned
+                    // and sized by its words (fit_content), not aligned on its last fraction.
+                    if (row[c].align != Align::decimal || !numeric(row[c]) ||
+                        row[c].text.find(' ') != std::string::npos) {
+                        continue;
+                    }
+                    const auto [whole, fraction] = split_decimal(row[c].text, decimal_);
+                    const double fw = fraction.empty() ? 0 : set(fraction, style(type.cell))->width;
+                    const double iw = set(whole, style(type.cell))->width;
+                    int_width[c] = std::max(int_width[c], iw);
+                    frac_width[c] = std::max(frac_width[c], fw);
+                    number_width[c] = std::max(number_width[c], iw + fw);
+                    fraction_width[{r, c}] = fw;
                 }
-                const auto [whole, fraction] = split_decimal(row[c].text, decimal_);
-                const double fw = fraction.empty() ? 0 : set(fraction, style(cell_size))->width;
-                const double iw = set(whole, style(cell_size))->width;
-                int_width[c] = std::max(int_width[c], iw);
-                frac_width[c] = std::max(frac_width[c], fw);
-                number_width[c] = std::max(number_width[c], iw + fw);
-                fraction_width[{r, c}] = fw;
+            }
+        };
+        // The usual sizes, else smaller ones; at the smallest, what can be whole.
+        t.crowded = true;
+        for (const double scale : table_scales) {
+            t.type = TableType{}.scaled(scale);
+            measure(t.type);
+            if (fit_content(table, int_width, frac_width, number_width, t.type, t)) {
+                t.crowded = false;
+                break;
             }
         }
-        if (!fit_content(table, int_width, frac_width, number_width, t)) {
-            t.crowded = true;
-            fit_words(table, int_width, frac_width, number_width, t);
+        if (t.crowded) {
+            fit_words(table, int_width, frac_width, number_width, t.type, t);
         }
         for (std::size_t c = 0; c < columns; ++c) {
             Cell cell;
             cell.text = c < table.header.size() ? table.header[c] : std::string();
             const double inner = t.widths[c] - 2 * cell_pad;
             t.header.cells.push_back(
-                cell_box(cell, inner, true, t.rtl, 0, column_halign(aligns[c], t.rtl)));
+                cell_box(cell, inner, true, t.rtl, 0, column_halign(aligns[c], t.rtl), t.type));
         }
         finish_row(t.header);
         t.rows.resize(table.rows.size());
