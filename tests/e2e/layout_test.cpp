@@ -951,24 +951,30 @@ TEST_CASE("layout: table columns take the room their texts need", "[layout]") {
         }
     }
 
+    // A table of one row: its label, then `value` under each year from `first` to 2024.
+    const auto years_table = [&](const std::string& caption, const std::string& label, int first,
+                                 const std::string& value, double number) {
+        sfp::Table years;
+        years.caption = caption;
+        years.header = {"Indicator"};
+        std::vector<sfp::Cell> row{text(label)};
+        for (int year = first; year < 2025; ++year) {
+            years.header.push_back(std::to_string(year));
+            sfp::Cell cell = text(value);
+            cell.number = number;
+            cell.align = sfp::Align::decimal;
+            row.push_back(cell);
+        }
+        years.rows.push_back(row);
+        return years;
+    };
+
     // Fifteen years of counts ("2,000") do not fit at 8 points: the table is set smaller,
     // every count whole, and nothing is said.
     {
         sfp::Document years = base_document();
-        sfp::Table coverage;
-        coverage.caption = "Institutions reporting";
-        coverage.header = {"Region"};
-        std::vector<sfp::Cell> all{text("All regions")};
-        for (int year = 2010; year < 2025; ++year) {
-            coverage.header.push_back(std::to_string(year));
-            sfp::Cell reporting;
-            reporting.text = "2,000";
-            reporting.number = 2000;
-            reporting.align = sfp::Align::decimal;
-            all.push_back(reporting);
-        }
-        coverage.rows.push_back(all);
-        years.blocks.emplace_back(coverage);
+        years.blocks.emplace_back(
+            years_table("Institutions reporting", "All regions", 2010, "2,000", 2000));
         const Pdf read = load(render(years, "fifteen-years"));
         REQUIRE(read.pages.size() >= 2);
         int whole = 0;
@@ -986,20 +992,8 @@ TEST_CASE("layout: table columns take the room their texts need", "[layout]") {
     // Twenty columns of large numbers cannot be whole on a portrait page: the PDF is written,
     // and the render warns, naming the table.
     sfp::Document crowded = base_document();
-    sfp::Table wide;
-    wide.caption = "Table 9. Far too wide";
-    wide.header = {"Indicator"};
-    std::vector<sfp::Cell> row{text("Active borrowers")};
-    for (int year = 2005; year < 2025; ++year) {
-        wide.header.push_back(std::to_string(year));
-        sfp::Cell value;
-        value.text = "222,420,143";
-        value.number = 222420143;
-        value.align = sfp::Align::decimal;
-        row.push_back(value);
-    }
-    wide.rows.push_back(row);
-    crowded.blocks.emplace_back(wide);
+    crowded.blocks.emplace_back(
+        years_table("Table 9. Far too wide", "Active borrowers", 2005, "222,420,143", 222420143));
     sfp::Diagnostics diagnostics;
     sfp::PdfOptions options;
     options.timestamp = 1767225600;

@@ -1416,13 +1416,23 @@ private:
         }
         const double share = deficit / slack;
         // The table keeps its edges: the first column's outer edge is where it was.
-        double x = t.rtl ? t.xs.front() + t.widths.front() : t.xs.front();
+        const double edge = t.rtl ? t.xs.front() + t.widths.front() : t.xs.front();
         for (std::size_t c = 0; c < columns; ++c) {
             if (need[c] > t.widths[c]) {
                 t.widths[c] = need[c];
             } else {
                 t.widths[c] -= share * (t.widths[c] - std::max(need[c], t.widths[c] / 2));
             }
+        }
+        place_columns(t, edge);
+        return true;
+    }
+
+    /// Sets each column's left edge (`xs`) from the widths, the first column's outer edge at
+    /// `edge` (its left edge, or its right edge in a mirrored table).
+    static void place_columns(TableSetup& t, double edge) {
+        double x = edge;
+        for (std::size_t c = 0; c < t.widths.size(); ++c) {
             if (t.rtl) {
                 x -= t.widths[c];
                 t.xs[c] = x;
@@ -1431,7 +1441,6 @@ private:
                 x += t.widths[c];
             }
         }
-        return true;
     }
 
     /// Each column's room for its numbers (points, padding included): `aligned` with the
@@ -1515,19 +1524,17 @@ private:
     /// widest word of its cells and of the lines under them; room permitting, the widest word
     /// of its header). When every column's widest text fits on one line, the template's widths
     /// stand but for the columns narrower than that, widened with the room of the others;
-    /// otherwise the room over the minimums goes in proportion to what each column lacks of
-    /// its one-line width, as CSS 2.1 lays out a table automatically (17.5.2.2). So a column
-    /// of long names takes the room a column of short codes does not need, and no number,
-    /// code or word is broken. Returns false, changing nothing, when the minimums do not fit:
-    /// the table has too many columns for the page (fit_words then does what it can; `years =
-    /// N` is the template's remedy).
-    bool fit_content(const Table& table, const std::vector<double>& int_width,
-                     const std::vector<double>& frac_width, const std::vector<double>& number_width,
+    /// otherwise the room over the minimums goes first to the column whose widest text takes
+    /// the most lines, one line fewer at a time, and what is left in proportion to what each
+    /// column lacks of its one-line width (as CSS 2.1 lays out a table automatically,
+    /// 17.5.2.2). So a column of long names takes the room a column of short codes does not
+    /// need, and no number, code or word is broken. `aligned` and `whole`: number_needs. Returns
+    /// false, changing nothing, when the minimums do not fit: the table has too many columns for
+    /// the page (fit_words then does what it can; `years = N` is the template's remedy).
+    bool fit_content(const Table& table, const std::vector<double>& aligned,
+                     const std::vector<double>& whole, const std::vector<double>& number_width,
                      const TableType& type, TableSetup& t) const {
         const std::size_t columns = t.widths.size();
-        std::vector<double> aligned;
-        std::vector<double> whole;
-        number_needs(table, int_width, frac_width, number_width, type, aligned, whole);
         std::vector<double> word(columns, 0);      // the widest word, padding included
         std::vector<double> line(columns, 0);      // the widest text on one line
         std::vector<double> heading(columns, 0);   // the widest word of the header
@@ -1670,16 +1677,7 @@ private:
                                                : room / static_cast<double>(columns));
             }
         }
-        double x = t.rtl ? g_.content_right() : g_.left;
-        for (std::size_t c = 0; c < columns; ++c) {
-            if (t.rtl) {
-                x -= t.widths[c];
-                t.xs[c] = x;
-            } else {
-                t.xs[c] = x;
-                x += t.widths[c];
-            }
-        }
+        place_columns(t, t.rtl ? g_.content_right() : g_.left);
         return true;
     }
 
@@ -1689,15 +1687,10 @@ private:
     /// alignment then gives way); with either, the one-word line under a number too, and
     /// then, room permitting, every word of the header. When not even the numbers fit the
     /// widths stay proportional: the table has too many columns for the page (`years = N` is
-    /// the template's remedy). `number_width`: the widest number of each column, measured with
-    /// the decimal parts.
-    void fit_words(const Table& table, const std::vector<double>& int_width,
-                   const std::vector<double>& frac_width, const std::vector<double>& number_width,
-                   const TableType& type, TableSetup& t) const {
+    /// the template's remedy). `aligned` and `whole`: number_needs.
+    void fit_words(const Table& table, const std::vector<double>& aligned,
+                   const std::vector<double>& whole, const TableType& type, TableSetup& t) const {
         const std::size_t columns = t.widths.size();
-        std::vector<double> aligned;
-        std::vector<double> whole;
-        number_needs(table, int_width, frac_width, number_width, type, aligned, whole);
         std::vector<double> need = aligned;
         if (!fit_columns(need, t)) {
             need = whole;
@@ -1832,20 +1825,13 @@ private:
         }
         t.rtl = table.direction == TextDirection::rtl ||
                 (table.direction == TextDirection::automatic && first_strong_is_rtl(sample));
-        double x = t.rtl ? g_.content_right() : g_.left;
         for (std::size_t c = 0; c < columns; ++c) {
-            const double w =
+            t.widths.push_back(
                 cw * (c < table.widths.size() && table.widths[c] > 0 ? table.widths[c] : 1.0) /
-                total;
-            t.widths.push_back(w);
-            if (t.rtl) {
-                x -= w;
-                t.xs.push_back(x);
-            } else {
-                t.xs.push_back(x);
-                x += w;
-            }
+                total);
         }
+        t.xs.resize(columns);
+        place_columns(t, t.rtl ? g_.content_right() : g_.left);
         // Alignment of each column: the first row's, or left/right by position.
         std::vector<Align> aligns(columns, Align::left);
         for (std::size_t c = 0; c < columns; ++c) {
@@ -1890,16 +1876,19 @@ private:
         };
         // The usual sizes, else smaller ones; at the smallest, what can be whole.
         t.crowded = true;
+        std::vector<double> aligned;
+        std::vector<double> whole;
         for (const double scale : table_scales) {
             t.type = TableType{}.scaled(scale);
             measure(t.type);
-            if (fit_content(table, int_width, frac_width, number_width, t.type, t)) {
+            number_needs(table, int_width, frac_width, number_width, t.type, aligned, whole);
+            if (fit_content(table, aligned, whole, number_width, t.type, t)) {
                 t.crowded = false;
                 break;
             }
         }
         if (t.crowded) {
-            fit_words(table, int_width, frac_width, number_width, t.type, t);
+            fit_words(table, aligned, whole, t.type, t);
         }
         for (std::size_t c = 0; c < columns; ++c) {
             Cell cell;
