@@ -1615,7 +1615,9 @@ private:
                 deficit += std::max(0.0, most[c] - t.widths[c]);
                 excess += std::max(0.0, t.widths[c] - most[c]);
             }
-            for (std::size_t c = 0; c < columns && deficit > 0; ++c) {
+            // (With the total under the page width, the excess covers the deficit; a deficit
+            // of rounding alone, with no excess, changes nothing.)
+            for (std::size_t c = 0; c < columns && deficit > 0 && excess > 0; ++c) {
                 t.widths[c] = t.widths[c] < most[c]
                                   ? most[c]
                                   : t.widths[c] - deficit * (t.widths[c] - most[c]) / excess;
