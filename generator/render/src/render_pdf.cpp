@@ -638,6 +638,10 @@ struct RowPlan {
     std::vector<double> int_width;
     std::vector<double> frac_width;
     std::map<std::pair<std::size_t, std::size_t>, double> fraction_width; ///< by (row, column)
+    /// The table's type size over the usual one: the widths above were measured at the usual
+    /// size and scaled (text widths scale with the size: metrics are not hinted on PDF
+    /// surfaces); fraction_width's are scaled where they are read (make_row).
+    double scale = 1;
 };
 
 /// The set-ups of the document's tables, shared with the layout's helper thread.
@@ -1798,7 +1802,7 @@ private:
                 // Numbers stay right-aligned (also in mirrored tables); the padding is
                 // dropped when the column is too narrow for it, so text stays in its cell.
                 if (plan.int_width[c] + plan.frac_width[c] <= inner) {
-                    dx = -(plan.frac_width[c] - it->second);
+                    dx = -(plan.frac_width[c] - it->second * plan.scale);
                 }
                 a = HAlign::right;
             }
@@ -1876,13 +1880,23 @@ private:
                 }
             }
         };
-        // The usual sizes, else smaller ones; at the smallest, what can be whole.
+        // The usual sizes, else smaller ones; at the smallest, what can be whole. The numbers
+        // are measured once, at the usual size, and their widths scaled.
+        measure(TableType{});
+        const std::vector<double> int_usual = int_width;
+        const std::vector<double> frac_usual = frac_width;
+        const std::vector<double> number_usual = number_width;
         t.crowded = true;
         std::vector<double> aligned;
         std::vector<double> whole;
         for (const double scale : table_scales) {
             t.type = TableType{}.scaled(scale);
-            measure(t.type);
+            plan.scale = scale;
+            for (std::size_t c = 0; c < columns; ++c) {
+                int_width[c] = int_usual[c] * scale;
+                frac_width[c] = frac_usual[c] * scale;
+                number_width[c] = number_usual[c] * scale;
+            }
             number_needs(table, int_width, frac_width, number_width, t.type, aligned, whole);
             if (fit_content(table, aligned, whole, number_width, t.type, t)) {
                 t.crowded = false;
