@@ -1447,43 +1447,6 @@ private:
         }
     }
 
-    /// Each column's room for its numbers (points, padding included): `aligned` with the
-    /// decimal alignment's room (its widest integer part plus widest fraction part), `whole`
-    /// for the widest number alone; either also holds the one-word line under a number
-    /// ("n=1,969") and a status mark. 0 for a column without numbers.
-    void number_needs(const Table& table, const std::vector<double>& int_width,
-                      const std::vector<double>& frac_width,
-                      const std::vector<double>& number_width, const TableType& type,
-                      std::vector<double>& aligned, std::vector<double>& whole) const {
-        const std::size_t columns = number_width.size();
-        aligned.assign(columns, 0);
-        whole.assign(columns, 0);
-        for (std::size_t c = 0; c < columns; ++c) {
-            if (number_width[c] <= 0) {
-                continue;
-            }
-            bool status = false;
-            const std::string* longest = nullptr; // the longest one-word line under a number
-            for (const auto& row : table.rows) {
-                if (c >= row.size()) {
-                    continue;
-                }
-                status = status || !row[c].status.empty();
-                const std::string& sub = row[c].subtext;
-                if (!sub.empty() && sub.find(' ') == std::string::npos &&
-                    (longest == nullptr || sub.size() > longest->size())) {
-                    longest = &sub;
-                }
-            }
-            const double room = (status ? status_room : 0) + 2 * cell_pad + spare;
-            const double under = longest != nullptr
-                                     ? set(*longest, style(type.sub))->width + 2 * cell_pad + spare
-                                     : 0;
-            aligned[c] = std::max(int_width[c] + frac_width[c] + room, under);
-            whole[c] = std::max(number_width[c] + room, under);
-        }
-    }
-
     /// The longest texts of a column by length, distinct, longest first: the candidates for
     /// its widest text (measuring a few instead of every cell; lengths in bytes rank widths
     /// well enough within one column, and the few are measured).
@@ -1523,6 +1486,72 @@ private:
         }
     };
 
+    /// What a column holds, gathered once from the table's rows (column_texts) and measured
+    /// at each type size tried: the candidates for its widest words and texts, of its cells
+    /// and of the lines under them, and of its header.
+    struct ColumnTexts {
+        Longest words;
+        Longest texts;
+        Longest sub_words;
+        Longest sub_texts;
+        Longest title;
+        const std::string* one_word_sub = nullptr; ///< the longest one-word line under a value
+        bool status = false;                       ///< a cell has a status mark
+        /// Padding, a status mark and the room Pango needs.
+        [[nodiscard]] double room() const {
+            return (status ? status_room : 0) + 2 * cell_pad + spare;
+        }
+    };
+
+    static std::vector<ColumnTexts> column_texts(const Table& table, std::size_t columns) {
+        std::vector<ColumnTexts> out(columns);
+        for (const auto& row : table.rows) {
+            for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
+                const Cell& cell = row[c];
+                ColumnTexts& column = out[c];
+                column.status = column.status || !cell.status.empty();
+                column.words.offer_words(cell.text);
+                column.texts.offer(cell.text);
+                column.sub_words.offer_words(cell.subtext);
+                column.sub_texts.offer(cell.subtext);
+                const std::string& sub = cell.subtext;
+                if (!sub.empty() && sub.find(' ') == std::string::npos &&
+                    (column.one_word_sub == nullptr || sub.size() > column.one_word_sub->size())) {
+                    column.one_word_sub = &sub;
+                }
+            }
+        }
+        for (std::size_t c = 0; c < columns && c < table.header.size(); ++c) {
+            out[c].title.offer_words(table.header[c]);
+        }
+        return out;
+    }
+
+    /// Each column's room for its numbers (points, padding included): `aligned` with the
+    /// decimal alignment's room (its widest integer part plus widest fraction part), `whole`
+    /// for the widest number alone; either also holds the one-word line under a number
+    /// ("n=1,969") and a status mark. 0 for a column without numbers.
+    void number_needs(const std::vector<ColumnTexts>& columns, const std::vector<double>& int_width,
+                      const std::vector<double>& frac_width,
+                      const std::vector<double>& number_width, const TableType& type,
+                      std::vector<double>& aligned, std::vector<double>& whole) const {
+        aligned.assign(columns.size(), 0);
+        whole.assign(columns.size(), 0);
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            if (number_width[c] <= 0) {
+                continue;
+            }
+            const ColumnTexts& column = columns[c];
+            const double room = column.room();
+            const double under =
+                column.one_word_sub != nullptr
+                    ? set(*column.one_word_sub, style(type.sub))->width + 2 * cell_pad + spare
+                    : 0;
+            aligned[c] = std::max(int_width[c] + frac_width[c] + room, under);
+            whole[c] = std::max(number_width[c] + room, under);
+        }
+    }
+
     /// Column widths from the content. Each column gets at least its widest unbreakable piece
     /// (its numbers with the decimal alignment's room, else the widest number alone; the
     /// widest word of its cells and of the lines under them; room permitting, the widest word
@@ -1535,7 +1564,7 @@ private:
     /// need, and no number, code or word is broken. `aligned` and `whole`: number_needs. Returns
     /// false, changing nothing, when the minimums do not fit: the table has too many columns for
     /// the page (fit_words then does what it can; `years = N` is the template's remedy).
-    bool fit_content(const Table& table, const std::vector<double>& aligned,
+    bool fit_content(const std::vector<ColumnTexts>& texts, const std::vector<double>& aligned,
                      const std::vector<double>& whole, const std::vector<double>& number_width,
                      const TableType& type, TableSetup& t) const {
         const std::size_t columns = t.widths.size();
@@ -1545,44 +1574,24 @@ private:
         std::vector<double> text_line(columns, 0); // the widest text, unpadded
         std::vector<double> sub_line(columns, 0);  // the widest line under a text, unpadded
         std::vector<double> pad(columns, 0);       // padding and status mark
-        for (std::size_t c = 0; c < columns; ++c) {
-            Longest words;
-            Longest texts;
-            Longest sub_words;
-            Longest sub_texts;
-            bool status = false;
-            for (const auto& row : table.rows) {
-                if (c >= row.size()) {
-                    continue;
-                }
-                const Cell& cell = row[c];
-                status = status || !cell.status.empty();
-                words.offer_words(cell.text);
-                texts.offer(cell.text);
-                sub_words.offer_words(cell.subtext);
-                sub_texts.offer(cell.subtext);
+        const auto widest = [this](const Longest& l, double size, bool bold = false) {
+            double w = 0;
+            for (const auto text : l.texts) {
+                w = std::max(w, set(std::string(text), style(size, bold))->width);
             }
-            const double room = (status ? status_room : 0) + 2 * cell_pad + spare;
-            auto widest = [&](const Longest& l, double size) {
-                double w = 0;
-                for (const auto text : l.texts) {
-                    w = std::max(w, set(std::string(text), style(size))->width);
-                }
-                return w;
-            };
-            word[c] = std::max(widest(words, type.cell), widest(sub_words, type.sub)) + room;
-            text_line[c] = std::max(widest(texts, type.cell), number_width[c]);
-            sub_line[c] = widest(sub_texts, type.sub);
-            pad[c] = room;
-            line[c] = std::max(text_line[c], sub_line[c]) + room;
-            if (c < table.header.size()) {
-                Longest title;
-                title.offer_words(table.header[c]);
-                for (const auto text : title.texts) {
-                    heading[c] = std::max(heading[c],
-                                          set(std::string(text), style(type.header, true))->width +
-                                              2 * cell_pad + spare);
-                }
+            return w;
+        };
+        for (std::size_t c = 0; c < columns; ++c) {
+            const ColumnTexts& column = texts[c];
+            pad[c] = column.room();
+            word[c] =
+                std::max(widest(column.words, type.cell), widest(column.sub_words, type.sub)) +
+                pad[c];
+            text_line[c] = std::max(widest(column.texts, type.cell), number_width[c]);
+            sub_line[c] = widest(column.sub_texts, type.sub);
+            line[c] = std::max(text_line[c], sub_line[c]) + pad[c];
+            if (!column.title.texts.empty()) {
+                heading[c] = widest(column.title, type.header, true) + 2 * cell_pad + spare;
             }
         }
         const double cw = g_.content_width();
@@ -1856,36 +1865,32 @@ private:
         // Decimal columns: the widest integer and fraction parts of each column, measured once
         // per cell; right-aligned text then moves left by the fraction room it does not use.
         auto& fraction_width = plan.fraction_width;
-        const auto measure = [&](const TableType& type) {
-            int_width.assign(columns, 0);
-            frac_width.assign(columns, 0);
-            number_width.assign(columns, 0);
-            fraction_width.clear();
-            for (std::size_t r = 0; r < table.rows.size(); ++r) {
-                const auto& row = table.rows[r];
-                for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
-                    // A number with more after it ("110.5% (105.5%-116.6%)") is right-aligned
-                    // and sized by its words (fit_content), not aligned on its last fraction.
-                    if (row[c].align != Align::decimal || !numeric(row[c]) ||
-                        row[c].text.find(' ') != std::string::npos) {
-                        continue;
-                    }
-                    const auto [whole, fraction] = split_decimal(row[c].text, decimal_);
-                    const double fw = fraction.empty() ? 0 : set(fraction, style(type.cell))->width;
-                    const double iw = set(whole, style(type.cell))->width;
-                    int_width[c] = std::max(int_width[c], iw);
-                    frac_width[c] = std::max(frac_width[c], fw);
-                    number_width[c] = std::max(number_width[c], iw + fw);
-                    fraction_width[{r, c}] = fw;
+        int_width.assign(columns, 0);
+        frac_width.assign(columns, 0);
+        for (std::size_t r = 0; r < table.rows.size(); ++r) {
+            const auto& row = table.rows[r];
+            for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
+                // A number with more after it ("110.5% (105.5%-116.6%)") is right-aligned and
+                // sized by its words (fit_content), not aligned on its last fraction.
+                if (row[c].align != Align::decimal || !numeric(row[c]) ||
+                    row[c].text.find(' ') != std::string::npos) {
+                    continue;
                 }
+                const auto [whole, fraction] = split_decimal(row[c].text, decimal_);
+                const double fw = fraction.empty() ? 0 : set(fraction, style(cell_size))->width;
+                const double iw = set(whole, style(cell_size))->width;
+                int_width[c] = std::max(int_width[c], iw);
+                frac_width[c] = std::max(frac_width[c], fw);
+                number_width[c] = std::max(number_width[c], iw + fw);
+                fraction_width[{r, c}] = fw;
             }
-        };
+        }
         // The usual sizes, else smaller ones; at the smallest, what can be whole. The numbers
-        // are measured once, at the usual size, and their widths scaled.
-        measure(TableType{});
+        // were measured at the usual size; their widths are scaled.
         const std::vector<double> int_usual = int_width;
         const std::vector<double> frac_usual = frac_width;
         const std::vector<double> number_usual = number_width;
+        const std::vector<ColumnTexts> texts = column_texts(table, columns);
         t.crowded = true;
         std::vector<double> aligned;
         std::vector<double> whole;
@@ -1897,8 +1902,8 @@ private:
                 frac_width[c] = frac_usual[c] * scale;
                 number_width[c] = number_usual[c] * scale;
             }
-            number_needs(table, int_width, frac_width, number_width, t.type, aligned, whole);
-            if (fit_content(table, aligned, whole, number_width, t.type, t)) {
+            number_needs(texts, int_width, frac_width, number_width, t.type, aligned, whole);
+            if (fit_content(texts, aligned, whole, number_width, t.type, t)) {
                 t.crowded = false;
                 break;
             }
