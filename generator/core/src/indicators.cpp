@@ -110,10 +110,16 @@ std::size_t Results::IndexKeyHash::operator()(const IndexKey& key) const {
 
 void Results::add_to_index(std::size_t item) {
     const IndicatorResult& result = items.at(item);
-    const auto number =
-        indicator_numbers_
-            .emplace(result.indicator, static_cast<std::uint32_t>(indicator_numbers_.size()))
-            .first->second;
+    // Looked up before it is added: std::map::emplace makes its node (a copy of the name)
+    // before it looks, for each of the 55,000 results of a report.
+    auto numbered = indicator_numbers_.find(result.indicator);
+    if (numbered == indicator_numbers_.end()) {
+        numbered =
+            indicator_numbers_
+                .emplace(result.indicator, static_cast<std::uint32_t>(indicator_numbers_.size()))
+                .first;
+    }
+    const std::uint32_t number = numbered->second;
     index_.emplace(
         IndexKey{number, static_cast<std::uint32_t>(result.scope), result.period, result.statistic},
         static_cast<std::uint32_t>(item));
@@ -441,6 +447,7 @@ public:
         forget_indicators();
         derived_.clear();
         fields_.clear();
+        series_.clear();
     }
     /// Forgets the memoised indicator columns only.
     void forget_indicators() { indicators_.clear(); }
@@ -455,26 +462,28 @@ public:
         if (node.op == formula::Op::derived) {
             return derived_ptr(node.name);
         }
+        if (node.op == formula::Op::series) {
+            return series_ptr(node.name);
+        }
         if (node.op == formula::Op::indicator) {
             return indicator(node.name).value;
         }
         return std::make_shared<const Column>(eval(expression, index));
     }
 
-    /// The value of a text dimension for record r ("" when absent).
-    [[nodiscard]] const std::string& text(const std::string& dimension, std::size_t r) const {
-        static const std::string empty;
+    /// The values of a text dimension by record, or null when the data has no such column
+    /// (every record's value is then "").
+    [[nodiscard]] const std::vector<std::string>* texts(const std::string& dimension) const {
         if (dimension == "region") {
-            return data_.region[r];
+            return &data_.region;
         }
         if (dimension == "country" || dimension == "country_iso3") {
-            return data_.country_iso3[r];
+            return &data_.country_iso3;
         }
         if (dimension == "institution" || dimension == "institution_id") {
-            return data_.institution_id[r];
+            return &data_.institution_id;
         }
-        const auto* column = data_.text_column(dimension);
-        return column == nullptr ? empty : (*column)[r];
+        return data_.text_column(dimension);
     }
 
     std::uint16_t intern(const std::string& text) {
@@ -537,11 +546,14 @@ private:
         rate_average_.assign(n_, 1.0);
         rate_end_.assign(n_, 1.0);
         rate_why_.assign(n_, 0);
+        converted_.assign(n_, 0);
         for (std::size_t r = 0; r < n_; ++r) {
-            const std::string& currency = r < data_.currency.size() ? data_.currency[r] : "";
+            static const std::string none;
+            const std::string& currency = r < data_.currency.size() ? data_.currency[r] : none;
             if (currency.empty() || currency == "USD") {
                 continue;
             }
+            converted_[r] = 1;
             if (const auto rate = reference_.rate(currency, data_.fiscal_year[r]);
                 rate && rate->average > 0 && rate->end > 0) {
                 rate_average_[r] = rate->average;
@@ -668,8 +680,7 @@ private:
                     continue;
                 }
                 value /= flow ? rate_average_[r] : rate_end_[r];
-                if (r < data_.currency.size() && !data_.currency[r].empty() &&
-                    data_.currency[r] != "USD") {
+                if (converted_[r] != 0) {
                     flags |= flag_converted;
                 }
             }
@@ -705,21 +716,27 @@ private:
         return derived_.emplace(name, std::move(out)).first->second;
     }
 
-    Column series(const std::string& name) {
+    /// A reference series by record (GNI per capita, inflation), made once: 27 formulas of the
+    /// catalogue read GNI per capita, and each made it again with a lookup per record.
+    const ColumnPtr& series_ptr(const std::string& name) {
+        const auto cached = series_.find(name);
+        if (cached != series_.end()) {
+            return cached->second;
+        }
         Column out(n_);
         const std::uint16_t missing = intern("missing-input: " + name);
+        const bool inflation = name == "inflation_rate";
         for (std::size_t r = 0; r < n_; ++r) {
             const auto value =
-                name == "inflation_rate"
-                    ? reference_.inflation_rate(data_.country_iso3[r], data_.fiscal_year[r])
-                    : reference_.gni_per_capita(data_.country_iso3[r], data_.fiscal_year[r]);
+                inflation ? reference_.inflation_rate(data_.country_iso3[r], data_.fiscal_year[r])
+                          : reference_.gni_per_capita(data_.country_iso3[r], data_.fiscal_year[r]);
             if (value) {
                 out.v[r] = *value;
             } else {
                 out.why[r] = missing;
             }
         }
-        return out;
+        return series_.emplace(name, std::make_shared<const Column>(std::move(out))).first->second;
     }
 
     Column constant(double value) {
@@ -800,7 +817,7 @@ private:
         case Op::field:
             return field(node.name);
         case Op::series:
-            return series(node.name);
+            return *series_ptr(node.name);
         case Op::derived:
             return *derived_ptr(node.name);
         case Op::indicator:
@@ -906,37 +923,43 @@ private:
     std::vector<double> rate_average_;
     std::vector<double> rate_end_;
     std::vector<std::uint16_t> rate_why_;
+    std::vector<std::uint8_t> converted_; ///< by record: 1 when its amounts are not in USD
     std::vector<std::uint32_t> row_flags_;
     std::map<std::string, std::vector<std::uint16_t>> excluded_;
     std::map<std::string, std::vector<std::uint32_t>> field_flags_;
     std::map<std::string, ColumnPtr> fields_;
     std::map<std::string, ColumnPtr> derived_;
+    std::map<std::string, ColumnPtr> series_;
     std::map<std::string, IndicatorColumns> indicators_;
 };
 
-/// The label of a record in a peer group ("" when its value is missing).
-std::vector<std::string> peer_labels(Context& context, const PeerGroupDef& def) {
+/// The label of each record in a peer group: a view of its band's label (the catalogue's),
+/// empty when its value is missing.
+std::vector<std::string_view> peer_labels(Context& context, const PeerGroupDef& def) {
     const ColumnPtr value_column = context.column(def.value);
     const Column& value = *value_column;
-    std::vector<std::string> labels(context.size());
+    std::vector<std::string_view> labels(context.size());
+    std::vector<double> bands_below;
+    for (const auto& band : def.bands) {
+        if (band.below) {
+            bands_below.push_back(*band.below);
+        }
+    }
+    const std::vector<std::string>* by = def.by.empty() ? nullptr : context.texts(def.by);
+    static const std::string none;
     for (std::size_t r = 0; r < context.size(); ++r) {
         if (!value.ok(r) || !std::isfinite(value.v[r])) {
             continue;
         }
-        std::vector<double> below;
-        for (const auto& band : def.bands) {
-            if (band.below) {
-                below.push_back(*band.below);
-            }
-        }
+        const std::vector<double>* below = &bands_below;
         if (!def.by.empty()) {
-            const auto found = def.thresholds.find(context.text(def.by, r));
+            const auto found = def.thresholds.find(by == nullptr ? none : (*by)[r]);
             if (found != def.thresholds.end()) {
-                below = found->second;
+                below = &found->second;
             }
         }
         std::size_t band = 0;
-        while (band < below.size() && value.v[r] >= below[band]) {
+        while (band < below->size() && value.v[r] >= (*below)[band]) {
             ++band;
         }
         labels[r] = def.bands.at(std::min(band, def.bands.size() - 1)).label;
@@ -963,62 +986,79 @@ struct Assignment {
 Assignment assign(Context& context, const Catalogue& catalogue, const EngineOptions& options,
                   const std::string& grouping, const Dataset& data) {
     Assignment out;
-    out.group.assign(data.size(), Assignment::none);
+    const std::size_t n = data.size();
+    out.group.assign(n, Assignment::none);
     const auto dimensions = split(grouping, '+');
     // Each dimension's value of each record, as views: into the dataset, the options, or the
-    // peer-group labels kept here.
-    std::vector<std::vector<std::string>> peer_columns;
+    // catalogue's peer-group labels.
     std::vector<std::vector<std::string_view>> values;
     for (const auto& dimension : dimensions) {
-        std::vector<std::string_view> column(data.size());
+        std::vector<std::string_view> column(n);
         if (dimension.rfind("peer:", 0) == 0) {
-            peer_columns.push_back(
-                peer_labels(context, *catalogue.find_peer_group(dimension.substr(5))));
-            std::copy(peer_columns.back().begin(), peer_columns.back().end(), column.begin());
+            column = peer_labels(context, *catalogue.find_peer_group(dimension.substr(5)));
         } else if (dimension.rfind("custom:", 0) == 0) {
             const auto name = dimension.substr(7);
             const auto custom =
                 std::find_if(options.custom.begin(), options.custom.end(),
                              [&](const CustomGrouping& g) { return g.name == name; });
-            for (std::size_t r = 0; r < data.size(); ++r) {
-                const auto found = custom->map.find(context.text(custom->of, r));
+            const std::vector<std::string>* of = context.texts(custom->of);
+            static const std::string none;
+            for (std::size_t r = 0; r < n; ++r) {
+                const auto found = custom->map.find(of == nullptr ? none : (*of)[r]);
                 column[r] = found != custom->map.end() ? found->second : custom->otherwise;
             }
-        } else {
-            for (std::size_t r = 0; r < data.size(); ++r) {
-                column[r] = context.text(dimension, r);
-            }
+        } else if (const std::vector<std::string>* texts = context.texts(dimension)) {
+            std::copy(texts->begin(), texts->end(), column.begin());
         }
         values.push_back(std::move(column));
     }
-    // A record's key is made in one buffer and looked up: a group's strings are made once.
-    std::unordered_map<std::string, std::uint32_t> group_of_key;
-    std::string key;
-    for (std::size_t r = 0; r < data.size(); ++r) {
-        key.clear();
+    // Each dimension's distinct values are numbered as they are met, and a record's group is
+    // looked up by its values' numbers: a group's strings are made once, when it is first met.
+    std::vector<std::unordered_map<std::string_view, std::uint32_t>> numbers(dimensions.size());
+    std::unordered_map<std::string, std::uint32_t> group_of_numbers;
+    std::vector<std::uint32_t> group_of_number; // one dimension: by the value's number
+    std::string key;                            // several: their numbers' bytes
+    for (std::size_t r = 0; r < n; ++r) {
         bool complete = true;
+        key.clear();
+        std::uint32_t number = 0;
         for (std::size_t d = 0; d < dimensions.size(); ++d) {
-            if (values[d][r].empty()) {
+            const std::string_view value = values[d][r];
+            if (value.empty()) {
                 complete = false;
                 break;
             }
-            key.append(d == 0 ? "" : "+").append(dimensions[d]).append(":").append(values[d][r]);
+            number = numbers[d]
+                         .try_emplace(value, static_cast<std::uint32_t>(numbers[d].size()))
+                         .first->second;
+            key.append(reinterpret_cast<const char*>(&number), sizeof number);
         }
         if (!complete) {
             continue;
         }
-        const auto [found, added] =
-            group_of_key.try_emplace(key, static_cast<std::uint32_t>(out.groups.size()));
-        if (added) {
+        std::uint32_t* slot = nullptr;
+        if (dimensions.size() == 1) {
+            if (number >= group_of_number.size()) {
+                group_of_number.resize(number + 1, Assignment::none);
+            }
+            slot = &group_of_number[number];
+        } else {
+            slot = &group_of_numbers.try_emplace(key, Assignment::none).first->second;
+        }
+        if (*slot == Assignment::none) {
+            *slot = static_cast<std::uint32_t>(out.groups.size());
             Assignment::Group group;
-            group.key = key;
             for (std::size_t d = 0; d < dimensions.size(); ++d) {
+                group.key.append(d == 0 ? "" : "+")
+                    .append(dimensions[d])
+                    .append(":")
+                    .append(values[d][r]);
                 group.label.append(d == 0 ? "" : ", ").append(values[d][r]);
                 group.values.emplace_back(values[d][r]);
             }
             out.groups.push_back(std::move(group));
         }
-        out.group[r] = found->second;
+        out.group[r] = *slot;
     }
     return out;
 }
@@ -1086,49 +1126,110 @@ void set_missing(IndicatorResult& result, const std::string& reason) {
     result.missing_detail.clear();
 }
 
+/// What one record brings to a statistic: `why` 0 and the addends, or the reason.
+struct Entry {
+    double a = 0; ///< value, numerator, or weight * value
+    double b = 0; ///< denominator or weight
+    std::uint32_t flags = 0;
+    std::uint16_t why = 0;
+};
+
+/// The entries of every record for one statistic of an indicator, in one array: a cell reads
+/// one place per record instead of four to six columns, and a record in several cells is
+/// looked at once. Made once for the threads that aggregate the indicator's cells (each had
+/// made its own).
+struct StatisticEntries {
+    Statistic statistic = Statistic::ratio;
+    std::vector<Entry> entries;
+};
+
+StatisticEntries make_entries(Statistic statistic, const IndicatorColumns& columns,
+                              const Column* weight) {
+    StatisticEntries out{statistic, {}};
+    const Column& value = *columns.value;
+    const std::size_t n = value.v.size();
+    out.entries.resize(n);
+    for (std::size_t r = 0; r < n; ++r) {
+        Entry& entry = out.entries[r];
+        switch (statistic) {
+        case Statistic::ratio: {
+            const Column& num = *columns.numerator;
+            const Column& den = *columns.denominator;
+            if (!num.ok(r) || !den.ok(r)) {
+                entry = {0, 0, 0, !num.ok(r) ? num.why[r] : den.why[r]};
+            } else {
+                entry = {num.v[r], den.v[r], num.flags[r] | den.flags[r], 0};
+            }
+            break;
+        }
+        case Statistic::bwm:
+            if (!value.ok(r)) {
+                entry = {0, 0, 0, value.why[r]};
+            } else if (!weight->ok(r)) {
+                entry = {0, 0, 0, weight->why[r]};
+            } else {
+                entry = {weight->v[r] * value.v[r], weight->v[r], value.flags[r] | weight->flags[r],
+                         0};
+            }
+            break;
+        case Statistic::sum:
+        case Statistic::median:
+        case Statistic::trimmed_mean:
+            if (!value.ok(r)) {
+                entry = {0, 0, 0, value.why[r]};
+            } else {
+                entry = {value.v[r], 0, value.flags[r], 0};
+            }
+            break;
+        }
+    }
+    return out;
+}
+
 /// Aggregates one statistic of one indicator over the records of one cell. It reads of the
 /// context only what is fixed once it is made (previous periods, flag names): the reason
 /// texts come as a copy, since the next indicator's columns are made meanwhile.
 class Aggregator {
 public:
-    Aggregator(const Context& context, const IndicatorDef& def, const IndicatorColumns& columns,
-               const Column* weight, long min_n, const std::vector<std::string>& reason_texts)
-        : context_(context), def_(def), columns_(columns), weight_(weight), min_n_(min_n),
+    Aggregator(const Context& context, const IndicatorDef& def,
+               const std::vector<StatisticEntries>& entries, long min_n,
+               const std::vector<std::string>& reason_texts)
+        : context_(context), def_(def), all_entries_(entries), min_n_(min_n),
           reason_texts_(reason_texts) {}
 
     /// `with_records`: fill result.records (the provenance list); false leaves it empty.
     void run(Statistic statistic, const std::vector<std::uint32_t>& records,
              IndicatorResult& result, bool with_records) {
         if (prepared_ != statistic) {
-            prepare(statistic);
+            const auto found = std::find_if(
+                all_entries_.begin(), all_entries_.end(),
+                [statistic](const StatisticEntries& e) { return e.statistic == statistic; });
+            entries_ = found != all_entries_.end() ? &found->entries : nullptr;
+            prepared_ = statistic;
+        }
+        if (entries_ == nullptr) {
+            throw std::logic_error("indicator engine: no entries made for a statistic");
         }
         contributing_.clear();
+        previous_.clear();
         reasons_.clear();
         values_.clear();
         const bool order_statistic = is_order_statistic(statistic);
-        double numerator = 0;
-        double denominator = 0;
-        for (const std::uint32_t r : records) {
-            const Entry& entry = entries_[r];
-            if (entry.why != 0) {
-                reasons_.add(entry.why);
-                continue;
-            }
-            // Additions in record order, as the results were always computed.
-            numerator += entry.a;
-            denominator += entry.b;
-            if (order_statistic) {
-                values_.push_back(entry.a);
-            }
-            contributing_.push_back(r);
-        }
-        result.n = static_cast<long>(contributing_.size());
-        provenance(result, with_records);
+        std::array<long, flag_bits> counts{};
+        const Sums sums = order_statistic ? (with_records ? add_up<true, true>(records, counts)
+                                                          : add_up<true, false>(records, counts))
+                                          : (with_records ? add_up<false, true>(records, counts)
+                                                          : add_up<false, false>(records, counts));
+        const double numerator = sums.numerator;
+        const double denominator = sums.denominator;
+        const long n = sums.n;
+        result.n = n;
+        provenance(result, with_records, counts);
         if (records.empty()) {
             set_missing(result, "no-data");
             return;
         }
-        if (contributing_.empty()) {
+        if (n == 0) {
             set_missing(result, reasons_.most_frequent(reason_texts_));
             return;
         }
@@ -1173,70 +1274,79 @@ public:
     }
 
 private:
-    /// What one record brings to a statistic: `why` 0 and the addends, or the reason.
-    struct Entry {
-        double a = 0; ///< value, numerator, or weight * value
-        double b = 0; ///< denominator or weight
-        std::uint32_t flags = 0;
-        std::uint16_t why = 0;
+    struct Sums {
+        double numerator = 0;
+        double denominator = 0;
+        long n = 0; ///< the records with a value
     };
 
-    /// The entries of every record for a statistic, in one array: a cell reads one place per
-    /// record instead of four to six columns, and a record in several cells is looked at once.
-    void prepare(Statistic statistic) {
-        const std::size_t n = columns_.value->v.size();
-        entries_.resize(n);
-        for (std::size_t r = 0; r < n; ++r) {
-            entries_[r] = entry(statistic, r);
+    /// One pass over a cell's records: the sums, the values of an order statistic (`values`),
+    /// the flags' counts and, for a result that lists them (`listed`), the contributing records
+    /// and the previous-period records their values read. Instantiated for each case and
+    /// without calls in the loop, so that the sums stay in registers (there are no
+    /// callee-saved floating-point registers): the pass reads records scattered over the
+    /// entries, and had kept its sums in memory. The reasons of records without a value are
+    /// counted afterwards, and only when no record has one (the only case that reads them).
+    template <bool values, bool listed>
+    [[gnu::noinline]] Sums add_up(const std::vector<std::uint32_t>& records,
+                                  std::array<long, flag_bits>& counts) {
+        const Entry* const entries = entries_->data();
+        if constexpr (values) {
+            values_.resize(records.size());
         }
-        prepared_ = statistic;
+        if constexpr (listed) {
+            contributing_.resize(records.size());
+        }
+        double* const kept_values = values_.data();
+        std::uint32_t* const kept_records = contributing_.data();
+        double numerator = 0;
+        double denominator = 0;
+        std::size_t n = 0;
+        for (const std::uint32_t r : records) {
+            const Entry& entry = entries[r];
+            if (entry.why != 0) {
+                continue;
+            }
+            // Additions in record order, as the results were always computed.
+            numerator += entry.a;
+            denominator += entry.b;
+            if constexpr (values) {
+                kept_values[n] = entry.a;
+            }
+            if constexpr (listed) {
+                kept_records[n] = r;
+            }
+            ++n;
+            if (entry.flags != 0U) {
+                std::uint32_t flags = entry.flags & ~flag_previous;
+                while (flags != 0U) {
+                    ++counts[static_cast<std::size_t>(std::countr_zero(flags))];
+                    flags &= flags - 1U;
+                }
+            }
+        }
+        if constexpr (values) {
+            values_.resize(n);
+        }
+        if constexpr (listed) {
+            contributing_.resize(n);
+            for (const std::uint32_t r : contributing_) {
+                if ((entries[r].flags & flag_previous) != 0U && context_.previous(r) >= 0) {
+                    previous_.push_back(static_cast<std::uint32_t>(context_.previous(r)));
+                }
+            }
+        }
+        if (n == 0) {
+            for (const std::uint32_t r : records) {
+                reasons_.add(entries[r].why);
+            }
+        }
+        return {numerator, denominator, static_cast<long>(n)};
     }
 
-    [[nodiscard]] Entry entry(Statistic statistic, std::size_t r) const {
-        const Column& value = *columns_.value;
-        switch (statistic) {
-        case Statistic::ratio: {
-            const Column& num = *columns_.numerator;
-            const Column& den = *columns_.denominator;
-            if (!num.ok(r) || !den.ok(r)) {
-                return {0, 0, 0, !num.ok(r) ? num.why[r] : den.why[r]};
-            }
-            return {num.v[r], den.v[r], num.flags[r] | den.flags[r], 0};
-        }
-        case Statistic::bwm:
-            if (!value.ok(r)) {
-                return {0, 0, 0, value.why[r]};
-            }
-            if (!weight_->ok(r)) {
-                return {0, 0, 0, weight_->why[r]};
-            }
-            return {weight_->v[r] * value.v[r], weight_->v[r], value.flags[r] | weight_->flags[r],
-                    0};
-        case Statistic::sum:
-        case Statistic::median:
-        case Statistic::trimmed_mean:
-            if (!value.ok(r)) {
-                return {0, 0, 0, value.why[r]};
-            }
-            return {value.v[r], 0, value.flags[r], 0};
-        }
-        return {};
-    }
-
-    void provenance(IndicatorResult& result, bool with_records) {
-        previous_.clear();
-        std::array<long, flag_bits> counts{};
-        for (const std::uint32_t r : contributing_) {
-            std::uint32_t flags = entries_[r].flags;
-            if (with_records && (flags & flag_previous) != 0U && context_.previous(r) >= 0) {
-                previous_.push_back(static_cast<std::uint32_t>(context_.previous(r)));
-            }
-            flags &= ~flag_previous;
-            while (flags != 0U) {
-                ++counts.at(static_cast<std::size_t>(std::countr_zero(flags)));
-                flags &= flags - 1U;
-            }
-        }
+    /// The result's records (when `with_records`) and flag counts, from run's pass.
+    void provenance(IndicatorResult& result, bool with_records,
+                    const std::array<long, flag_bits>& counts) {
         if (with_records) {
             // Contributing records are in record order; previous-period records usually are.
             if (!std::is_sorted(previous_.begin(), previous_.end())) {
@@ -1260,12 +1370,11 @@ private:
 
     const Context& context_; ///< read only: aggregators of one indicator run on several threads
     const IndicatorDef& def_;
-    const IndicatorColumns& columns_;
-    const Column* weight_;
+    const std::vector<StatisticEntries>& all_entries_;
     long min_n_;
     const std::vector<std::string>& reason_texts_;
     std::optional<Statistic> prepared_;
-    std::vector<Entry> entries_;
+    const std::vector<Entry>* entries_ = nullptr;
     std::vector<std::uint32_t> contributing_;
     std::vector<std::uint32_t> previous_;
     std::vector<std::uint32_t> merged_; ///< the records of one result, before encoding
@@ -1474,6 +1583,7 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         IndicatorColumns columns;
         ColumnPtr weight;
         std::vector<std::string> reason_texts; ///< every reason its columns can name
+        std::vector<StatisticEntries> entries; ///< by statistic, for the aggregators
     };
     const auto prepare = [&](const std::string& id) {
         Prepared prepared;
@@ -1486,6 +1596,13 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
             prepared.weight = context.column(expression);
         }
         prepared.reason_texts = context.reason_texts();
+        for (const Statistic statistic : prepared.def->statistics) {
+            if (statistic == Statistic::ratio && !prepared.columns.ratio) {
+                continue; // the catalogue rejects this; kept safe for hand-built catalogues
+            }
+            prepared.entries.push_back(
+                make_entries(statistic, prepared.columns, prepared.weight.get()));
+        }
         // Each indicator's own columns are read once, from `prepared` (values_of makes again
         // the few it needs): kept, they held 25 MB at the end of the evaluation. Fields and
         // derived quantities stay: other indicators share them.
@@ -1542,7 +1659,7 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         std::mutex failure_mutex;
         std::exception_ptr failure; // the first exception of a helper, thrown here after it
         const auto aggregate = [&] {
-            Aggregator aggregator(context, def, columns, current.weight.get(), options.min_n,
+            Aggregator aggregator(context, def, current.entries, options.min_n,
                                   current.reason_texts);
             for (std::size_t i = next++; i < cell_jobs.size(); i = next++) {
                 const CellJob& job = cell_jobs[i];

@@ -490,7 +490,7 @@ struct Page {
     /// again (render_once).
     std::vector<OpenTag> open_tags;
     /// How much drawing the page holds, to split the pages in two halves of equal work: an
-    /// operation counts 1, a figure figure_weight.
+    /// operation counts 1, a figure figure_weight (split_point adds page_weight to each page).
     double weight = 0;
     /// Whether the page draws a text that only Pango can draw (GlyphText::drawable), which
     /// only the thread that laid it out may draw.
@@ -508,9 +508,15 @@ struct Page {
     bool drawn = false; ///< something other than structure tags is drawn on the page
 };
 
-/// A figure's weight in Page::weight: a chart's drawing took as long as about this many
-/// operations of tables and text.
-constexpr double figure_weight = 150;
+/// A figure's weight in Page::weight: a chart's drawing takes as long as about this many
+/// operations of tables and text. Measured on the reference-size report (139 pages, 30
+/// figures; each page's drawing timed, five runs, least squares): 2.5 us an operation,
+/// 1.1 ms a figure, 0.49 ms a page whatever it holds (page_weight). With 150 and no page
+/// weight, the first part (88 pages, the figures) took 175-200 ms and the second 130-135 ms.
+constexpr double figure_weight = 450;
+/// What drawing a page costs whatever it holds (its start, its footer, cairo_show_page), in
+/// operations: see figure_weight.
+constexpr double page_weight = 200;
 
 struct HeadingPlace {
     std::string title; ///< as printed: "1. Introduction"
@@ -2586,14 +2592,15 @@ std::size_t split_point(const std::vector<Page>& pages, const std::vector<LaidPt
     if (split_pages == 0 || pages.size() < std::max<std::size_t>(split_pages, 2)) {
         return 0;
     }
+    const auto cost = [&pages](std::size_t p) { return pages[p].weight + page_weight; };
     double total = 0;
-    for (const Page& page : pages) {
-        total += page.weight;
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+        total += cost(p);
     }
     std::size_t half = 1;
-    double before = pages[0].weight;
-    while (half + 1 < pages.size() && before + pages[half].weight / 2 < total / 2) {
-        before += pages[half].weight;
+    double before = cost(0);
+    while (half + 1 < pages.size() && before + cost(half) / 2 < total / 2) {
+        before += cost(half);
         ++half;
     }
     // The page nearest the half where the parts' structure elements match.
@@ -2687,6 +2694,14 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
     cairo_status_t status = CAIRO_STATUS_SUCCESS;
     std::size_t helper_tables = 0;
     std::size_t split = 0;
+    // A document drawn in two parts: the parts, and their merge into the file. The merge runs
+    // on another thread while this one takes the layout down (its pages' texts and drawing
+    // operations: 15-20 ms on the reference-size report, after a merge of 13-16 ms).
+    PartBuffer first;
+    PartBuffer second;
+    std::jthread merger;
+    bool merged = true;
+    std::exception_ptr merge_failure;
     {
         const std::unique_ptr<cairo_t, CairoDeleter> context(cairo_create(measure.get()));
         cairo_t* cr = context.get();
@@ -2788,8 +2803,6 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         } else {
             // The first part here, the second on the other core (or after it, here), each
             // into memory; then one file of the two.
-            PartBuffer first;
-            PartBuffer second;
             cairo_status_t second_status = CAIRO_STATUS_SUCCESS;
             const auto draw_part = [&laid, &doc, &options, &g](PartBuffer& out, std::size_t from,
                                                                std::size_t to) {
@@ -2827,22 +2840,39 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
                 status = second_status;
             }
             if (status == CAIRO_STATUS_SUCCESS) {
-                std::string error;
-                const bool merged = detail::merge_cairo_pdfs(
-                    first.view(), second.view(),
-                    pages[split].open_tags.size() - pages[split].leading_ends,
-                    [&file](std::string_view piece) { file.write(piece.data(), piece.size()); },
-                    error);
-                if (!merged && file.rewind()) {
-                    // Not as expected of cairo: the document is drawn whole instead.
-                    std::unique_ptr<cairo_surface_t, CairoDeleter> pdf(
-                        cairo_pdf_surface_create_for_stream(write_checked, &file, g.width,
-                                                            g.height));
-                    set_metadata(pdf.get(), doc, options);
-                    status = draw_pages(pdf.get(), laid, 0, pages.size());
+                const std::size_t open = pages[split].open_tags.size() - pages[split].leading_ends;
+                const auto merge = [&first, &second, open, &file, &merged, &merge_failure] {
+                    try {
+                        std::string error;
+                        merged = detail::merge_cairo_pdfs(
+                            first.view(), second.view(), open,
+                            [&file](std::string_view piece) {
+                                file.write(piece.data(), piece.size());
+                            },
+                            error);
+                    } catch (...) {
+                        merge_failure = std::current_exception(); // rethrown below
+                    }
+                };
+                try {
+                    merger = std::jthread(merge);
+                } catch (const std::system_error&) {
+                    merge(); // no thread to be had
                 }
             }
         }
+    } // the layout is taken down here, while the parts merge
+    if (merger.joinable()) {
+        merger.join();
+    }
+    if (merge_failure) {
+        std::rethrow_exception(merge_failure);
+    }
+    if (!merged && file.rewind()) {
+        // Not as expected of cairo: the document is laid out again and drawn whole instead.
+        PdfOptions whole = options;
+        whole.split_pages = 0;
+        return render_once(doc, file, whole, tags);
     }
     if (options.times != nullptr) {
         const auto end = Clock::now();
