@@ -10,14 +10,19 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fmt/format.h>
 #include <fstream>
 #include <iterator>
+#include <linux/magic.h>
 #include <locale.h>
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 #include <zlib.h>
 
 namespace sfp::xlsx {
@@ -277,6 +282,22 @@ void Book::text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::stri
     check(worksheet_write_string(ws, row, col, value.c_str(), format), "text");
 }
 
+std::string memory_temp_dir(bool constant_memory) {
+    static constexpr const char* shm = "/dev/shm";
+    static constexpr unsigned long long room = 256ULL << 20U;
+    if (constant_memory || std::getenv("TMPDIR") != nullptr) {
+        return {};
+    }
+    struct statfs kind {};
+    struct statvfs space {};
+    if (::statfs(shm, &kind) != 0 || kind.f_type != TMPFS_MAGIC ||
+        ::access(shm, W_OK | X_OK) != 0 || ::statvfs(shm, &space) != 0 ||
+        static_cast<unsigned long long>(space.f_bavail) * space.f_frsize < room) {
+        return {};
+    }
+    return shm;
+}
+
 bool write_workbook(const std::string& path, bool constant_memory, const Properties& properties,
                     Diagnostics& diagnostics, const std::function<void(Book&)>& fill) {
     const CNumericLocale c_numbers;
@@ -286,6 +307,10 @@ bool write_workbook(const std::string& path, bool constant_memory, const Propert
     }
     lxw_workbook_options options{};
     options.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE;
+    std::string temp_dir = memory_temp_dir(constant_memory);
+    if (!temp_dir.empty()) {
+        options.tmpdir = temp_dir.data();
+    }
     lxw_workbook* workbook = workbook_new_opt(pending.temp_path().c_str(), &options);
     if (workbook == nullptr) {
         diagnostics.error({path, 0, 0}, "cannot create workbook");
