@@ -285,7 +285,9 @@ void Book::text(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const std::stri
 std::string memory_temp_dir(bool constant_memory) {
     static constexpr const char* shm = "/dev/shm";
     static constexpr unsigned long long room = 256ULL << 20U;
-    if (constant_memory || std::getenv("TMPDIR") != nullptr) {
+    // A temporary folder the user chose is theirs (libxlsxwriter's tmpfileplus reads these).
+    if (constant_memory || std::getenv("TMPDIR") != nullptr || std::getenv("TMP") != nullptr ||
+        std::getenv("TEMP") != nullptr) {
         return {};
     }
     struct statfs kind {};

@@ -97,9 +97,9 @@ struct Properties {
 /// made and deleted as the zip is assembled: 10-120 a workbook), or "" for its default (TMPDIR,
 /// else /tmp): /dev/shm, a file system in memory, for a workbook not written in constant memory
 /// (whose largest part is tens of MB at most), when /dev/shm is a writable tmpfs with 256 MiB
-/// free and TMPDIR is not set. Files made and deleted on a disk cost kernel time: on this VM's
-/// ext4, which has no journal, each new file passed over the files deleted in the last seconds
-/// (ext4 find_inode_bit), 7% of the processor time of 200 briefs.
+/// free and none of TMPDIR, TMP and TEMP is set. Files made and deleted on a disk cost kernel time:
+/// on this VM's ext4, which has no journal, each new file passed over the files deleted in the last
+/// seconds (ext4 find_inode_bit), 7% of the processor time of 200 briefs.
 std::string memory_temp_dir(bool constant_memory);
 
 /// Writes a workbook at `path` atomically: opens it on a temporary file beside `path` (in
