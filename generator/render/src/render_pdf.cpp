@@ -1558,6 +1558,12 @@ private:
         }
     }
 
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12 at -O2/-O3 warns that a vector of this function frees a pointer into its middle
+// (-Wfree-nonheap-object): a false positive of its inlining (each vector is freed whole).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wfree-nonheap-object"
+#endif
     /// Column widths from the content. Each column gets at least its widest unbreakable piece
     /// (its numbers with the decimal alignment's room, else the widest number alone; the
     /// widest word of its cells and of the lines under them; room permitting, the widest word
@@ -1701,6 +1707,9 @@ private:
         place_columns(t, t.rtl ? g_.content_right() : g_.left);
         return true;
     }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
     /// Column widths that keep what they can whole, when fit_content cannot: each step is
     /// taken only if the columns can give the room (fit_columns), best first: every number on
@@ -2230,7 +2239,9 @@ private:
         y_ += 8;
     }
 
-    void add(const PageBreak&) { force_new_page_ = true; }
+    void add(const PageBreak&) {
+        force_new_page_ = true;
+    }
     void add(const Heading&) {}
     void add(const Contents&) {}
 
