@@ -933,6 +933,12 @@ private:
     std::map<std::string, IndicatorColumns> indicators_;
 };
 
+/// Record r's value in a column of Context::texts ("" when the data has no such column).
+const std::string& text_of(const std::vector<std::string>* column, std::size_t r) {
+    static const std::string none;
+    return column == nullptr ? none : (*column)[r];
+}
+
 /// The label of each record in a peer group: a view of its band's label (the catalogue's),
 /// empty when its value is missing.
 std::vector<std::string_view> peer_labels(Context& context, const PeerGroupDef& def) {
@@ -946,14 +952,13 @@ std::vector<std::string_view> peer_labels(Context& context, const PeerGroupDef& 
         }
     }
     const std::vector<std::string>* by = def.by.empty() ? nullptr : context.texts(def.by);
-    static const std::string none;
     for (std::size_t r = 0; r < context.size(); ++r) {
         if (!value.ok(r) || !std::isfinite(value.v[r])) {
             continue;
         }
         const std::vector<double>* below = &bands_below;
         if (!def.by.empty()) {
-            const auto found = def.thresholds.find(by == nullptr ? none : (*by)[r]);
+            const auto found = def.thresholds.find(text_of(by, r));
             if (found != def.thresholds.end()) {
                 below = &found->second;
             }
@@ -1002,9 +1007,8 @@ Assignment assign(Context& context, const Catalogue& catalogue, const EngineOpti
                 std::find_if(options.custom.begin(), options.custom.end(),
                              [&](const CustomGrouping& g) { return g.name == name; });
             const std::vector<std::string>* of = context.texts(custom->of);
-            static const std::string none;
             for (std::size_t r = 0; r < n; ++r) {
-                const auto found = custom->map.find(of == nullptr ? none : (*of)[r]);
+                const auto found = custom->map.find(text_of(of, r));
                 column[r] = found != custom->map.end() ? found->second : custom->otherwise;
             }
         } else if (const std::vector<std::string>* texts = context.texts(dimension)) {
@@ -1191,25 +1195,15 @@ StatisticEntries make_entries(Statistic statistic, const IndicatorColumns& colum
 /// texts come as a copy, since the next indicator's columns are made meanwhile.
 class Aggregator {
 public:
-    Aggregator(const Context& context, const IndicatorDef& def,
-               const std::vector<StatisticEntries>& entries, long min_n,
+    Aggregator(const Context& context, const IndicatorDef& def, long min_n,
                const std::vector<std::string>& reason_texts)
-        : context_(context), def_(def), all_entries_(entries), min_n_(min_n),
-          reason_texts_(reason_texts) {}
+        : context_(context), def_(def), min_n_(min_n), reason_texts_(reason_texts) {}
 
     /// `with_records`: fill result.records (the provenance list); false leaves it empty.
-    void run(Statistic statistic, const std::vector<std::uint32_t>& records,
+    void run(const StatisticEntries& made, const std::vector<std::uint32_t>& records,
              IndicatorResult& result, bool with_records) {
-        if (prepared_ != statistic) {
-            const auto found = std::find_if(
-                all_entries_.begin(), all_entries_.end(),
-                [statistic](const StatisticEntries& e) { return e.statistic == statistic; });
-            entries_ = found != all_entries_.end() ? &found->entries : nullptr;
-            prepared_ = statistic;
-        }
-        if (entries_ == nullptr) {
-            throw std::logic_error("indicator engine: no entries made for a statistic");
-        }
+        const Statistic statistic = made.statistic;
+        entries_ = &made.entries;
         contributing_.clear();
         previous_.clear();
         reasons_.clear();
@@ -1220,9 +1214,7 @@ public:
                                                           : add_up<true, false>(records, counts))
                                           : (with_records ? add_up<false, true>(records, counts)
                                                           : add_up<false, false>(records, counts));
-        const double numerator = sums.numerator;
-        const double denominator = sums.denominator;
-        const long n = sums.n;
+        const auto [numerator, denominator, n] = sums;
         result.n = n;
         provenance(result, with_records, counts);
         if (records.empty()) {
@@ -1370,11 +1362,9 @@ private:
 
     const Context& context_; ///< read only: aggregators of one indicator run on several threads
     const IndicatorDef& def_;
-    const std::vector<StatisticEntries>& all_entries_;
     long min_n_;
     const std::vector<std::string>& reason_texts_;
-    std::optional<Statistic> prepared_;
-    const std::vector<Entry>* entries_ = nullptr;
+    const std::vector<Entry>* entries_ = nullptr; ///< of the cell being aggregated
     std::vector<std::uint32_t> contributing_;
     std::vector<std::uint32_t> previous_;
     std::vector<std::uint32_t> merged_; ///< the records of one result, before encoding
@@ -1451,7 +1441,7 @@ InstitutionValues values_of(Context& context, const Catalogue& catalogue,
 
 /// One result to compute: a statistic over the records of a (scope, period) cell.
 struct CellJob {
-    Statistic statistic;
+    const StatisticEntries* entries; ///< its statistic's (Prepared::entries)
     std::size_t scope;
     std::size_t period; ///< index into Results::periods
 };
@@ -1631,15 +1621,12 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         const Prepared current = std::move(*upcoming);
         upcoming.reset();
         const IndicatorDef& def = *current.def;
-        const IndicatorColumns& columns = current.columns;
         results.indicators.push_back(id);
         results.headline_[id] = def.headline();
         // Every (statistic, scope, period) cell of the indicator, in the order of the results.
         cell_jobs.clear();
-        for (const Statistic statistic : def.statistics) {
-            if (statistic == Statistic::ratio && !columns.ratio) {
-                continue; // the catalogue rejects this; kept safe for hand-built catalogues
-            }
+        for (const StatisticEntries& made : current.entries) {
+            const Statistic statistic = made.statistic;
             // Order statistics the document reads for the last period only, when nothing
             // else reads them (EngineOptions::order_statistics_every_period).
             const bool last_only = !options.order_statistics_every_period &&
@@ -1647,7 +1634,7 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
                                    !is_order_statistic(def.headline());
             for (std::size_t scope = 0; scope < results.scopes.size(); ++scope) {
                 for (std::size_t p = last_only ? period_count - 1 : 0; p < period_count; ++p) {
-                    cell_jobs.push_back({statistic, scope, p});
+                    cell_jobs.push_back({&made, scope, p});
                 }
             }
         }
@@ -1659,16 +1646,15 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         std::mutex failure_mutex;
         std::exception_ptr failure; // the first exception of a helper, thrown here after it
         const auto aggregate = [&] {
-            Aggregator aggregator(context, def, current.entries, options.min_n,
-                                  current.reason_texts);
+            Aggregator aggregator(context, def, options.min_n, current.reason_texts);
             for (std::size_t i = next++; i < cell_jobs.size(); i = next++) {
                 const CellJob& job = cell_jobs[i];
                 IndicatorResult& result = computed[i];
                 result.indicator = id;
-                result.statistic = job.statistic;
+                result.statistic = job.entries->statistic;
                 result.scope = job.scope;
                 result.period = results.periods[job.period];
-                aggregator.run(job.statistic, cells[job.scope * period_count + job.period], result,
+                aggregator.run(*job.entries, cells[job.scope * period_count + job.period], result,
                                options.provenance_every_period || job.period + 1 == period_count);
             }
         };

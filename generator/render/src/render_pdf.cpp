@@ -1870,9 +1870,11 @@ private:
                 aligns[c] = table.rows.front()[c].align;
             }
         }
-        std::vector<double>& int_width = plan.int_width;
-        std::vector<double>& frac_width = plan.frac_width;
-        std::vector<double> number_width(columns, 0); ///< the widest number, whole + fraction
+        // At the usual type size: the widest integer part, fraction part and number of each
+        // column.
+        std::vector<double> int_usual(columns, 0);
+        std::vector<double> frac_usual(columns, 0);
+        std::vector<double> number_usual(columns, 0);
         auto numeric = [](const Cell& cell) {
             return !cell.missing && std::any_of(cell.text.begin(), cell.text.end(),
                                                 [](char ch) { return ch >= '0' && ch <= '9'; });
@@ -1880,8 +1882,6 @@ private:
         // Decimal columns: the widest integer and fraction parts of each column, measured once
         // per cell; right-aligned text then moves left by the fraction room it does not use.
         auto& fraction_width = plan.fraction_width;
-        int_width.assign(columns, 0);
-        frac_width.assign(columns, 0);
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
             const auto& row = table.rows[r];
             for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
@@ -1894,17 +1894,19 @@ private:
                 const auto [whole, fraction] = split_decimal(row[c].text, decimal_);
                 const double fw = fraction.empty() ? 0 : set(fraction, style(cell_size))->width;
                 const double iw = set(whole, style(cell_size))->width;
-                int_width[c] = std::max(int_width[c], iw);
-                frac_width[c] = std::max(frac_width[c], fw);
-                number_width[c] = std::max(number_width[c], iw + fw);
+                int_usual[c] = std::max(int_usual[c], iw);
+                frac_usual[c] = std::max(frac_usual[c], fw);
+                number_usual[c] = std::max(number_usual[c], iw + fw);
                 fraction_width[{r, c}] = fw;
             }
         }
         // The usual sizes, else smaller ones; at the smallest, what can be whole. The numbers
         // were measured at the usual size; their widths are scaled.
-        const std::vector<double> int_usual = int_width;
-        const std::vector<double> frac_usual = frac_width;
-        const std::vector<double> number_usual = number_width;
+        std::vector<double>& int_width = plan.int_width;
+        std::vector<double>& frac_width = plan.frac_width;
+        std::vector<double> number_width(columns, 0); ///< the widest number, whole + fraction
+        int_width.assign(columns, 0);
+        frac_width.assign(columns, 0);
         const std::vector<ColumnTexts> texts = column_texts(table, columns);
         t.crowded = true;
         std::vector<double> aligned;
