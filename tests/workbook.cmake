@@ -70,3 +70,11 @@ add_test(NAME "workbook: LibreOffice recalculates formulas over formula-looking 
 set_tests_properties("workbook: LibreOffice recalculates formulas over formula-looking regions"
                      PROPERTIES FIXTURES_REQUIRED injection LABELS libreoffice TIMEOUT 600
                                 RESOURCE_LOCK libreoffice SKIP_RETURN_CODE 77)
+
+# The data-problem list on a generated panel with about 90 findings: the PDF lists the first 10
+# of each code (templates/gb-progress/document.toml, max_per_code) and counts the others; the
+# workbook's "Data quality" sheet lists every finding, as many as "Issues by code" counts.
+add_test(NAME "workbook: the PDF lists 10 findings of each code, the workbook every one"
+         COMMAND ${SFPGEN_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/e2e/check_issue_list.py
+                 $<TARGET_FILE:sfpgen> ${PROJECT_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/issue-list-output)

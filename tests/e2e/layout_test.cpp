@@ -25,6 +25,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -1192,5 +1193,90 @@ TEST_CASE("layout: a document drawn in two parts reads as the one drawn whole", 
         CAPTURE(check);
         CHECK(check_ok);
         CHECK(check.find("WARNING") == std::string::npos);
+    }
+}
+
+TEST_CASE("layout: a compact table is set smaller to keep each row on one line", "[layout]") {
+    // Six years of eight-digit counts leave the labels too little room at 8 points: a table
+    // wraps them, a compact one is set at a smaller size with each row on one line.
+    const auto cell = [](const std::string& s, sfp::Align align = sfp::Align::left) {
+        sfp::Cell c;
+        c.text = s;
+        c.align = align;
+        return c;
+    };
+    const auto document = [&](bool compact) {
+        sfp::Table table;
+        table.caption = "Results by country and year";
+        table.header = {"Indicator", "Country"};
+        table.widths = {2.0, 1.8};
+        for (int year = 2019; year < 2025; ++year) {
+            table.header.push_back(std::to_string(year));
+            table.widths.push_back(1.0);
+        }
+        table.header.push_back("n");
+        table.widths.push_back(0.9);
+        for (const char* country : {"BGD", "ECU", "All countries"}) {
+            std::vector<sfp::Cell> row{cell("EFF-03 Borrowers / officer"), cell(country)};
+            for (int year = 2019; year < 2025; ++year) {
+                sfp::Cell value = cell("16,620,850", sfp::Align::decimal);
+                value.number = 16620850;
+                row.push_back(value);
+            }
+            row.push_back(cell("2,000", sfp::Align::right));
+            table.rows.push_back(row);
+        }
+        table.compact = compact;
+        sfp::Document doc = base_document();
+        doc.blocks.emplace_back(table);
+        return doc;
+    };
+    // The top of each "EFF-03" and each "officer" (the label's first and last words), and the
+    // size of the label's type.
+    const auto label_lines = [](const Pdf& pdf) {
+        std::vector<double> first;
+        std::vector<double> last;
+        double size = 0;
+        for (const auto& w : pdf.pages.at(1).words) {
+            if (w.text == "EFF-03") {
+                first.push_back(w.top);
+                size = w.size;
+            } else if (w.text == "officer") {
+                last.push_back(w.top);
+            }
+        }
+        return std::make_tuple(first, last, size);
+    };
+    {
+        const Pdf pdf = load(render(document(false), "not-compact"));
+        REQUIRE(pdf.pages.size() >= 2);
+        const auto [first, last, size] = label_lines(pdf);
+        REQUIRE(first.size() == 3);
+        REQUIRE(last.size() == 3);
+        CHECK(size > 7.9);
+        for (std::size_t r = 0; r < 3; ++r) {
+            CHECK(last[r] > first[r] + 3); // the label wraps
+        }
+    }
+    const Pdf pdf = load(render(document(true), "compact"));
+    REQUIRE(pdf.pages.size() >= 2);
+    const auto [first, last, size] = label_lines(pdf);
+    REQUIRE(first.size() == 3);
+    REQUIRE(last.size() == 3);
+    CHECK(size < 7.9);
+    CHECK(size > 6.4);
+    int whole = 0;
+    for (const auto& w : pdf.pages[1].words) {
+        whole += w.text == "16,620,850" ? 1 : 0;
+    }
+    CHECK(whole == 18);
+    for (std::size_t r = 0; r < 3; ++r) {
+        CHECK(std::abs(last[r] - first[r]) < 0.5); // one line
+    }
+    // "All countries" on its label's line too.
+    for (const auto& w : pdf.pages[1].words) {
+        if (w.text == "countries") {
+            CHECK(std::abs(w.top - first[2]) < 0.5);
+        }
     }
 }

@@ -672,3 +672,169 @@ TEST_CASE("template: a message syntax error points into the text file", "[templa
     CHECK(first.where.line == 2);
     CHECK(first.where.column >= 10);
 }
+
+TEST_CASE("template: in_xlsx = false keeps a table out of the workbook, and in neither is an error",
+          "[template]") {
+    std::string doc_toml = document_toml();
+    const std::string trend = "table = \"trend\"\n";
+    doc_toml.insert(doc_toml.find(trend) + trend.size(), "in_xlsx = false\n");
+    {
+        const TemplateDir t(doc_toml);
+        sfp::Diagnostics diagnostics;
+        const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+        INFO(all_text(diagnostics));
+        REQUIRE(report.has_value());
+        const sfp::Dataset data;
+        const sfp::Results results = hand_made_results();
+        const sfp::Document doc = sfp::build_document(hand_made_spec(), *report, "en", catalogue(),
+                                                      data, results, {}, diagnostics);
+        const auto tables = blocks_of<sfp::Table>(doc);
+        REQUIRE(tables.size() == 3);
+        CHECK(tables[1]->in_pdf);
+        CHECK_FALSE(tables[1]->in_xlsx);
+        CHECK(tables[1]->caption == "Table 2. Borrowers, 2023-2024");
+        CHECK(tables[0]->in_xlsx);
+        CHECK(tables[2]->in_xlsx);
+    }
+    doc_toml.insert(doc_toml.find(trend) + trend.size(), "in_pdf = false\n");
+    const TemplateDir t(doc_toml);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+    const auto* error = find_error(diagnostics, "'in_xlsx' in [[block]]");
+    REQUIRE(error != nullptr);
+    CHECK_THAT(error->message, Catch::Contains("neither the PDF nor the workbook"));
+    CHECK(error->where.file == t.document);
+    // trend's table line is line 31; in_pdf went in after it, pushing in_xlsx to line 33.
+    CHECK(error->where.line == 33);
+}
+
+TEST_CASE("template: max_per_code and compact belong to their table kinds, in range",
+          "[template]") {
+    const auto error_for = [](const std::string& table, const std::string& key) {
+        std::string doc = document_toml();
+        const std::string line = "table = \"" + table + "\"\n";
+        doc.insert(doc.find(line) + line.size(), key + "\n");
+        const TemplateDir t(doc);
+        sfp::Diagnostics diagnostics;
+        CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+        const auto* error = find_error(diagnostics, "in [[block]]");
+        REQUIRE(error != nullptr);
+        CHECK(error->where.file == t.document);
+        CHECK(error->where.line == 20);
+        return error->message;
+    };
+    CHECK_THAT(error_for("by-scope", "max_per_code = 5"),
+               Catch::Contains("'max_per_code' in [[block]]: only an issues table") &&
+                   Catch::Contains("this table is 'by-scope'"));
+    CHECK_THAT(error_for("by-scope", "compact = true"),
+               Catch::Contains("'compact' in [[block]]: only a by-scope-year table") &&
+                   Catch::Contains("this table is 'by-scope'"));
+    CHECK_THAT(error_for("by-scope", "compact = 1"), Catch::Contains("expected true or false"));
+
+    std::string doc = document_toml();
+    doc += "\n[[block]]\ntype = \"table\"\ntable = \"issues\"\nmax_per_code = 0\n";
+    const TemplateDir t(doc);
+    sfp::Diagnostics diagnostics;
+    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
+    const auto* error = find_error(diagnostics, "'max_per_code' in [[block]]");
+    REQUIRE(error != nullptr);
+    CHECK_THAT(error->message, Catch::Contains("(1-100000), found 0"));
+}
+
+TEST_CASE("template: max_per_code lists the first findings of each code and counts the others",
+          "[template]") {
+    std::string doc_toml = document_toml();
+    doc_toml += "\n[[block]]\ntype = \"table\"\ntable = \"issues\"\nmax_per_code = 2\n"
+                "in_xlsx = false\n\n[[block]]\ntype = \"table\"\ntable = \"issues\"\n"
+                "in_pdf = false\n";
+    const TemplateDir t(doc_toml);
+    sfp::Diagnostics diagnostics;
+    const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+    INFO(all_text(diagnostics));
+    REQUIRE(report.has_value());
+    sfp::Dataset data;
+    // Five zero-denominator findings, one negative value and three gaps, interleaved.
+    const std::vector<std::pair<std::string, int>> found{
+        {"zero-denominator", 10}, {"gap-in-panel", 11},     {"zero-denominator", 12},
+        {"negative-value", 13},   {"zero-denominator", 14}, {"gap-in-panel", 15},
+        {"zero-denominator", 16}, {"gap-in-panel", 17},     {"zero-denominator", 18}};
+    for (const auto& [code, row] : found) {
+        sfp::QualityIssue issue;
+        issue.code = code;
+        issue.where = {"data/a.csv", row, 3};
+        issue.field = "opex";
+        issue.value = std::to_string(row);
+        issue.problem = "problem " + std::to_string(row);
+        data.issues.push_back(issue);
+    }
+    const sfp::Results results = hand_made_results();
+    const sfp::Document doc = sfp::build_document(hand_made_spec(), *report, "en", catalogue(),
+                                                  data, results, {}, diagnostics);
+    REQUIRE_FALSE(diagnostics.has_errors());
+    const auto tables = blocks_of<sfp::Table>(doc);
+    REQUIRE(tables.size() == 5);
+    const sfp::Table& listed = *tables[3];
+    const sfp::Table& every = *tables[4];
+    CHECK_FALSE(listed.in_xlsx);
+    CHECK_FALSE(every.in_pdf);
+    REQUIRE(every.rows.size() == found.size());
+    CHECK(every.note.empty());
+
+    // The first two of each code in file order, then a row per code with more.
+    std::vector<std::string> where;
+    for (const auto& row : listed.rows) {
+        where.push_back(row[0].text + " " + row[1].text);
+    }
+    CHECK(where == std::vector<std::string>{"10:3 zero-denominator", "11:3 gap-in-panel",
+                                            "12:3 zero-denominator", "13:3 negative-value",
+                                            "15:3 gap-in-panel", "\u2026 gap-in-panel",
+                                            "\u2026 zero-denominator"});
+    CHECK(listed.rows[5][4].text == "1 more finding with this code, listed in the workbook");
+    CHECK(listed.rows[6][4].text == "3 more findings with this code, listed in the workbook");
+    CHECK(listed.rows[6][2].text.empty());
+    CHECK(listed.note == "5 of the 9 findings are listed here: at most 2 of each code, the first "
+                         "in the file. The workbook lists every finding.");
+}
+
+TEST_CASE("template: a compact by-scope-year table has one line a row and a column of n",
+          "[template]") {
+    std::string doc_toml = document_toml();
+    doc_toml += "\n[[block]]\ntype = \"table\"\ntable = \"by-scope-year\"\n"
+                "indicators = [\"OUT-01\", \"OUT-06\"]\ncompact = true\n";
+    const TemplateDir t(doc_toml);
+    sfp::Diagnostics diagnostics;
+    const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+    INFO(all_text(diagnostics));
+    REQUIRE(report.has_value());
+    const sfp::Dataset data;
+    sfp::Results results = hand_made_results();
+    // All regions' OUT-01 counted 2 institutions in 2023 and 3 in 2024.
+    for (auto& item : results.items) {
+        if (item.indicator == "OUT-01" && item.scope == 2 && item.period == 2024) {
+            item.n = 3;
+        }
+    }
+    const sfp::Document doc = sfp::build_document(hand_made_spec(), *report, "en", catalogue(),
+                                                  data, results, {}, diagnostics);
+    REQUIRE_FALSE(diagnostics.has_errors());
+    const auto tables = blocks_of<sfp::Table>(doc);
+    REQUIRE(tables.size() == 4);
+    const sfp::Table& table = *tables[3];
+    CHECK(table.compact);
+    CHECK(table.header == std::vector<std::string>{"Indicator", "Region", "2023", "2024", "n"});
+    REQUIRE(table.rows.size() == 6);
+    const std::string short_name = catalogue().find("OUT-01")->short_names.get("en");
+    CHECK(table.rows[0][0].text == "OUT-01 " + short_name);
+    CHECK(table.rows[0][2].text == "1,000,000");
+    CHECK(table.rows[0][2].subtext.empty());
+    CHECK(table.rows[0][2].source.has_value());
+    CHECK(table.rows[0][4].text == "1");
+    CHECK(table.rows[2][4].text == "2\u20133"); // all regions: 2 in 2023, 3 in 2024
+    // OUT-06 in South Asia: no 2023 result, 2024 missing with its reason kept, n of 0.
+    CHECK(table.rows[4][2].text == "..");
+    CHECK(table.rows[4][3].text == "..");
+    CHECK(table.rows[4][3].subtext == "no data");
+    CHECK(table.rows[4][4].text == "0");
+    CHECK_THAT(table.note,
+               Catch::StartsWith("n = institutions whose figures enter the aggregates"));
+}

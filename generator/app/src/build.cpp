@@ -228,7 +228,7 @@ std::vector<std::string> audited_indicators(const Document& document) {
     std::vector<std::string> ids;
     for (const auto& block : document.blocks) {
         const auto* table = std::get_if<Table>(&block);
-        if (table == nullptr) {
+        if (table == nullptr || !table->in_xlsx) {
             continue;
         }
         table->for_each_row([&ids](const std::vector<Cell>& row) {

@@ -912,6 +912,8 @@ private:
             if (auto table = make_table(block)) {
                 // `in_pdf = false` in the template keeps any kind of table out of the PDF.
                 table->in_pdf = table->in_pdf && block.in_pdf;
+                table->in_xlsx = block.in_xlsx;
+                table->compact = block.compact;
                 if (!table->in_pdf && !workbook_tables_) {
                     break;
                 }
@@ -1206,7 +1208,7 @@ private:
             return issues_by_code();
         }
         if (kind == "issues") {
-            return issues();
+            return issues(block);
         }
         if (kind == "definitions") {
             return definitions(block);
@@ -1388,20 +1390,62 @@ private:
             table.header.push_back(fmt::format("{}", year));
             table.widths.push_back(1.0);
         }
+        if (block.compact) {
+            // A line a row: the short name (the full one is in the definitions), the values
+            // without their n, which go to a column of their own.
+            table.widths.front() = 2.0;
+            table.widths[1] = 1.8;
+            table.header.push_back(header("n"));
+            table.widths.push_back(0.9);
+        }
         for (const auto& id : table_ids(block)) {
             const IndicatorDef& def = def_of(id);
+            const std::string label =
+                block.compact ? fmt::format("{} {}", def.id, def.short_names.get(language_))
+                              : indicator_label(def);
             for (const std::size_t scope : scopes_with_all(grouping)) {
-                std::vector<Cell> row{text_cell(indicator_label(def)),
-                                      text_cell(scope_label(scope, grouping))};
+                std::vector<Cell> row{text_cell(label), text_cell(scope_label(scope, grouping))};
+                std::optional<long> fewest;
+                std::optional<long> most;
                 for (const int year : years) {
-                    row.push_back(result_cell(find(id, scope, year), def));
+                    const IndicatorResult* result = find(id, scope, year);
+                    Cell cell = result_cell(result, def);
+                    if (block.compact && result != nullptr) {
+                        fewest = std::min(fewest.value_or(result->n), result->n);
+                        most = std::max(most.value_or(result->n), result->n);
+                        if (!cell.missing) {
+                            cell.subtext.clear();
+                        }
+                    }
+                    row.push_back(std::move(cell));
+                }
+                if (block.compact) {
+                    row.push_back(count_range_cell(fewest, most));
                 }
                 table.rows.push_back(std::move(row));
             }
         }
-        table.note =
-            word("notes.missing", {{"min_n", count_arg(static_cast<double>(spec_.min_n))}});
+        table.note = word(block.compact ? "notes.missing-compact" : "notes.missing",
+                          {{"min_n", count_arg(static_cast<double>(spec_.min_n))}});
         return table;
+    }
+
+    /// The institutions counted over a row's years: "139", or "62-66" when the count varies;
+    /// ".." when no year has a result.
+    Cell count_range_cell(std::optional<long> fewest, std::optional<long> most) const {
+        if (!fewest || !most) {
+            Cell cell = text_cell("..");
+            cell.align = Align::right;
+            cell.missing = true;
+            return cell;
+        }
+        if (*fewest == *most) {
+            return count_cell(*most);
+        }
+        Cell cell =
+            text_cell(fmt::format("{}\u2013{}", count_cell(*fewest).text, count_cell(*most).text));
+        cell.align = Align::right;
+        return cell;
     }
 
     Table guard_rails() const {
@@ -1508,7 +1552,7 @@ private:
         return table;
     }
 
-    Table issues() const {
+    Table issues(const TemplateBlock& block) const {
         Table table;
         std::set<std::string> files;
         for (const auto& issue : data_.issues) {
@@ -1521,7 +1565,7 @@ private:
         table.header = {header(one_file ? "row-col" : "file-row-col"), header("code"),
                         header("field"), header("value"), header("problem")};
         table.widths = {one_file ? 0.9 : 2.2, 2.0, 2.0, 1.3, 3.6};
-        for (const auto& issue : data_.issues) {
+        auto add = [&](const QualityIssue& issue) {
             std::string where =
                 one_file ? fmt::format("{}", issue.where.line)
                          : fmt::format("{}:{}", display_path(issue.where.file), issue.where.line);
@@ -1530,6 +1574,39 @@ private:
             }
             table.rows.push_back({text_cell(where), text_cell(issue.code), text_cell(issue.field),
                                   text_cell(issue.value), text_cell(issue.problem)});
+        };
+        if (block.max_per_code == 0) {
+            for (const auto& issue : data_.issues) {
+                add(issue);
+            }
+            return table;
+        }
+        // The first findings of each code in file order, then a row for each code counting
+        // the others (codes in the order of issues-by-code): the workbook lists every finding.
+        std::map<std::string, std::size_t> seen;
+        const auto most = static_cast<std::size_t>(block.max_per_code);
+        for (const auto& issue : data_.issues) {
+            if (++seen[issue.code] <= most) {
+                add(issue);
+            }
+        }
+        std::size_t left_out = 0;
+        for (const auto& [code, count] : seen) {
+            if (count > most) {
+                const std::size_t more = count - most;
+                left_out += more;
+                Cell text = text_cell(
+                    word("labels.issues-more", {{"count", count_arg(static_cast<double>(more))}}));
+                table.rows.push_back({text_cell("\u2026"), text_cell(code), text_cell(""),
+                                      text_cell(""), std::move(text)});
+            }
+        }
+        if (left_out > 0) {
+            table.note =
+                word("notes.issues-listed",
+                     {{"listed", count_arg(static_cast<double>(data_.issues.size() - left_out))},
+                      {"count", count_arg(static_cast<double>(data_.issues.size()))},
+                      {"most", count_arg(static_cast<double>(most))}});
         }
         return table;
     }

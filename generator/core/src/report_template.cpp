@@ -76,7 +76,9 @@ const std::vector<std::string>& fixed_arguments() {
                                                 "scope",
                                                 "threshold",
                                                 "indicator",
-                                                "first"};
+                                                "first",
+                                                "listed",
+                                                "most"};
     return names;
 }
 
@@ -304,8 +306,9 @@ std::optional<TemplateBlock> parse_block(TomlReader& reader, const Catalogue& ca
         allowed.insert(allowed.end(), {"indicators", "title", "targets", "note"});
     } else if (*type == "table") {
         block.type = BlockType::table;
-        allowed.insert(allowed.end(), {"table", "indicators", "grouping", "caption", "note",
-                                       "footnotes", "sheet", "id", "in_pdf", "years"});
+        allowed.insert(allowed.end(),
+                       {"table", "indicators", "grouping", "caption", "note", "footnotes", "sheet",
+                        "id", "in_pdf", "in_xlsx", "years", "max_per_code", "compact"});
     } else if (*type == "figure") {
         block.type = BlockType::figure;
         allowed.insert(allowed.end(), {"figure", "indicator", "indicators", "grouping", "caption",
@@ -396,6 +399,40 @@ std::optional<TemplateBlock> parse_block(TomlReader& reader, const Catalogue& ca
                     did_you_mean(block.table, kinds));
             }
             block.in_pdf = read_bool(reader, "in_pdf", diagnostics).value_or(true);
+            block.in_xlsx = read_bool(reader, "in_xlsx", diagnostics).value_or(true);
+            if (!block.in_pdf && !block.in_xlsx) {
+                diagnostics.error(reader.where("in_xlsx"),
+                                  "'in_xlsx' in [[block]]: this table has `in_pdf = false` too, "
+                                  "so it would be in neither the PDF nor the workbook",
+                                  "remove the block, or keep it in one of them");
+            }
+            if (const auto most = reader.integer("max_per_code", false)) {
+                if (block.table != "issues") {
+                    diagnostics.error(reader.where("max_per_code"),
+                                      fmt::format("'max_per_code' in [[block]]: only an issues "
+                                                  "table lists findings by code; this table is "
+                                                  "'{}'",
+                                                  block.table));
+                } else if (*most < 1 || *most > 100000) {
+                    diagnostics.error(reader.where("max_per_code"),
+                                      fmt::format("'max_per_code' in [[block]]: expected the "
+                                                  "number of findings of each code to list "
+                                                  "(1-100000), found {}",
+                                                  *most));
+                } else {
+                    block.max_per_code = static_cast<int>(*most);
+                }
+            }
+            if (const auto compact = read_bool(reader, "compact", diagnostics)) {
+                if (block.table != "by-scope-year") {
+                    diagnostics.error(reader.where("compact"),
+                                      fmt::format("'compact' in [[block]]: only a by-scope-year "
+                                                  "table has a compact form; this table is '{}'",
+                                                  block.table));
+                } else {
+                    block.compact = *compact;
+                }
+            }
             if (const auto years = reader.integer("years", false)) {
                 static const std::vector<std::string> by_year{"trend", "by-scope-year", "coverage"};
                 if (std::find(by_year.begin(), by_year.end(), block.table) == by_year.end()) {

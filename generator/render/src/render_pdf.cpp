@@ -1576,9 +1576,10 @@ private:
     /// need, and no number, code or word is broken. `aligned` and `whole`: number_needs. Returns
     /// false, changing nothing, when the minimums do not fit: the table has too many columns for
     /// the page (fit_words then does what it can; `years = N` is the template's remedy).
+    /// `one_line`, when given and the minimums fit, tells whether every text takes one line.
     bool fit_content(const std::vector<ColumnTexts>& texts, const std::vector<double>& aligned,
                      const std::vector<double>& whole, const std::vector<double>& number_width,
-                     const TableType& type, TableSetup& t) const {
+                     const TableType& type, TableSetup& t, bool* one_line = nullptr) const {
         const std::size_t columns = t.widths.size();
         std::vector<double> word(columns, 0);      // the widest word, padding included
         std::vector<double> line(columns, 0);      // the widest text on one line
@@ -1612,25 +1613,39 @@ private:
         };
         // The minimums, best first: the header's words whole matter more than the decimal
         // alignment of a column that mixes amounts and percentages.
+        // When one line is asked for, the first minimums at which every text takes one line
+        // (a number right-aligned rather than on its decimal point, if need be), else the
+        // first that fit.
         std::vector<double> least(columns, 0);
-        bool fits = false;
-        for (int step = 0; step < 4 && !fits; ++step) {
+        std::vector<double> most(columns, 0);
+        auto minimums = [&](int step) {
             for (std::size_t c = 0; c < columns; ++c) {
                 least[c] = std::max(step % 2 == 0 ? aligned[c] : whole[c], word[c]);
                 if (step < 2) {
                     least[c] = std::max(least[c], heading[c]);
                 }
+                most[c] = std::max(least[c], line[c]);
             }
-            fits = sum(least) <= cw;
+            return sum(least) <= cw;
+        };
+        int first_fit = -1;
+        bool chosen = false;
+        for (int step = 0; step < 4 && !chosen; ++step) {
+            if (minimums(step)) {
+                first_fit = first_fit < 0 ? step : first_fit;
+                chosen = one_line == nullptr || sum(most) <= cw;
+            }
         }
-        if (!fits) {
+        if (first_fit < 0) {
             return false;
         }
-        std::vector<double> most(columns, 0);
-        for (std::size_t c = 0; c < columns; ++c) {
-            most[c] = std::max(least[c], line[c]);
+        if (!chosen) {
+            minimums(first_fit);
         }
         const double total_most = sum(most);
+        if (one_line != nullptr) {
+            *one_line = total_most <= cw;
+        }
         if (total_most <= cw) {
             // Every text fits on one line: the template's widths, each column narrower than
             // its text widened to it with the room of those wider than theirs.
@@ -1911,7 +1926,8 @@ private:
         t.crowded = true;
         std::vector<double> aligned;
         std::vector<double> whole;
-        for (const double scale : table_scales) {
+        const std::vector<double> planned = t.widths;
+        auto try_scale = [&](double scale, bool* one_line) {
             t.type = TableType{}.scaled(scale);
             plan.scale = scale;
             for (std::size_t c = 0; c < columns; ++c) {
@@ -1920,10 +1936,25 @@ private:
                 number_width[c] = number_usual[c] * scale;
             }
             number_needs(texts, int_width, frac_width, number_width, t.type, aligned, whole);
-            if (fit_content(texts, aligned, whole, number_width, t.type, t)) {
-                t.crowded = false;
-                break;
+            t.widths = planned;
+            return fit_content(texts, aligned, whole, number_width, t.type, t, one_line);
+        };
+        // A compact table is set at the largest size at which each of its texts takes one
+        // line; failing that, at the smallest that fits (the fewest lines).
+        std::optional<double> fitting;
+        for (const double scale : table_scales) {
+            bool one_line = false;
+            if (try_scale(scale, table.compact ? &one_line : nullptr)) {
+                if (!table.compact || one_line) {
+                    t.crowded = false;
+                    break;
+                }
+                fitting = scale;
             }
+        }
+        if (t.crowded && fitting) {
+            try_scale(*fitting, nullptr);
+            t.crowded = false;
         }
         if (t.crowded) {
             fit_words(table, aligned, whole, t.type, t);

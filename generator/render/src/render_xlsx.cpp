@@ -280,8 +280,10 @@ public:
         cover();
         contents(audit);
         for (const auto& block : doc_.blocks) {
-            if (const auto* table = std::get_if<Table>(&block)) {
-                write_table(*table);
+            if (const auto* table = std::get_if<Table>(&block); table != nullptr) {
+                if (table->in_xlsx) {
+                    write_table(*table);
+                }
             } else if (const auto* figure = std::get_if<Figure>(&block)) {
                 write_figure(*figure);
             }
@@ -298,8 +300,10 @@ private:
     std::string data_sheet_name() const {
         std::set<std::string> names;
         for (const auto& block : doc_.blocks) {
-            if (const auto* table = std::get_if<Table>(&block)) {
-                names.insert(table->sheet_name);
+            if (const auto* table = std::get_if<Table>(&block); table != nullptr) {
+                if (table->in_xlsx) {
+                    names.insert(table->sheet_name);
+                }
             } else if (const auto* figure = std::get_if<Figure>(&block)) {
                 names.insert(figure->sheet_name);
             }
@@ -405,8 +409,10 @@ private:
             ++row;
         };
         for (const auto& block : doc_.blocks) {
-            if (const auto* table = std::get_if<Table>(&block)) {
-                entry(table->sheet_name, table->caption);
+            if (const auto* table = std::get_if<Table>(&block); table != nullptr) {
+                if (table->in_xlsx) {
+                    entry(table->sheet_name, table->caption);
+                }
             } else if (const auto* figure = std::get_if<Figure>(&block)) {
                 entry(figure->sheet_name, figure->caption);
             }
@@ -1053,7 +1059,7 @@ std::size_t total_cells(const Document& doc) {
                                     [](const AuditIndicator& item) { return item.ratio(); })));
     }
     for (const auto& block : doc.blocks) {
-        if (const auto* table = std::get_if<Table>(&block)) {
+        if (const auto* table = std::get_if<Table>(&block); table != nullptr && table->in_xlsx) {
             cells += table->row_count() * std::max<std::size_t>(table->header.size(), 1);
         }
     }

@@ -98,6 +98,9 @@ struct Table {
     std::shared_ptr<const RowSource> row_source;
     std::string note; ///< notes and sources under the table
     bool in_pdf = true;
+    bool in_xlsx = true; ///< false: the PDF only (the workbook has another table of the rows)
+    /// The PDF sets each row on one line when a smaller size allows (a statistical annex).
+    bool compact = false;
     std::vector<std::string> footnotes; ///< like Paragraph::footnotes; marker after the caption
     TextDirection direction = TextDirection::automatic; ///< rtl: first column on the right
     std::string id;                                     ///< anchor ("table-3"), may be empty

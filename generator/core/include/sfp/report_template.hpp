@@ -50,6 +50,13 @@ struct TemplateBlock {
     std::string note;                    ///< table, figure, key-figures: text key
     std::string sheet;                   ///< table, figure: workbook sheet name
     bool in_pdf = true;                  ///< table: false = workbook only
+    bool in_xlsx = true;                 ///< table: false = PDF only
+    /// table `issues`: at most this many findings of each code (the first in file order), the
+    /// rest counted in a row per code; 0: every finding.
+    int max_per_code = 0;
+    /// table `by-scope-year`: a line a row (the indicator's short name, values without n under
+    /// them, a column of n over the years shown).
+    bool compact = false;
     int years = 0;    ///< table (trend, by-scope-year, coverage): only the last N years; 0: all
     std::string when; ///< one of block_conditions(), or empty
     SourcePos where;
