@@ -862,6 +862,33 @@ private:
 
     LaidPtr set(const std::string& text, const Style& s) const { return rc_.ts.set(text, s); }
 
+    /// A text in a box `s.wrap` wide, and the x offset to draw it at. A text that fits on one
+    /// line (a number, a code, a short label) is laid out unwrapped and unaligned, and placed
+    /// by the offset: the same layout then serves every column and table whatever their
+    /// widths (a statistical annex repeats its numbers and labels in tables of many widths).
+    /// Other texts are wrapped and aligned by Pango. Right-to-left and justified texts are
+    /// always left to Pango.
+    std::pair<LaidPtr, double> set_in_box(const std::string& text, const Style& s) const {
+        // A text whose bytes at 0.45 em each (DejaVu Sans: digits 0.64 em, lower-case letters
+        // 0.3-0.65) would not fit is not tried on one line first: it most likely wraps, and
+        // would be laid out twice.
+        if (s.wrap > 0 && !s.rtl && !s.justify &&
+            static_cast<double>(text.size()) * s.size * 0.45 <= s.wrap) {
+            Style one = s;
+            one.wrap = -1;
+            one.align = HAlign::left;
+            LaidPtr laid = set(text, one);
+            if (laid->lines.size() == 1 && laid->width <= s.wrap) {
+                const double room = s.wrap - laid->width;
+                const double dx = s.align == HAlign::right    ? room
+                                  : s.align == HAlign::centre ? room / 2
+                                                              : 0.0;
+                return {std::move(laid), dx};
+            }
+        }
+        return {set(text, s), 0.0};
+    }
+
     Page& current() {
         if (pages_.empty()) {
             new_page();
@@ -1385,10 +1412,11 @@ private:
         Style s = style(header ? type.header : type.cell, header, std::max(text_inner, 10.0));
         s.align = align;
         s.rtl = rtl;
-        const auto main = set(cell.text, s);
+        const auto [main, main_dx] = set_in_box(cell.text, s);
         const Colour colour = cell.missing ? muted : ink;
         for (std::size_t i = 0; i < main->lines.size(); ++i) {
-            box.lines.push_back({main, i, main->lines[i].top, main->lines[i].bottom, dx, colour});
+            box.lines.push_back(
+                {main, i, main->lines[i].top, main->lines[i].bottom, dx + main_dx, colour});
         }
         double height = main->height;
         if (!cell.subtext.empty()) {
@@ -1396,10 +1424,10 @@ private:
             sub.size = type.sub;
             sub.bold = false;
             sub.wrap = inner;
-            const auto laid = set(cell.subtext, sub);
+            const auto [laid, sub_dx] = set_in_box(cell.subtext, sub);
             for (std::size_t i = 0; i < laid->lines.size(); ++i) {
                 box.lines.push_back({laid, i, height + laid->lines[i].top,
-                                     height + laid->lines[i].bottom, 0, muted});
+                                     height + laid->lines[i].bottom, sub_dx, muted});
             }
             height += laid->height;
         }
