@@ -745,8 +745,7 @@ TEST_CASE("template: max_per_code lists the first findings of each code and coun
           "[template]") {
     std::string doc_toml = document_toml();
     doc_toml += "\n[[block]]\ntype = \"table\"\ntable = \"issues\"\nmax_per_code = 2\n"
-                "in_xlsx = false\n\n[[block]]\ntype = \"table\"\ntable = \"issues\"\n"
-                "in_pdf = false\n";
+                "sheet = \"Data quality\"\n";
     const TemplateDir t(doc_toml);
     sfp::Diagnostics diagnostics;
     const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
@@ -768,16 +767,30 @@ TEST_CASE("template: max_per_code lists the first findings of each code and coun
         data.issues.push_back(issue);
     }
     const sfp::Results results = hand_made_results();
-    const sfp::Document doc = sfp::build_document(hand_made_spec(), *report, "en", catalogue(),
-                                                  data, results, {}, diagnostics);
+    const auto build = [&](bool workbook_tables) {
+        return sfp::build_document(hand_made_spec(), *report, "en", catalogue(), data, results, {},
+                                   diagnostics, nullptr, workbook_tables);
+    };
+    // Without a workbook, the PDF's list alone.
+    const sfp::Document pdf_only = build(false);
+    REQUIRE(blocks_of<sfp::Table>(pdf_only).size() == 4);
+    // With one, the block gives two tables under one caption: the PDF's list, cut, and the
+    // sheet's, every finding.
+    const sfp::Document doc = build(true);
     REQUIRE_FALSE(diagnostics.has_errors());
     const auto tables = blocks_of<sfp::Table>(doc);
     REQUIRE(tables.size() == 5);
     const sfp::Table& listed = *tables[3];
     const sfp::Table& every = *tables[4];
+    CHECK(listed.in_pdf);
     CHECK_FALSE(listed.in_xlsx);
     CHECK_FALSE(every.in_pdf);
+    CHECK(every.in_xlsx);
+    CHECK(listed.caption == "Table A.2. Data problems in a.csv");
+    CHECK(every.caption == listed.caption);
+    CHECK(every.sheet_name == "Data quality");
     REQUIRE(every.rows.size() == found.size());
+    CHECK(every.rows[1][0].text == "11:3");
     CHECK(every.note.empty());
 
     // The first two of each code in file order, then a row per code with more.

@@ -917,8 +917,23 @@ private:
                 if (!table->in_pdf && !workbook_tables_) {
                     break;
                 }
+                // The findings cut to `max_per_code` in the PDF are all in the workbook: a
+                // second table, under the same caption, for the sheet.
+                std::optional<Table> every;
+                if (block.max_per_code > 0 && table->in_pdf && table->in_xlsx && workbook_tables_) {
+                    table->in_xlsx = false;
+                    every = issues(0);
+                    every->in_pdf = false;
+                }
                 finish_table(block, *table);
+                if (every) {
+                    finish_table(block, *every);
+                    every->caption = table->caption;
+                }
                 blocks_->emplace_back(std::move(*table));
+                if (every) {
+                    blocks_->emplace_back(std::move(*every));
+                }
             }
             break;
         case BlockType::figure:
@@ -1208,7 +1223,7 @@ private:
             return issues_by_code();
         }
         if (kind == "issues") {
-            return issues(block);
+            return issues(static_cast<std::size_t>(block.max_per_code));
         }
         if (kind == "definitions") {
             return definitions(block);
@@ -1552,7 +1567,9 @@ private:
         return table;
     }
 
-    Table issues(const TemplateBlock& block) const {
+    /// The findings; with `most` > 0, the first `most` of each code and a row per code
+    /// counting the others.
+    Table issues(std::size_t most) const {
         Table table;
         std::set<std::string> files;
         for (const auto& issue : data_.issues) {
@@ -1575,7 +1592,7 @@ private:
             table.rows.push_back({text_cell(where), text_cell(issue.code), text_cell(issue.field),
                                   text_cell(issue.value), text_cell(issue.problem)});
         };
-        if (block.max_per_code == 0) {
+        if (most == 0) {
             for (const auto& issue : data_.issues) {
                 add(issue);
             }
@@ -1584,7 +1601,6 @@ private:
         // The first findings of each code in file order, then a row for each code counting
         // the others (codes in the order of issues-by-code): the workbook lists every finding.
         std::map<std::string, std::size_t> seen;
-        const auto most = static_cast<std::size_t>(block.max_per_code);
         for (const auto& issue : data_.issues) {
             if (++seen[issue.code] <= most) {
                 add(issue);
