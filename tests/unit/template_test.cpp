@@ -216,6 +216,24 @@ const sfp::Diagnostic* find_error(const sfp::Diagnostics& diagnostics, const std
     return nullptr;
 }
 
+/// A template of document.toml `doc`, loaded: `report` is empty when it has errors.
+struct Loaded {
+    TemplateDir dir;
+    sfp::Diagnostics diagnostics;
+    std::optional<sfp::ReportTemplate> report;
+    explicit Loaded(const std::string& doc) : dir(doc) {
+        report = sfp::load_template(dir.document, catalogue(), diagnostics);
+    }
+};
+
+/// The test document.toml with `lines` after the line `table = "<table>"`.
+std::string with_lines(const std::string& table, const std::string& lines) {
+    std::string doc = document_toml();
+    const std::string line = "table = \"" + table + "\"\n";
+    doc.insert(doc.find(line) + line.size(), lines);
+    return doc;
+}
+
 } // namespace
 
 TEST_CASE("template: the test template loads in en and fr", "[template]") {
@@ -675,19 +693,15 @@ TEST_CASE("template: a message syntax error points into the text file", "[templa
 
 TEST_CASE("template: in_xlsx = false keeps a table out of the workbook, and in neither is an error",
           "[template]") {
-    std::string doc_toml = document_toml();
-    const std::string trend = "table = \"trend\"\n";
-    doc_toml.insert(doc_toml.find(trend) + trend.size(), "in_xlsx = false\n");
     {
-        const TemplateDir t(doc_toml);
+        const Loaded t(with_lines("trend", "in_xlsx = false\n"));
         sfp::Diagnostics diagnostics;
-        const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
-        INFO(all_text(diagnostics));
-        REQUIRE(report.has_value());
+        INFO(all_text(t.diagnostics));
+        REQUIRE(t.report.has_value());
         const sfp::Dataset data;
         const sfp::Results results = hand_made_results();
-        const sfp::Document doc = sfp::build_document(hand_made_spec(), *report, "en", catalogue(),
-                                                      data, results, {}, diagnostics);
+        const sfp::Document doc = sfp::build_document(hand_made_spec(), *t.report, "en",
+                                                      catalogue(), data, results, {}, diagnostics);
         const auto tables = blocks_of<sfp::Table>(doc);
         REQUIRE(tables.size() == 3);
         CHECK(tables[1]->in_pdf);
@@ -696,30 +710,24 @@ TEST_CASE("template: in_xlsx = false keeps a table out of the workbook, and in n
         CHECK(tables[0]->in_xlsx);
         CHECK(tables[2]->in_xlsx);
     }
-    doc_toml.insert(doc_toml.find(trend) + trend.size(), "in_pdf = false\n");
-    const TemplateDir t(doc_toml);
-    sfp::Diagnostics diagnostics;
-    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
-    const auto* error = find_error(diagnostics, "'in_xlsx' in [[block]]");
+    const Loaded t(with_lines("trend", "in_pdf = false\nin_xlsx = false\n"));
+    CHECK_FALSE(t.report.has_value());
+    const auto* error = find_error(t.diagnostics, "'in_xlsx' in [[block]]");
     REQUIRE(error != nullptr);
     CHECK_THAT(error->message, Catch::Contains("neither the PDF nor the workbook"));
-    CHECK(error->where.file == t.document);
-    // trend's table line is line 31; in_pdf went in after it, pushing in_xlsx to line 33.
+    CHECK(error->where.file == t.dir.document);
+    // trend's table line is line 31: in_pdf is line 32, in_xlsx line 33.
     CHECK(error->where.line == 33);
 }
 
 TEST_CASE("template: max_per_code and compact belong to their table kinds, in range",
           "[template]") {
     const auto error_for = [](const std::string& table, const std::string& key) {
-        std::string doc = document_toml();
-        const std::string line = "table = \"" + table + "\"\n";
-        doc.insert(doc.find(line) + line.size(), key + "\n");
-        const TemplateDir t(doc);
-        sfp::Diagnostics diagnostics;
-        CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
-        const auto* error = find_error(diagnostics, "in [[block]]");
+        const Loaded t(with_lines(table, key + "\n"));
+        CHECK_FALSE(t.report.has_value());
+        const auto* error = find_error(t.diagnostics, "in [[block]]");
         REQUIRE(error != nullptr);
-        CHECK(error->where.file == t.document);
+        CHECK(error->where.file == t.dir.document);
         CHECK(error->where.line == 20);
         return error->message;
     };
@@ -731,26 +739,23 @@ TEST_CASE("template: max_per_code and compact belong to their table kinds, in ra
                    Catch::Contains("this table is 'by-scope'"));
     CHECK_THAT(error_for("by-scope", "compact = 1"), Catch::Contains("expected true or false"));
 
-    std::string doc = document_toml();
-    doc += "\n[[block]]\ntype = \"table\"\ntable = \"issues\"\nmax_per_code = 0\n";
-    const TemplateDir t(doc);
-    sfp::Diagnostics diagnostics;
-    CHECK_FALSE(sfp::load_template(t.document, catalogue(), diagnostics).has_value());
-    const auto* error = find_error(diagnostics, "'max_per_code' in [[block]]");
+    const Loaded t(document_toml() +
+                   "\n[[block]]\ntype = \"table\"\ntable = \"issues\"\nmax_per_code = 0\n");
+    CHECK_FALSE(t.report.has_value());
+    const auto* error = find_error(t.diagnostics, "'max_per_code' in [[block]]");
     REQUIRE(error != nullptr);
     CHECK_THAT(error->message, Catch::Contains("(1-100000), found 0"));
 }
 
 TEST_CASE("template: max_per_code lists the first findings of each code and counts the others",
           "[template]") {
-    std::string doc_toml = document_toml();
-    doc_toml += "\n[[block]]\ntype = \"table\"\ntable = \"issues\"\nmax_per_code = 2\n"
-                "sheet = \"Data quality\"\n";
-    const TemplateDir t(doc_toml);
-    sfp::Diagnostics diagnostics;
-    const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+    Loaded t(document_toml() +
+             "\n[[block]]\ntype = \"table\"\ntable = \"issues\"\nmax_per_code = 2\n"
+             "sheet = \"Data quality\"\n");
+    sfp::Diagnostics& diagnostics = t.diagnostics;
     INFO(all_text(diagnostics));
-    REQUIRE(report.has_value());
+    REQUIRE(t.report.has_value());
+    const sfp::ReportTemplate& report = *t.report;
     sfp::Dataset data;
     // Five zero-denominator findings, one negative value and three gaps, interleaved.
     const std::vector<std::pair<std::string, int>> found{
@@ -768,7 +773,7 @@ TEST_CASE("template: max_per_code lists the first findings of each code and coun
     }
     const sfp::Results results = hand_made_results();
     const auto build = [&](bool workbook_tables) {
-        return sfp::build_document(hand_made_spec(), *report, "en", catalogue(), data, results, {},
+        return sfp::build_document(hand_made_spec(), report, "en", catalogue(), data, results, {},
                                    diagnostics, nullptr, workbook_tables);
     };
     // Without a workbook, the PDF's list alone.
@@ -811,14 +816,11 @@ TEST_CASE("template: max_per_code lists the first findings of each code and coun
 
 TEST_CASE("template: a compact by-scope-year table has one line a row and a column of n",
           "[template]") {
-    std::string doc_toml = document_toml();
-    doc_toml += "\n[[block]]\ntype = \"table\"\ntable = \"by-scope-year\"\n"
-                "indicators = [\"OUT-01\", \"OUT-06\"]\ncompact = true\n";
-    const TemplateDir t(doc_toml);
-    sfp::Diagnostics diagnostics;
-    const auto report = sfp::load_template(t.document, catalogue(), diagnostics);
+    Loaded t(document_toml() + "\n[[block]]\ntype = \"table\"\ntable = \"by-scope-year\"\n"
+                               "indicators = [\"OUT-01\", \"OUT-06\"]\ncompact = true\n");
+    sfp::Diagnostics& diagnostics = t.diagnostics;
     INFO(all_text(diagnostics));
-    REQUIRE(report.has_value());
+    REQUIRE(t.report.has_value());
     const sfp::Dataset data;
     sfp::Results results = hand_made_results();
     // All regions' OUT-01 counted 2 institutions in 2023 and 3 in 2024.
@@ -827,7 +829,7 @@ TEST_CASE("template: a compact by-scope-year table has one line a row and a colu
             item.n = 3;
         }
     }
-    const sfp::Document doc = sfp::build_document(hand_made_spec(), *report, "en", catalogue(),
+    const sfp::Document doc = sfp::build_document(hand_made_spec(), *t.report, "en", catalogue(),
                                                   data, results, {}, diagnostics);
     REQUIRE_FALSE(diagnostics.has_errors());
     const auto tables = blocks_of<sfp::Table>(doc);

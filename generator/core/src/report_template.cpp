@@ -406,29 +406,35 @@ std::optional<TemplateBlock> parse_block(TomlReader& reader, const Catalogue& ca
                                   "so it would be in neither the PDF nor the workbook",
                                   "remove the block, or keep it in one of them");
             }
+            // A key only some kinds of table have, on another: an error at the key.
+            const auto only_for = [&](std::string_view key, std::string_view which) {
+                diagnostics.error(reader.where(key),
+                                  fmt::format("'{}' in [[block]]: only {}; this table is '{}'", key,
+                                              which, block.table));
+            };
+            // A count out of [1, most]: an error at the key saying what it counts.
+            const auto in_range = [&](std::string_view key, long long value, long long most,
+                                      std::string_view what) {
+                if (value >= 1 && value <= most) {
+                    return true;
+                }
+                diagnostics.error(reader.where(key),
+                                  fmt::format("'{}' in [[block]]: expected the number of {} "
+                                              "(1-{}), found {}",
+                                              key, what, most, value));
+                return false;
+            };
             if (const auto most = reader.integer("max_per_code", false)) {
                 if (block.table != "issues") {
-                    diagnostics.error(reader.where("max_per_code"),
-                                      fmt::format("'max_per_code' in [[block]]: only an issues "
-                                                  "table lists findings by code; this table is "
-                                                  "'{}'",
-                                                  block.table));
-                } else if (*most < 1 || *most > 100000) {
-                    diagnostics.error(reader.where("max_per_code"),
-                                      fmt::format("'max_per_code' in [[block]]: expected the "
-                                                  "number of findings of each code to list "
-                                                  "(1-100000), found {}",
-                                                  *most));
-                } else {
+                    only_for("max_per_code", "an issues table lists findings by code");
+                } else if (in_range("max_per_code", *most, 100000,
+                                    "findings of each code to list")) {
                     block.max_per_code = static_cast<int>(*most);
                 }
             }
             if (const auto compact = read_bool(reader, "compact", diagnostics)) {
                 if (block.table != "by-scope-year") {
-                    diagnostics.error(reader.where("compact"),
-                                      fmt::format("'compact' in [[block]]: only a by-scope-year "
-                                                  "table has a compact form; this table is '{}'",
-                                                  block.table));
+                    only_for("compact", "a by-scope-year table has a compact form");
                 } else {
                     block.compact = *compact;
                 }
@@ -436,17 +442,9 @@ std::optional<TemplateBlock> parse_block(TomlReader& reader, const Catalogue& ca
             if (const auto years = reader.integer("years", false)) {
                 static const std::vector<std::string> by_year{"trend", "by-scope-year", "coverage"};
                 if (std::find(by_year.begin(), by_year.end(), block.table) == by_year.end()) {
-                    diagnostics.error(reader.where("years"),
-                                      fmt::format("'years' in [[block]]: only a trend, "
-                                                  "by-scope-year or coverage table has a column "
-                                                  "per year; this table is '{}'",
-                                                  block.table));
-                } else if (*years < 1 || *years > 100) {
-                    diagnostics.error(reader.where("years"),
-                                      fmt::format("'years' in [[block]]: expected the number of "
-                                                  "most recent years to show (1-100), found {}",
-                                                  *years));
-                } else {
+                    only_for("years",
+                             "a trend, by-scope-year or coverage table has a column per year");
+                } else if (in_range("years", *years, 100, "most recent years to show")) {
                     block.years = static_cast<int>(*years);
                 }
             }
