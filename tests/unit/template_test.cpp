@@ -812,6 +812,18 @@ TEST_CASE("template: max_per_code lists the first findings of each code and coun
     CHECK(listed.rows[6][2].text.empty());
     CHECK(listed.note == "5 of the 9 findings are listed here: at most 2 of each code, the first "
                          "in the file. The workbook lists every finding.");
+
+    // A workbook-only block is not cut.
+    Loaded sheet_only(document_toml() +
+                      "\n[[block]]\ntype = \"table\"\ntable = \"issues\"\nmax_per_code = 2\n"
+                      "in_pdf = false\n");
+    REQUIRE(sheet_only.report.has_value());
+    const sfp::Document workbook = sfp::build_document(hand_made_spec(), *sheet_only.report, "en",
+                                                       catalogue(), data, results, {}, diagnostics);
+    const auto sheets = blocks_of<sfp::Table>(workbook);
+    REQUIRE(sheets.size() == 4);
+    CHECK_FALSE(sheets[3]->in_pdf);
+    CHECK(sheets[3]->rows.size() == found.size());
 }
 
 TEST_CASE("template: a compact by-scope-year table has one line a row and a column of n",

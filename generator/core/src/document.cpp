@@ -1223,7 +1223,8 @@ private:
             return issues_by_code();
         }
         if (kind == "issues") {
-            return issues(static_cast<std::size_t>(block.max_per_code));
+            // The cut is the PDF's: a workbook-only block lists every finding.
+            return issues(block.in_pdf ? static_cast<std::size_t>(block.max_per_code) : 0);
         }
         if (kind == "definitions") {
             return definitions(block);
