@@ -16,8 +16,8 @@
 //   (Release); see docs/performance.md.
 //   --reference: the same on a report with the charts and table rows of issue 9's reference
 //   (58 pages, 30 charts, 2,800 table rows): tests/bench/templates/gb-reference, staged with the
-//   words of gb-progress (panel.hpp); on 2,000 x 15 it has 30 figures and 2,863 TR elements
-//   (2,751 body rows), on 98 pages (compact annex tables, 56 rows a page). Its BENCH lines are
+//   words of gb-progress (panel.hpp); on 2,000 x 15 it has 30 figures and 2,856 TR elements
+//   (2,751 body rows), on 93 pages (compact annex tables, 56 rows a page). Its BENCH lines are
 //   "report_reference ..." ("report_reference_growth ..."), with, for each mode writing a PDF, the
 //   figures and table rows read back from the PDF (TR structure elements, header rows included, and
 //   the body rows without them); it fails when the PDF has not the template's 30 figures.

@@ -1924,8 +1924,11 @@ private:
         };
         // Decimal columns: the widest integer and fraction parts of each column, measured once
         // per cell; right-aligned text then moves left by the fraction room it does not use.
+        // Not in a compact table: its columns hold a row's indicator each, in many units, and
+        // its numbers are right-aligned (an integer lined up with the separators of another
+        // indicator's amounts stands alone in the middle of its column).
         auto& fraction_width = plan.fraction_width;
-        for (std::size_t r = 0; r < table.rows.size(); ++r) {
+        for (std::size_t r = 0; !table.compact && r < table.rows.size(); ++r) {
             const auto& row = table.rows[r];
             for (std::size_t c = 0; c < columns && c < row.size(); ++c) {
                 // A number with more after it ("110.5% (105.5%-116.6%)") is right-aligned and
@@ -1968,7 +1971,8 @@ private:
             return fit_content(texts, aligned, whole, number_width, t.type, t, one_line);
         };
         // A compact table is set at the largest size at which each of its texts takes one
-        // line; failing that, at the smallest that fits (the fewest lines).
+        // line; failing that, at the smallest that fits (the fewest lines). Its numbers are
+        // right-aligned (above), so none of its minimums is a decimal alignment's.
         std::optional<double> fitting;
         for (const double scale : table_scales) {
             bool one_line = false;
