@@ -1280,3 +1280,50 @@ TEST_CASE("layout: a compact table is set smaller to keep each row on one line",
         }
     }
 }
+
+TEST_CASE("layout: a compact table right-aligns its numbers, another aligns them on the separator",
+          "[layout]") {
+    // A column of a percentage and an integer (two indicators' rows): a table lines the
+    // integer up with the percentage's separator, a compact one with its right edge.
+    const auto document = [](bool compact) {
+        sfp::Table table;
+        table.caption = "Two indicators";
+        table.header = {"Indicator", "2024"};
+        table.widths = {3.0, 1.0};
+        const std::pair<const char*, const char*> rows[] = {{"OUT-05 Depth", "33.6%"},
+                                                            {"OUT-04 Avg. loan balance", "720"}};
+        for (const auto& [label, value] : rows) {
+            sfp::Cell name;
+            name.text = label;
+            sfp::Cell number;
+            number.text = value;
+            number.number = 1;
+            number.align = sfp::Align::decimal;
+            table.rows.push_back({name, number});
+        }
+        table.compact = compact;
+        sfp::Document doc = base_document();
+        doc.blocks.emplace_back(table);
+        return doc;
+    };
+    const auto right_edges = [](const Pdf& pdf) {
+        double percent = 0;
+        double integer = 0;
+        for (const auto& w : pdf.pages.at(1).words) {
+            if (w.text == "33.6%") {
+                percent = w.right;
+            } else if (w.text == "720") {
+                integer = w.right;
+            }
+        }
+        REQUIRE(percent > 0);
+        REQUIRE(integer > 0);
+        return std::make_pair(percent, integer);
+    };
+    const auto [aligned_percent, aligned_integer] =
+        right_edges(load(render(document(false), "separator-aligned")));
+    CHECK(aligned_integer < aligned_percent - 5); // ".6%" is about 13 pt at 8 pt
+    const auto [compact_percent, compact_integer] =
+        right_edges(load(render(document(true), "right-aligned")));
+    CHECK(std::abs(compact_integer - compact_percent) < 0.5);
+}
