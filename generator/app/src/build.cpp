@@ -227,8 +227,8 @@ void describe_inputs(const detail::PreparedRun& run, const detail::ReportJob& jo
 std::vector<std::string> audited_indicators(const Document& document) {
     std::vector<std::string> ids;
     for (const auto& block : document.blocks) {
-        const auto* table = std::get_if<Table>(&block);
-        if (table == nullptr || !table->in_xlsx) {
+        const Table* table = workbook_table(block);
+        if (table == nullptr) {
             continue;
         }
         table->for_each_row([&ids](const std::vector<Cell>& row) {

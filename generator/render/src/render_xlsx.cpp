@@ -280,10 +280,8 @@ public:
         cover();
         contents(audit);
         for (const auto& block : doc_.blocks) {
-            if (const auto* table = std::get_if<Table>(&block); table != nullptr) {
-                if (table->in_xlsx) {
-                    write_table(*table);
-                }
+            if (const auto* table = workbook_table(block)) {
+                write_table(*table);
             } else if (const auto* figure = std::get_if<Figure>(&block)) {
                 write_figure(*figure);
             }
@@ -300,10 +298,8 @@ private:
     std::string data_sheet_name() const {
         std::set<std::string> names;
         for (const auto& block : doc_.blocks) {
-            if (const auto* table = std::get_if<Table>(&block); table != nullptr) {
-                if (table->in_xlsx) {
-                    names.insert(table->sheet_name);
-                }
+            if (const auto* table = workbook_table(block)) {
+                names.insert(table->sheet_name);
             } else if (const auto* figure = std::get_if<Figure>(&block)) {
                 names.insert(figure->sheet_name);
             }
@@ -409,10 +405,8 @@ private:
             ++row;
         };
         for (const auto& block : doc_.blocks) {
-            if (const auto* table = std::get_if<Table>(&block); table != nullptr) {
-                if (table->in_xlsx) {
-                    entry(table->sheet_name, table->caption);
-                }
+            if (const auto* table = workbook_table(block)) {
+                entry(table->sheet_name, table->caption);
             } else if (const auto* figure = std::get_if<Figure>(&block)) {
                 entry(figure->sheet_name, figure->caption);
             }
@@ -1059,7 +1053,7 @@ std::size_t total_cells(const Document& doc) {
                                     [](const AuditIndicator& item) { return item.ratio(); })));
     }
     for (const auto& block : doc.blocks) {
-        if (const auto* table = std::get_if<Table>(&block); table != nullptr && table->in_xlsx) {
+        if (const auto* table = workbook_table(block)) {
             cells += table->row_count() * std::max<std::size_t>(table->header.size(), 1);
         }
     }

@@ -160,6 +160,12 @@ struct PageBreak {};
 
 using Block = std::variant<Heading, Paragraph, Table, Figure, KeyFigures, Contents, PageBreak>;
 
+/// The block's table when it goes to the workbook (not `in_xlsx = false`), else nullptr.
+[[nodiscard]] inline const Table* workbook_table(const Block& block) {
+    const auto* table = std::get_if<Table>(&block);
+    return table != nullptr && table->in_xlsx ? table : nullptr;
+}
+
 enum class PageSize { a4, letter };
 
 /// The words the renderer itself prints, in the document's language.
