@@ -807,6 +807,89 @@ TEST_CASE("layout: font maps readied on another thread change no byte", "[layout
     CHECK(ready == own);
 }
 
+TEST_CASE("layout: figures composed from the font's glyphs are the bytes Pango sets", "[layout]") {
+    // PdfOptions::compose_figures: texts of figures alone are composed from the glyphs Pango
+    // gave each figure of the font (pdf_glyphs.hpp, FigureFont). The PDF must be the one
+    // written when Pango lays out every text: numbers in English, French and Spanish forms,
+    // ranges, signs and counts, in an ordinary table, a compact one (smaller sizes), second
+    // lines and paragraphs, with the layout's helper setting up tables on another thread.
+    sfp::Document doc = contents_document(3);
+    const std::vector<std::string> forms{"1,234.5",
+                                         "12.5%",
+                                         "\u22120.3",
+                                         "-0.3",
+                                         "(1.2)",
+                                         "720",
+                                         "1\u202F234,5\u00A0%",
+                                         "1.234,5 %",
+                                         "24.4% (23.5%\u201324.4%)",
+                                         "557:30",
+                                         "+3.1",
+                                         "62\u201366",
+                                         "..",
+                                         "0"};
+    for (int t = 0; t < 4; ++t) {
+        sfp::Table table;
+        table.caption = "Table " + std::to_string(t + 1) + ". Figures";
+        table.header = {"Indicator", "2022", "2023", "2024", "n"};
+        table.widths = {2.0, 1, 1, 1, 0.8};
+        table.compact = t % 2 == 1;
+        for (int r = 0; r < 260; ++r) {
+            std::vector<sfp::Cell> row(5);
+            row[0].text = "OUT-0" + std::to_string(r % 9) + " Active borrowers";
+            for (std::size_t c = 1; c <= 3; ++c) {
+                const int k = r * 3 + static_cast<int>(c) + t * 7;
+                row[c].text = k % 5 == 0 ? forms[static_cast<std::size_t>(k) % forms.size()]
+                                         : std::to_string(k * 7919 % 100000) + "." +
+                                               std::to_string(k % 10) + (k % 3 == 0 ? "%" : "");
+                row[c].align = c == 2 ? sfp::Align::right : sfp::Align::decimal;
+                row[c].missing = row[c].text == "..";
+                if (!table.compact) {
+                    row[c].subtext = "n=" + std::to_string(k % 700);
+                }
+            }
+            row[4].text = std::to_string(60 + r % 5) + "\u2013" + std::to_string(66 + r % 3);
+            row[4].align = sfp::Align::right;
+            table.rows.push_back(row);
+        }
+        doc.blocks.emplace_back(table);
+        sfp::Paragraph paragraph;
+        paragraph.text = forms[static_cast<std::size_t>(t)];
+        doc.blocks.emplace_back(paragraph);
+    }
+    const auto render_on_fresh_thread = [&](bool compose, const std::string& name,
+                                            std::size_t& composed) {
+        std::string bytes;
+        std::thread([&] {
+            const fs::path path = temp_pdf(name);
+            sfp::Diagnostics diagnostics;
+            sfp::PdfOptions options;
+            options.timestamp = 1767225600;
+            options.layout_helper = true;
+            options.compose_figures = compose;
+            sfp::PdfTimes times;
+            options.times = &times;
+            if (sfp::render_pdf(doc, path.string(), options, diagnostics) &&
+                diagnostics.items().empty()) {
+                std::ifstream in(path, std::ios::binary);
+                bytes.assign(std::istreambuf_iterator<char>(in), {});
+            }
+            composed = times.composed_texts;
+        }).join();
+        return bytes;
+    };
+    std::size_t composed = 0;
+    const std::string pango = render_on_fresh_thread(false, "figures-pango", composed);
+    REQUIRE(!pango.empty());
+    CHECK(composed == 0);
+    const std::string figures = render_on_fresh_thread(true, "figures-composed", composed);
+    CHECK(composed > 500);
+    CHECK(figures == pango);
+    const Pdf pdf = load(temp_pdf("figures-composed"));
+    CHECK(!pages_with(pdf, "1,234.5").empty());
+    CHECK(!pages_with(pdf, "(23.5%\u201324.4%)").empty());
+}
+
 TEST_CASE("layout: identical input gives identical bytes", "[layout]") {
     const sfp::Document doc = contents_document(10);
     const fs::path a = render(doc, "same-a");

@@ -125,6 +125,11 @@ void Results::add_to_index(std::size_t item) {
         static_cast<std::uint32_t>(item));
 }
 
+void Results::reserve(std::size_t count) {
+    items.reserve(count);
+    index_.reserve(count);
+}
+
 void Results::clear_index() {
     index_.clear();
     indicator_numbers_.clear();
@@ -1600,6 +1605,23 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         return prepared;
     };
     const std::vector<std::string> ids = requested(catalogue, options);
+    // Order statistics the document reads for the last period only, when nothing else reads
+    // them (EngineOptions::order_statistics_every_period).
+    const auto last_only = [&options](const IndicatorDef& def, Statistic statistic) {
+        return !options.order_statistics_every_period && is_order_statistic(statistic) &&
+               !is_order_statistic(def.headline());
+    };
+    // Room for every result, counted as below (the cells of each statistic of each indicator).
+    std::size_t expected = 0;
+    for (const std::string& id : ids) {
+        const IndicatorDef& def = *catalogue.find(id);
+        for (const Statistic statistic : def.statistics) {
+            expected +=
+                results.scopes.size() *
+                (last_only(def, statistic) ? std::min<std::size_t>(period_count, 1) : period_count);
+        }
+    }
+    results.reserve(expected);
     std::optional<Prepared> upcoming;
     if (!ids.empty()) {
         upcoming = prepare(ids.front());
@@ -1626,14 +1648,9 @@ Results results_of(Context& context, const Dataset& data, const Catalogue& catal
         // Every (statistic, scope, period) cell of the indicator, in the order of the results.
         cell_jobs.clear();
         for (const StatisticEntries& made : current.entries) {
-            const Statistic statistic = made.statistic;
-            // Order statistics the document reads for the last period only, when nothing
-            // else reads them (EngineOptions::order_statistics_every_period).
-            const bool last_only = !options.order_statistics_every_period &&
-                                   is_order_statistic(statistic) &&
-                                   !is_order_statistic(def.headline());
+            const std::size_t first_period = last_only(def, made.statistic) ? period_count - 1 : 0;
             for (std::size_t scope = 0; scope < results.scopes.size(); ++scope) {
-                for (std::size_t p = last_only ? period_count - 1 : 0; p < period_count; ++p) {
+                for (std::size_t p = first_period; p < period_count; ++p) {
                     cell_jobs.push_back({&made, scope, p});
                 }
             }

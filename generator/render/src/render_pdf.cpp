@@ -220,7 +220,16 @@ struct TypesetterState {
     guint serial_rtl = 0;
     std::string family;
     std::unordered_map<std::string, LaidPtr> cache;
-    std::size_t laid_out = 0; ///< texts laid out by Pango on this thread (cache misses)
+    /// The fonts (by size and weight) in which figures are composed (detail::FigureFont), each
+    /// measured once for the contexts' settings, and how many texts of figures were set in it.
+    struct Figures {
+        static constexpr int measure_at = 4;
+        int asked = 0;
+        std::unique_ptr<detail::FigureFont> font;
+    };
+    std::map<std::pair<double, bool>, Figures> figures;
+    std::size_t laid_out = 0; ///< texts set on this thread (cache misses), by Pango or composed
+    std::size_t composed = 0; ///< of which composed (Typesetter::compose)
     /// What pango_cairo_update_context reads from a cairo_t: the target's and the context's
     /// font options and the linear part of the matrix, as of the last update.
     cairo_font_options_t* surface_options = nullptr;
@@ -276,6 +285,9 @@ struct TypesetterState {
         const guint rtl_now = pango_context_get_serial(state.rtl);
         if (ltr_now != state.serial_ltr || rtl_now != state.serial_rtl ||
             font_family != state.family || state.cache.size() >= limit) {
+            if (font_family != state.family || ltr_now != state.serial_ltr) {
+                state.figures.clear();
+            }
             state.cache.clear();
             state.serial_ltr = ltr_now;
             state.serial_rtl = rtl_now;
@@ -314,8 +326,10 @@ private:
 /// Lays out text with this thread's Pango contexts (TypesetterState).
 class Typesetter {
 public:
-    Typesetter(cairo_t* cr, const std::string& family)
-        : state_(TypesetterState::for_render(cr, family)) {}
+    /// `compose`: figures are composed (detail::FigureFont) rather than laid out by Pango, the
+    /// same glyphs at the same positions (PdfOptions::compose_figures).
+    Typesetter(cairo_t* cr, const std::string& family, bool compose)
+        : state_(TypesetterState::for_render(cr, family)), compose_(compose) {}
     ~Typesetter() = default;
     Typesetter(const Typesetter&) = delete;
     Typesetter& operator=(const Typesetter&) = delete;
@@ -348,6 +362,11 @@ public:
 
 private:
     [[nodiscard]] LaidPtr set_uncached(const std::string& text, const Style& style) const {
+        if (compose_ && style.wrap <= 0 && !style.rtl && !style.justify && style.spacing == 1.0) {
+            if (LaidPtr composed = compose(text, style)) {
+                return composed;
+            }
+        }
         LaidPtr out = set_once(text, style, style.wrap);
         // Pango 1.50 can let a justified line that ends with an inserted hyphen overhang the
         // wrap width by the hyphen's width; narrow the layout until every line fits.
@@ -420,7 +439,45 @@ private:
         return out;
     }
 
+    /// `text` on one line, composed from its font's measured figures (detail::FigureFont);
+    /// null when the text has a character the font's figures do not include.
+    [[nodiscard]] LaidPtr compose(const std::string& text, const Style& style) const {
+        if (!detail::FigureFont::may_compose(text)) {
+            return nullptr;
+        }
+        // A font is measured (two Pango layouts, one of 700 characters) for the fourth text of
+        // figures in its size and weight: a heading's size or a bold "n" is not worth it.
+        TypesetterState::Figures& figures = state_.figures[{style.size, style.bold}];
+        if (++figures.asked < TypesetterState::Figures::measure_at) {
+            return nullptr;
+        }
+        std::unique_ptr<detail::FigureFont>& font = figures.font;
+        if (!font) {
+            Style one = style;
+            one.align = HAlign::left;
+            font = std::make_unique<detail::FigureFont>([&](const std::string& probe) {
+                const LaidPtr laid = set_once(probe, one, -1);
+                return PANGO_LAYOUT(g_object_ref(laid->layout.get()));
+            });
+        }
+        std::optional<detail::FigureFont::Composed> composed = font->compose(text);
+        if (!composed) {
+            return nullptr;
+        }
+        auto out = std::make_shared<Laid>();
+        const double width = static_cast<double>(composed->width) / PANGO_SCALE;
+        out->width = width;
+        out->ink_right = width;
+        out->height = static_cast<double>(font->height()) / PANGO_SCALE;
+        out->lines.push_back(
+            {0.0, out->height, static_cast<double>(font->baseline()) / PANGO_SCALE, 0.0, width});
+        out->glyphs = std::move(composed->glyphs);
+        ++state_.composed;
+        return out;
+    }
+
     TypesetterState& state_; ///< this thread's contexts, font family and laid-out texts
+    bool compose_;
 };
 
 void draw_laid(cairo_t* cr, const Laid& laid, double x, double y, Colour colour) {
@@ -1059,6 +1116,9 @@ private:
                      double x, double y, std::size_t from_line = 0) {
         if (notes.markers.empty()) {
             return;
+        }
+        if (!laid->layout) {
+            return; // a composed text (figures alone) has no markers
         }
         PangoRectangle pos;
         const auto index = static_cast<int>(text.size() - notes.markers.size());
@@ -2504,7 +2564,7 @@ void adopt_ready_font_map(bool helper, const std::string& family) {
 /// first (Layout::set_up_tables), with this thread's own Pango contexts, made for a PDF surface
 /// of the same page size, whose font options are the render's.
 void help_lay_out_tables(const Document& doc, const Geometry& g, const std::string& family,
-                         bool tags, TableShare& share) noexcept {
+                         bool tags, bool compose, TableShare& share) noexcept {
     try {
         adopt_ready_font_map(/*helper=*/true, family);
         const std::unique_ptr<cairo_surface_t, CairoDeleter> scratch(
@@ -2513,7 +2573,7 @@ void help_lay_out_tables(const Document& doc, const Geometry& g, const std::stri
         if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {
             return;
         }
-        Typesetter ts(cr.get(), family);
+        Typesetter ts(cr.get(), family, compose);
         RenderContext rc{ts, family, tags};
         const std::vector<std::string> no_labels;
         const Layout helper(doc, g, rc, no_labels);
@@ -2770,6 +2830,7 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
     cairo_status_t status = CAIRO_STATUS_SUCCESS;
     std::size_t helper_tables = 0;
     std::size_t split = 0;
+    const std::size_t composed_before = TypesetterState::of_this_thread().composed;
     // A document drawn in two parts: the parts, and their merge into the file. The merge runs
     // on another thread while this one takes the layout down (its pages' texts and drawing
     // operations: 15-20 ms on the reference-size report, after a merge of 13-16 ms).
@@ -2781,7 +2842,7 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
     {
         const std::unique_ptr<cairo_t, CairoDeleter> context(cairo_create(measure.get()));
         cairo_t* cr = context.get();
-        Typesetter ts(cr, options.font_family);
+        Typesetter ts(cr, options.font_family, options.compose_figures);
         RenderContext rc{ts, options.font_family, tags};
         // A document with many table cells has its largest tables set up by a helper thread
         // while the layout works from the first (a report rendered alone: the other core is
@@ -2791,7 +2852,8 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         if (options.layout_helper && pdf_table_cells(doc) >= layout_helper_cells) {
             try {
                 helper = std::jthread([&doc, &g, &options, tags, &share] {
-                    help_lay_out_tables(doc, g, options.font_family, tags, share);
+                    help_lay_out_tables(doc, g, options.font_family, tags, options.compose_figures,
+                                        share);
                     // Its tables set up, this core is free before the layout ends.
                     if (options.core_free) {
                         try {
@@ -2956,6 +3018,8 @@ cairo_status_t render_once(const Document& doc, CheckedOutput& file, const PdfOp
         options.times->output += std::chrono::duration<double>(end - laid_out).count();
         options.times->helper_tables += helper_tables;
         options.times->split_page = split;
+        options.times->composed_texts +=
+            TypesetterState::of_this_thread().composed - composed_before;
     }
     return status;
 }

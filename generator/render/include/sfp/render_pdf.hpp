@@ -18,7 +18,10 @@ struct PdfTimes {
     double output = 0; ///< drawing the pages into cairo and writing the file (cairo's page
                        ///< output, the font subsets and the structure tree at the end)
     std::size_t helper_tables = 0; ///< tables set up by the layout's helper (layout_helper)
-    std::size_t split_page = 0;    ///< where the pages were drawn in two parts (0: whole)
+    /// Texts of figures the rendering thread composed (PdfOptions::compose_figures) rather
+    /// than had Pango lay out (its layout helper's are not counted).
+    std::size_t composed_texts = 0;
+    std::size_t split_page = 0; ///< where the pages were drawn in two parts (0: whole)
     /// The captions of the tables whose numbers and words could not all be kept whole: too
     /// many columns for the page (render_pdf warns of each).
     std::vector<std::string> crowded_tables;
@@ -45,6 +48,10 @@ struct PdfOptions {
     /// was half the time of a long report, on one core. The split depends on the document
     /// alone, so the bytes are the same whatever the threads. 0: never split.
     std::size_t split_pages = 12;
+    /// Texts of figures alone (numbers, percentages, ranges, "n=62") are composed from the
+    /// glyphs Pango gave each figure of the font, not laid out by Pango one by one: the same
+    /// glyphs at the same positions, so the same bytes (tests compare both ways).
+    bool compose_figures = true;
 };
 
 /// Writes `doc` to `path` (atomically: nothing is left at `path` on failure).
