@@ -274,6 +274,36 @@ TEST_CASE("e2e: a PDF built alone is the same bytes as one built with the workbo
     fs::remove_all(alone);
 }
 
+TEST_CASE("e2e: a report built on one thread is the same bytes as one built on two",
+          "[e2e][determinism]") {
+    // With two threads (BuildOptions::evaluation_threads), the evaluation shares out its cells
+    // and the document its tables (the last ones on a helper, from the end back): the files
+    // must be those of a build on one thread.
+    std::vector<std::string> bytes;
+    for (const unsigned threads : {1U, 2U}) {
+        const fs::path out = fresh_dir("threads-" + std::to_string(threads));
+        sfp::BuildOptions options;
+        options.config_path = sample_config;
+        options.output_dir = out.string();
+        options.formats = {sfp::OutputFormat::pdf, sfp::OutputFormat::xlsx,
+                           sfp::OutputFormat::json};
+        options.source_date_epoch = epoch;
+        options.evaluation_threads = threads;
+        sfp::Diagnostics diagnostics;
+        REQUIRE(sfp::build_report(options, diagnostics).code == sfp::ExitCode::ok);
+        std::string all;
+        for (const char* name : {"gb-progress-sample.pdf", "gb-progress-sample.xlsx",
+                                 "gb-progress-sample.results.json"}) {
+            const std::string file = read_bytes(out / name);
+            CHECK(file.size() > 1000);
+            all += file;
+        }
+        bytes.push_back(std::move(all));
+        fs::remove_all(out);
+    }
+    CHECK(bytes[0] == bytes[1]);
+}
+
 TEST_CASE("e2e: a build says where its time went, phase by phase", "[e2e][timing]") {
     const fs::path out = fresh_dir("phases");
     const auto build = [&](std::vector<sfp::OutputFormat> formats, double& wall) {

@@ -461,7 +461,8 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     const auto errors_before = diagnostics.error_count();
     Document document =
         build_document(spec, run.report, job.language, catalogue, data, evaluation->results,
-                       evaluation->assessment, diagnostics, &evaluation->record_values, workbook);
+                       evaluation->assessment, diagnostics, &evaluation->record_values, workbook,
+                       options.evaluation_threads);
     if (diagnostics.error_count() > errors_before) {
         return ExitCode::config;
     }

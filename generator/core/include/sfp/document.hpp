@@ -246,13 +246,14 @@ struct ReportTemplate;
 /// in `diagnostics`; the document is built anyway. Without `workbook_tables`, the tables that
 /// only the workbook shows (`in_pdf = false`, such as the long results table) are left out: a
 /// run that writes no workbook does not build them (on the 2,000 x 15 panel the results table
-/// alone holds 150,000 cells, 32 MB).
+/// alone holds 150,000 cells, 32 MB). With `threads` of 2 or more, a second thread builds
+/// tables too (a report of four tables or more); the document is the same.
 [[nodiscard]] Document build_document(const ReportSpec& spec, const ReportTemplate& report,
                                       const std::string& language, const Catalogue& catalogue,
                                       const Dataset& data, const Results& results,
                                       const Assessment& assessment, Diagnostics& diagnostics,
                                       const RecordValues* record_values = nullptr,
-                                      bool workbook_tables = true);
+                                      bool workbook_tables = true, unsigned threads = 1);
 
 /// Loads the spec's template ([report] template) and builds the report in the spec's language;
 /// diagnostics are dropped (tests and tools). A spec without a template gives a document with
