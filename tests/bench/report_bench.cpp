@@ -216,9 +216,10 @@ void print_mode(const Report& report, const Mode& mode, const Measured& measured
     const sfp::PhaseTimes& t = f.phases;
     fmt::print("{:<9} the median run: prepare (config, sources, template) {:.3f} s, evaluate "
                "{:.3f} s, document {:.3f} s, PDF layout {:.3f} s ({} tables set up by the "
-               "layout's helper), PDF output {:.3f} s ({}), other formats {:.3f} s\n",
+               "layout's helper, {} texts of figures composed), PDF output {:.3f} s ({}), other "
+               "formats {:.3f} s\n",
                "", t.prepare, t.evaluate, t.document, t.pdf_layout, t.pdf_helper_tables,
-               t.pdf_output,
+               t.pdf_composed_texts, t.pdf_output,
                t.pdf_split_page > 0
                    ? fmt::format("pages drawn in two parts from page {}", t.pdf_split_page + 1)
                    : std::string("pages drawn whole"),
@@ -244,6 +245,8 @@ void print_mode_figures(const Report& report, const Mode& mode, const Measured& 
         print_figure(bench, m + "_layout_helper_tables", static_cast<double>(t.pdf_helper_tables),
                      "tables");
         print_figure(bench, m + "_split_page", static_cast<double>(t.pdf_split_page), "pages");
+        print_figure(bench, m + "_composed_texts", static_cast<double>(t.pdf_composed_texts),
+                     "texts");
     }
     if (f.pdf_bytes > 0) {
         print_figure(bench, m + "_pages", static_cast<double>(f.pages), "pages");

@@ -100,6 +100,24 @@ fs::path render(const sfp::Document& doc, const std::string& name, std::size_t c
     return path;
 }
 
+/// The bytes of `doc` rendered with `options` on a thread of its own (a fresh thread has no
+/// laid-out texts, fonts or figures of earlier renders); empty if the render failed or warned.
+std::string render_on_fresh_thread(const sfp::Document& doc, const std::string& name,
+                                   sfp::PdfOptions options) {
+    std::string bytes;
+    std::thread([&] {
+        const fs::path path = temp_pdf(name);
+        sfp::Diagnostics diagnostics;
+        options.timestamp = 1767225600;
+        if (sfp::render_pdf(doc, path.string(), options, diagnostics) &&
+            diagnostics.items().empty()) {
+            std::ifstream in(path, std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+    }).join();
+    return bytes;
+}
+
 Pdf load(const fs::path& path) {
     Pdf pdf;
     pdf.doc.reset(poppler::document::load_from_file(path.string()));
@@ -781,28 +799,14 @@ TEST_CASE("layout: font maps readied on another thread change no byte", "[layout
         }
         doc.blocks.emplace_back(table);
     }
-    const auto render_on_fresh_thread = [&](const std::string& name) {
-        std::string bytes;
-        std::thread([&] {
-            const fs::path path = temp_pdf(name);
-            sfp::Diagnostics diagnostics;
-            sfp::PdfOptions options;
-            options.timestamp = 1767225600;
-            options.layout_helper = true;
-            if (sfp::render_pdf(doc, path.string(), options, diagnostics) &&
-                diagnostics.items().empty()) {
-                std::ifstream in(path, std::ios::binary);
-                bytes.assign(std::istreambuf_iterator<char>(in), {});
-            }
-        }).join();
-        return bytes;
-    };
+    sfp::PdfOptions options;
+    options.layout_helper = true;
     REQUIRE(sfp::pdf_font_maps_waiting() == 0);
-    const std::string own = render_on_fresh_thread("ready-fonts-own");
+    const std::string own = render_on_fresh_thread(doc, "ready-fonts-own", options);
     REQUIRE(!own.empty());
     std::thread([] { sfp::warm_pdf_renderer("DejaVu Sans", "en"); }).join();
     CHECK(sfp::pdf_font_maps_waiting() == 2);
-    const std::string ready = render_on_fresh_thread("ready-fonts-taken");
+    const std::string ready = render_on_fresh_thread(doc, "ready-fonts-taken", options);
     CHECK(sfp::pdf_font_maps_waiting() == 0);
     CHECK(ready == own);
 }
@@ -857,32 +861,21 @@ TEST_CASE("layout: figures composed from the font's glyphs are the bytes Pango s
         paragraph.text = forms[static_cast<std::size_t>(t)];
         doc.blocks.emplace_back(paragraph);
     }
-    const auto render_on_fresh_thread = [&](bool compose, const std::string& name,
-                                            std::size_t& composed) {
-        std::string bytes;
-        std::thread([&] {
-            const fs::path path = temp_pdf(name);
-            sfp::Diagnostics diagnostics;
-            sfp::PdfOptions options;
-            options.timestamp = 1767225600;
-            options.layout_helper = true;
-            options.compose_figures = compose;
-            sfp::PdfTimes times;
-            options.times = &times;
-            if (sfp::render_pdf(doc, path.string(), options, diagnostics) &&
-                diagnostics.items().empty()) {
-                std::ifstream in(path, std::ios::binary);
-                bytes.assign(std::istreambuf_iterator<char>(in), {});
-            }
-            composed = times.composed_texts;
-        }).join();
+    const auto render_with = [&](bool compose, const std::string& name, std::size_t& composed) {
+        sfp::PdfOptions options;
+        options.layout_helper = true;
+        options.compose_figures = compose;
+        sfp::PdfTimes times;
+        options.times = &times;
+        std::string bytes = render_on_fresh_thread(doc, name, options);
+        composed = times.composed_texts;
         return bytes;
     };
     std::size_t composed = 0;
-    const std::string pango = render_on_fresh_thread(false, "figures-pango", composed);
+    const std::string pango = render_with(false, "figures-pango", composed);
     REQUIRE(!pango.empty());
     CHECK(composed == 0);
-    const std::string figures = render_on_fresh_thread(true, "figures-composed", composed);
+    const std::string figures = render_with(true, "figures-composed", composed);
     CHECK(composed > 500);
     CHECK(figures == pango);
     const Pdf pdf = load(temp_pdf("figures-composed"));

@@ -588,6 +588,7 @@ ExitCode render_report(const PreparedRun& run, const BuildOptions& options, cons
     times.pdf_layout = pdf_times.layout;
     times.pdf_output = pdf_times.output;
     times.pdf_helper_tables = pdf_times.helper_tables;
+    times.pdf_composed_texts = pdf_times.composed_texts;
     times.pdf_split_page = pdf_times.split_page;
     if (job.times != nullptr) {
         *job.times = times;

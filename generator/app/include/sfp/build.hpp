@@ -63,8 +63,9 @@ struct PhaseTimes {
     double pdf_output = 0; ///< the PDF's pages drawn and written (PdfTimes::output)
     /// Workbook, results files and figures; on a thread beside the PDF when both are asked.
     double other_formats = 0;
-    std::size_t pdf_helper_tables = 0; ///< tables the PDF layout's helper set up
-    std::size_t pdf_split_page = 0;    ///< where the PDF's pages were drawn in two parts (0: whole)
+    std::size_t pdf_helper_tables = 0;  ///< tables the PDF layout's helper set up
+    std::size_t pdf_composed_texts = 0; ///< texts of figures composed (PdfTimes::composed_texts)
+    std::size_t pdf_split_page = 0; ///< where the PDF's pages were drawn in two parts (0: whole)
 };
 
 struct BuildResult {
