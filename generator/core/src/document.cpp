@@ -397,7 +397,7 @@ public:
         blocks_ = &doc.blocks;
         TablesAhead ahead;
         std::jthread helper = start_tables_ahead(ahead);
-        ahead_ = &ahead;
+        ahead_ = &ahead; // a Builder builds once (build_document): not read after an exception
         for (const auto& block : report_.blocks) {
             if (!block.when.empty() && !holds(block)) {
                 continue;
@@ -946,6 +946,7 @@ private:
                 slot.state = TablesAhead::State::helper;
             }
             std::optional<Table> table;
+            std::vector<Diagnostic> found;
             std::exception_ptr failure;
             const std::size_t before = problems.items().size();
             try {
@@ -955,15 +956,16 @@ private:
                                    assessment_, problems, record_values_, workbook_tables_);
                 }
                 table = helper->make_table(*slot.block);
+                found.assign(problems.items().begin() + static_cast<long>(before),
+                             problems.items().end());
             } catch (...) {
-                failure = std::current_exception();
+                failure = std::current_exception(); // bad_alloc too: rethrown by the builder
             }
             {
                 const std::lock_guard<std::mutex> lock(ahead.mutex);
                 slot.table = std::move(table);
+                slot.problems = std::move(found);
                 slot.failure = failure;
-                slot.problems.assign(problems.items().begin() + static_cast<long>(before),
-                                     problems.items().end());
                 slot.state = TablesAhead::State::done;
             }
             ahead.done.notify_all();
