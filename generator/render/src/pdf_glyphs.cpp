@@ -433,7 +433,7 @@ FigureFont::FigureFont(const LayOut& lay_out) {
         *this = FigureFont();
         return;
     }
-    font_ = cairo_scaled_font_reference(font);
+    font_.reset(cairo_scaled_font_reference(font));
     height_ = first->height;
     baseline_ = first->baseline;
     for (std::size_t c = 0; c < n; ++c) {
@@ -445,35 +445,6 @@ FigureFont::FigureFont(const LayOut& lay_out) {
             other_.emplace_back(code, static_cast<int>(c));
         }
     }
-}
-
-FigureFont::~FigureFont() {
-    if (font_ != nullptr) {
-        cairo_scaled_font_destroy(font_);
-    }
-}
-
-FigureFont::FigureFont(FigureFont&& other) noexcept
-    : font_(std::exchange(other.font_, nullptr)), ascii_(other.ascii_),
-      other_(std::move(other.other_)), glyph_(std::move(other.glyph_)),
-      advance_(std::move(other.advance_)), pair_advance_(std::move(other.pair_advance_)),
-      baseline_(other.baseline_), height_(other.height_) {}
-
-FigureFont& FigureFont::operator=(FigureFont&& other) noexcept {
-    if (this != &other) {
-        if (font_ != nullptr) {
-            cairo_scaled_font_destroy(font_);
-        }
-        font_ = std::exchange(other.font_, nullptr);
-        ascii_ = other.ascii_;
-        other_ = std::move(other.other_);
-        glyph_ = std::move(other.glyph_);
-        advance_ = std::move(other.advance_);
-        pair_advance_ = std::move(other.pair_advance_);
-        baseline_ = other.baseline_;
-        height_ = other.height_;
-    }
-    return *this;
 }
 
 int FigureFont::index_at(std::string_view text, std::size_t at, std::size_t& length) const {
@@ -516,7 +487,7 @@ std::optional<FigureFont::Composed> FigureFont::compose(std::string_view text) c
     out.width = x + advance_[static_cast<std::size_t>(previous)];
     g.text_ = std::string(text);
     GlyphText::Run run;
-    run.font = cairo_scaled_font_reference(font_);
+    run.font = cairo_scaled_font_reference(font_.get());
     run.glyphs_end = static_cast<std::uint32_t>(g.glyphs_.size());
     run.clusters_end = static_cast<std::uint32_t>(g.clusters_.size());
     run.text_length = static_cast<std::uint32_t>(text.size());

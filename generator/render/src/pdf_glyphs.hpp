@@ -20,6 +20,7 @@
 #include <cairo.h>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <pango/pango.h>
 #include <string>
@@ -118,11 +119,6 @@ public:
     /// every ordered pair of the characters found usable on one line.
     explicit FigureFont(const LayOut& lay_out);
     FigureFont() = default;
-    ~FigureFont();
-    FigureFont(const FigureFont&) = delete;
-    FigureFont& operator=(const FigureFont&) = delete;
-    FigureFont(FigureFont&& other) noexcept;
-    FigureFont& operator=(FigureFont&& other) noexcept;
 
     /// False when nothing can be composed in this font.
     [[nodiscard]] bool usable() const { return font_ != nullptr; }
@@ -148,7 +144,10 @@ private:
     /// bytes; -1 when it is not in the alphabet.
     [[nodiscard]] int index_at(std::string_view text, std::size_t at, std::size_t& length) const;
 
-    cairo_scaled_font_t* font_ = nullptr;         ///< a reference of ours; null: not usable
+    struct FontRelease {
+        void operator()(cairo_scaled_font_t* font) const { cairo_scaled_font_destroy(font); }
+    };
+    std::unique_ptr<cairo_scaled_font_t, FontRelease> font_; ///< ours; null: not usable
     std::array<std::int8_t, 128> ascii_{};        ///< alphabet index of each ASCII character, or -1
     std::vector<std::pair<char32_t, int>> other_; ///< the non-ASCII characters' indices
     std::vector<unsigned long> glyph_;            ///< by alphabet index
