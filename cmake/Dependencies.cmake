@@ -19,3 +19,22 @@ find_library(HYPHEN_LIBRARY hyphen REQUIRED)
 add_library(sfp_hyphen INTERFACE)
 target_include_directories(sfp_hyphen INTERFACE ${HYPHEN_INCLUDE_DIR})
 target_link_libraries(sfp_hyphen INTERFACE ${HYPHEN_LIBRARY})
+# tcmalloc (Debian libtcmalloc-minimal4, gperftools' allocator without its profiler): the memory
+# allocator of the executables that render reports (sfp_allocator). Cairo allocates and frees
+# for every drawing operation and structure tag, on two threads at once; glibc's malloc spent
+# 11% of the reference-size report's processor time (docs/performance.md). The library has no
+# pkg-config file and its -dev package pulls in the profiler, so the runtime library is linked
+# by its file name. Not with the sanitizers (ASan brings its own allocator); -DSFPGEN_TCMALLOC=OFF
+# builds with glibc's malloc.
+option(SFPGEN_TCMALLOC "Link the executables with tcmalloc (libtcmalloc-minimal4)" ON)
+add_library(sfp_allocator INTERFACE)
+if(SFPGEN_TCMALLOC AND NOT SFPGEN_SANITIZE)
+  find_library(TCMALLOC_LIBRARY NAMES tcmalloc_minimal libtcmalloc_minimal.so.4)
+  if(NOT TCMALLOC_LIBRARY)
+    message(FATAL_ERROR "libtcmalloc_minimal.so.4 not found: run scripts/setup-deps (Debian "
+                        "package libtcmalloc-minimal4), or configure with -DSFPGEN_TCMALLOC=OFF")
+  endif()
+  # Linked even though no symbol is referenced: it replaces malloc for the whole process.
+  target_link_libraries(sfp_allocator INTERFACE "-Wl,--push-state,--no-as-needed"
+                        ${TCMALLOC_LIBRARY} "-Wl,--pop-state")
+endif()

@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <dlfcn.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <optional>
@@ -278,6 +279,10 @@ Workload make_panel(const Report& report, const std::string& folder, int institu
     fmt::print("panel: {} institutions x {} years = {} rows, CSV {:.1f} MiB, written in {:.2f} s\n",
                institutions, years, work.rows, static_cast<double>(work.csv_bytes) / 1048576.0,
                seconds_since(start));
+    // The figures depend on the malloc (cmake/Dependencies.cmake, SFPGEN_TCMALLOC).
+    fmt::print("allocator: {}\n", dlsym(RTLD_DEFAULT, "tc_malloc") != nullptr
+                                      ? "tcmalloc (libtcmalloc-minimal4)"
+                                      : "glibc malloc");
     return work;
 }
 

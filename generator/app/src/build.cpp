@@ -21,6 +21,7 @@
 #include <charconv>
 #include <chrono>
 #include <ctime>
+#include <dlfcn.h>
 #include <exception>
 #include <filesystem>
 #include <fmt/format.h>
@@ -133,9 +134,19 @@ std::int64_t epoch_of_date(const std::string& iso_date) {
 /// Only for a run whose PDF gets a thread of its own (the one case where it pays), and not
 /// under AddressSanitizer, whose allocator replaces glibc's: glibc's malloc_trim then sets up
 /// an arena nothing uses, and a thread's exit fails glibc's arena assertion.
+/// With tcmalloc (cmake/Dependencies.cmake), malloc_trim is still glibc's and trims nothing:
+/// tcmalloc's own call, found at run time, gives its free pages back instead (the
+/// reference-size report with its workbook: 137.7 MiB resident without it).
 void release_free_memory() {
 #if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
-    malloc_trim(0);
+    using Release = void (*)();
+    static const auto tcmalloc_release =
+        reinterpret_cast<Release>(dlsym(RTLD_DEFAULT, "MallocExtension_ReleaseFreeMemory"));
+    if (tcmalloc_release != nullptr) {
+        tcmalloc_release();
+    } else {
+        malloc_trim(0);
+    }
 #endif
 }
 
