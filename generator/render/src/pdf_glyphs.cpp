@@ -183,7 +183,10 @@ void GlyphText::draw(cairo_t* cr, std::size_t from, std::size_t to, double x, do
                     {glyph.index, base_x + static_cast<double>(glyph.x) / PANGO_SCALE,
                      glyph.y == 0 ? base_y : base_y + static_cast<double>(glyph.y) / PANGO_SCALE});
             }
-            cairo_save(cr);
+            // The run's font is left set, without a cairo_save/cairo_restore around it: each
+            // saved state copies the clip and the source and each restore frees them, for
+            // every cell of every table. Every text sets its own font (GlyphText runs here,
+            // Pango's renderer for the rest), so nothing draws with the one left behind.
             cairo_set_scaled_font(cr, run.font);
             const int count = static_cast<int>(positioned.size());
             if (clusters) {
@@ -196,7 +199,6 @@ void GlyphText::draw(cairo_t* cr, std::size_t from, std::size_t to, double x, do
             } else {
                 cairo_show_glyphs(cr, positioned.data(), count);
             }
-            cairo_restore(cr);
         }
     }
     cairo_move_to(cr, ox, oy);

@@ -546,8 +546,9 @@ struct Page {
     /// the pages are drawn in two parts, the first part closes them and the second begins them
     /// again (render_once).
     std::vector<OpenTag> open_tags;
-    /// How much drawing the page holds, to split the pages in two halves of equal work: an
-    /// operation counts 1, a figure figure_weight (split_point adds page_weight to each page).
+    /// How much drawing the page holds, to split the pages in two halves of equal work: a
+    /// drawing operation counts 1, a structure tag tag_weight, a figure figure_weight
+    /// (split_point adds page_weight to each page).
     double weight = 0;
     /// Whether the page draws a text that only Pango can draw (GlyphText::drawable), which
     /// only the thread that laid it out may draw.
@@ -566,14 +567,17 @@ struct Page {
 };
 
 /// A figure's weight in Page::weight: a chart's drawing takes as long as about this many
-/// operations of tables and text. Measured on the reference-size report (139 pages, 30
-/// figures; each page's drawing timed, five runs, least squares): 2.5 us an operation,
-/// 1.1 ms a figure, 0.49 ms a page whatever it holds (page_weight). With 150 and no page
-/// weight, the first part (88 pages, the figures) took 175-200 ms and the second 130-135 ms.
-constexpr double figure_weight = 450;
+/// drawing operations of tables and text. Measured on the reference-size report (93 pages, 30
+/// figures; each page's drawing timed, median of ten runs, least squares): 3.8 us a drawing
+/// operation, 0.7 us a structure tag begun or ended (tag_weight), 1.1 ms a figure, 0.87 ms a
+/// page whatever it holds (page_weight). With the earlier weights (2.5 us for any operation,
+/// 0.49 ms a page), the first part (the figures) took 158 ms and the second 127 ms.
+constexpr double figure_weight = 290;
+/// A structure tag's begin or end, or a destination, in operations: see figure_weight.
+constexpr double tag_weight = 0.2;
 /// What drawing a page costs whatever it holds (its start, its footer, cairo_show_page), in
 /// operations: see figure_weight.
-constexpr double page_weight = 200;
+constexpr double page_weight = 230;
 
 struct HeadingPlace {
     std::string title; ///< as printed: "1. Introduction"
@@ -980,14 +984,14 @@ private:
         }
         op([name,
             attributes](cairo_t* cr) { cairo_tag_begin(cr, name.c_str(), attributes.c_str()); },
-           1, OpKind::tag_begin);
+           tag_weight, OpKind::tag_begin);
         open_tags_.push_back({name, attributes});
     }
     void tag_end(const std::string& name) {
         if (!rc_.tags) {
             return;
         }
-        op([name](cairo_t* cr) { cairo_tag_end(cr, name.c_str()); }, 1, OpKind::tag_end);
+        op([name](cairo_t* cr) { cairo_tag_end(cr, name.c_str()); }, tag_weight, OpKind::tag_end);
         Page& page = current();
         if (open_tags_.size() <= page.open_tags.size()) {
             if (page.ops.size() == page.leading_ends + 1) {
@@ -1017,7 +1021,7 @@ private:
                 cairo_tag_begin(cr, CAIRO_TAG_DEST, attributes.c_str());
                 cairo_tag_end(cr, CAIRO_TAG_DEST);
             },
-            1, OpKind::mark);
+            tag_weight, OpKind::mark);
     }
 
     void text_op(const LaidPtr& laid, double x, double y, Colour colour) {
