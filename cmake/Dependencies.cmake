@@ -2,6 +2,8 @@
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo cairo-pdf cairo-png cairo-svg)
 pkg_check_modules(PANGO REQUIRED IMPORTED_TARGET pangocairo)
+# fontconfig (libfontconfig-dev): the PDF renderer shares Pango's font sorts (sfp/font_sort.hpp).
+pkg_check_modules(FONTCONFIG REQUIRED IMPORTED_TARGET fontconfig)
 pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)
 find_package(tomlplusplus REQUIRED)

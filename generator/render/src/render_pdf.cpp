@@ -3,6 +3,7 @@
 #include "charts/draw.hpp"
 #include "charts/text.hpp"
 #include "pdf_glyphs.hpp"
+#include "sfp/font_sort.hpp"
 #include "sfp/hyphenate.hpp"
 #include "sfp/number_printing.hpp"
 #include "sfp/output.hpp"
@@ -3091,6 +3092,7 @@ bool render_pdf(const Document& doc, const std::string& path, const PdfOptions& 
                 Diagnostics& diagnostics) {
     detail::link_number_printing(); // cairo's numbers printed fast (sfp/number_printing.hpp)
     detail::link_pdf_deflate();     // cairo's streams compressed fast (sfp/pdf_deflate.hpp)
+    detail::link_font_sort();       // Pango's font sorts shared between sizes (sfp/font_sort.hpp)
     PdfTimes own_times;
     PdfOptions options = given;
     if (options.times == nullptr) {
