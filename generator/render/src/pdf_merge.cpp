@@ -1,6 +1,7 @@
 #include "sfp/pdf_merge.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <fmt/format.h>
@@ -21,15 +22,39 @@ struct MergeError {
     throw MergeError{std::move(message)};
 }
 
-bool is_space(char c) {
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+/// PDF's character classes (ISO 32000-1, 7.2.2), by byte: the merge reads every byte of the
+/// second part's objects through them.
+enum CharClass : unsigned char { regular = 0, white_space = 1, delimiter = 2 };
+constexpr std::array<unsigned char, 256> char_classes = [] {
+    std::array<unsigned char, 256> classes{};
+    for (const char c : {' ', '\n', '\r', '\t', '\f', '\0'}) {
+        classes[static_cast<unsigned char>(c)] = white_space;
+    }
+    for (const char c : {'(', ')', '<', '>', '[', ']', '{', '}', '/', '%'}) {
+        classes[static_cast<unsigned char>(c)] = delimiter;
+    }
+    return classes;
+}();
+
+inline bool is_space(char c) {
+    return char_classes[static_cast<unsigned char>(c)] == white_space;
 }
-bool is_delimiter(char c) {
-    return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
-           c == '}' || c == '/' || c == '%';
+inline bool is_delimiter(char c) {
+    return char_classes[static_cast<unsigned char>(c)] == delimiter;
 }
-bool is_regular(char c) {
-    return !is_space(c) && !is_delimiter(c);
+inline bool is_regular(char c) {
+    return char_classes[static_cast<unsigned char>(c)] == regular;
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits.
+void append_integer(std::string& out, std::int64_t n, int width = 0) {
+    std::array<char, 24> digits{};
+    const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), n).ptr;
+    const auto length = static_cast<int>(end - digits.data());
+    if (length < width) {
+        out.append(static_cast<std::size_t>(width - length), '0');
+    }
+    out.append(digits.data(), end);
 }
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -542,7 +567,7 @@ void append_renumbered(Output& output, const File& file, std::int64_t id, const 
     header.integer();
     header.integer();
     header.expect("obj");
-    out += std::to_string(numbers(id));
+    append_integer(out, numbers(id));
     out += " 0 obj";
     std::size_t i = header.pos();
     std::size_t copied = i;
@@ -611,12 +636,12 @@ void append_renumbered(Output& output, const File& file, std::int64_t id, const 
                                      text.substr(k, g - k)));
                 }
                 flush(i);
-                out += std::to_string(numbers(n));
+                append_integer(out, numbers(n));
                 copied = j;
                 i = r + 1;
             } else if (shift_next_integer) {
                 flush(i);
-                out += std::to_string(n + key_offset);
+                append_integer(out, n + key_offset);
                 copied = j;
                 i = j;
             } else {
@@ -964,7 +989,8 @@ void merge(std::string_view first_bytes, std::string_view second_bytes, std::siz
         if (offsets[id] == std::string_view::npos) {
             out += "0000000000 00000 f \n";
         } else {
-            fmt::format_to(std::back_inserter(out.buffer()), "{:010} 00000 n \n", offsets[id]);
+            append_integer(out.buffer(), static_cast<std::int64_t>(offsets[id]), 10);
+            out.buffer() += " 00000 n \n";
             out.flush_when_full();
         }
     }
