@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <dlfcn.h>
+#include <langinfo.h>
 #include <system_error>
 
 extern "C" int __vsnprintf_chk(char* s, std::size_t maxlen, int flag, std::size_t slen,
@@ -111,7 +112,9 @@ bool print_fast(char* buffer, std::size_t size, const char* format, std::va_list
     }
     if (precision >= 0 && precision <= 40) {
         const double value = va_arg(ap, double);
-        const char* point = std::localeconv()->decimal_point;
+        // The current locale's decimal point, as localeconv() gives it, without filling a
+        // whole struct lconv for every number.
+        const char* point = nl_langinfo(RADIXCHAR);
         // glibc rounds in the current rounding mode; both ways below round to nearest.
         if (std::isfinite(value) && point[0] == '.' && point[1] == '\0' &&
             std::fegetround() == FE_TONEAREST) {
