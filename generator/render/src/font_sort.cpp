@@ -1,4 +1,4 @@
-// fontconfig's FcFontSort shared between sizes: see sfp/font_sort.hpp.
+// fontconfig's FcFontSetSort shared between sizes: see sfp/font_sort.hpp.
 #include "sfp/font_sort.hpp"
 
 #include <algorithm>
@@ -158,8 +158,9 @@ extern "C" FcFontSet* FcFontSetSort(FcConfig* config, FcFontSet** sets, int coun
         return nullptr;
     }
     SortCache& cache = SortCache::get();
-    // Shared: fontconfig's own sets of fonts of which none has a size, the coverage not asked.
-    // A configuration null stands for the current one, which can change: never shared.
+    // Shared: sets of fonts of which none has a size (checked before keeping a sort), the
+    // coverage not asked. A configuration null stands for the current one, which can change:
+    // never shared.
     bool shareable =
         config != nullptr && csp == nullptr && pattern != nullptr && sets != nullptr && count > 0;
     for (int i = 0; shareable && i < count; ++i) {
@@ -169,9 +170,8 @@ extern "C" FcFontSet* FcFontSetSort(FcConfig* config, FcFontSet** sets, int coun
     if (key == nullptr) {
         return sort(config, sets, count, pattern, trim, csp, result);
     }
-    FcConfig* const shared_config = config;
     FcResult found = FcResultNoMatch;
-    if (FcFontSet* fonts = cache.find(shared_config, sets, count, key, trim, found)) {
+    if (FcFontSet* fonts = cache.find(config, sets, count, key, trim, found)) {
         FcPatternDestroy(key);
         if (result != nullptr) {
             *result = found;
@@ -185,7 +185,7 @@ extern "C" FcFontSet* FcFontSetSort(FcConfig* config, FcFontSet** sets, int coun
         sized = has_sized_font(sets[i]);
     }
     if (fonts != nullptr && !sized) {
-        cache.keep(shared_config, sets, count, key, trim, fonts, sorted);
+        cache.keep(config, sets, count, key, trim, fonts, sorted);
     } else {
         FcPatternDestroy(key);
     }
