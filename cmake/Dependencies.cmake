@@ -39,4 +39,9 @@ if(SFPGEN_TCMALLOC AND NOT SFPGEN_SANITIZE)
   # Linked even though no symbol is referenced: it replaces malloc for the whole process.
   target_link_libraries(sfp_allocator INTERFACE "-Wl,--push-state,--no-as-needed"
                         ${TCMALLOC_LIBRARY} "-Wl,--pop-state")
+  # tcmalloc's heap in huge pages (generator/allocator, sfp/huge_pages.hpp): compiled into each
+  # executable, whose definition of tc_get_sysalloc_override tcmalloc then calls.
+  target_sources(sfp_allocator INTERFACE ${PROJECT_SOURCE_DIR}/generator/allocator/huge_pages.cpp)
+  target_include_directories(sfp_allocator INTERFACE ${PROJECT_SOURCE_DIR}/generator/allocator/include)
+  target_compile_definitions(sfp_allocator INTERFACE SFPGEN_HUGE_PAGES=1)
 endif()

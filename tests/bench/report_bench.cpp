@@ -26,6 +26,9 @@
 #include "panel.hpp"
 #include "sfp/build.hpp"
 #include "sfp/diagnostics.hpp"
+#if SFPGEN_HUGE_PAGES
+#include "sfp/huge_pages.hpp"
+#endif
 
 #include <algorithm>
 #include <array>
@@ -280,9 +283,14 @@ Workload make_panel(const Report& report, const std::string& folder, int institu
                institutions, years, work.rows, static_cast<double>(work.csv_bytes) / 1048576.0,
                seconds_since(start));
     // The figures depend on the malloc (cmake/Dependencies.cmake, SFPGEN_TCMALLOC).
-    fmt::print("allocator: {}\n", dlsym(RTLD_DEFAULT, "tc_malloc") != nullptr
-                                      ? "tcmalloc (libtcmalloc-minimal4)"
-                                      : "glibc malloc");
+    const bool tcmalloc = dlsym(RTLD_DEFAULT, "tc_malloc") != nullptr;
+#if SFPGEN_HUGE_PAGES
+    const bool huge_pages = sfp::huge_pages::active();
+#else
+    const bool huge_pages = false;
+#endif
+    fmt::print("allocator: {}{}\n", tcmalloc ? "tcmalloc (libtcmalloc-minimal4)" : "glibc malloc",
+               huge_pages ? ", heap in huge pages (sfp/huge_pages.hpp)" : "");
     return work;
 }
 
