@@ -49,11 +49,12 @@ public:
     explicit HugePageAllocator(SysAllocator* fallback) noexcept : fallback_(fallback) {}
 
     void* Alloc(std::size_t size, std::size_t* actual_size, std::size_t alignment) override {
-        alignment = std::max<std::size_t>(alignment, 4096);
-        size = align_up(size, 4096);
+        // Checked before rounding, which could wrap a size near SIZE_MAX round to 0.
         if (size == 0 || size > region_size / 2 || alignment > huge_page) {
             return fallback_->Alloc(size, actual_size, alignment);
         }
+        alignment = std::max<std::size_t>(alignment, 4096);
+        size = align_up(size, 4096);
         std::uintptr_t start = align_up(next_, alignment);
         if (next_ == 0 || start + size > end_) {
             if (!reserve()) {
