@@ -183,6 +183,11 @@ Seconds since 1970: the creation date of the PDF and workbook files (build, gall
 ingest time recorded by ingest. Without it, the date of the configuration is used; sfpgen never
 reads the clock for its documents, so the same inputs give byte\-identical files.
 .TP
+.B SFPGEN_HUGE_PAGES
+0 keeps tcmalloc's own way of taking memory from the system; by default its heap asks the kernel
+for transparent huge pages, which makes first touches of memory cheaper. The files written are
+the same either way.
+.TP
 .B USER
 The default of
 .B ingest \-\-by.
